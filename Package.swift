@@ -1,0 +1,111 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Strata",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "strata", targets: ["strata"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Already a dependency of PostgresNIO and JWTKit; used for migration checksums.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(name: "GraphQLLanguage", swiftSettings: strict),
+        .target(name: "GraphQLTypeSystem", dependencies: ["GraphQLLanguage"], swiftSettings: strict),
+        .target(name: "GraphQLValidation", dependencies: ["GraphQLTypeSystem"], swiftSettings: strict),
+        .target(
+            name: "SchemaModel",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(name: "APISchema", dependencies: ["GraphQLTypeSystem", "SchemaModel"], swiftSettings: strict),
+        .target(name: "SQL", swiftSettings: strict),
+        .target(name: "Planner", dependencies: ["APISchema", "SQL", "GraphQLValidation"], swiftSettings: strict),
+        .target(
+            name: "Database",
+            dependencies: [
+                "SQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Events",
+            dependencies: ["Database", "Planner"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Planner", "Database", "Events", "GraphQLLanguage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "strata",
+            dependencies: [
+                "Server", "Database", "SchemaModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "GraphQLLanguageTests", dependencies: ["GraphQLLanguage"], swiftSettings: strict),
+        .testTarget(name: "GraphQLTypeSystemTests", dependencies: ["GraphQLTypeSystem"], swiftSettings: strict),
+        .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation"], swiftSettings: strict),
+        .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
+        .testTarget(name: "APISchemaTests", dependencies: ["APISchema"], swiftSettings: strict),
+        .testTarget(name: "SQLTests", dependencies: ["SQL"], swiftSettings: strict),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StrataTests",
+            dependencies: [
+                "strata", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,59 @@
+import Foundation
+import Yams
+
+/// Project-wide settings from `schema/strata.yaml`: where the database is and how to serve.
+///
+/// ```yaml
+/// database:
+///   url: ${DATABASE_URL:-}      # empty: use the embedded PostgreSQL
+/// server:
+///   host: 127.0.0.1
+///   port: 8080
+/// ```
+public struct ProjectSettings: Sendable, Equatable {
+    public var databaseURL: String?
+    public var host: String?
+    public var port: Int?
+
+    public init(databaseURL: String? = nil, host: String? = nil, port: Int? = nil) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+    }
+
+    /// Loads `file`, or returns empty settings when it does not exist.
+    public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ProjectSettings {
+        guard let data = FileManager.default.contents(atPath: file) else { return ProjectSettings() }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SchemaErrors([SchemaError(file: file, line: 1, column: 1, message: "is not UTF-8 text")])
+        }
+        return try parse(text, file: file, environment: environment)
+    }
+
+    public static func parse(_ text: String, file: String, environment: [String: String]) throws -> ProjectSettings {
+        var reader = SettingsReader(file: file, environment: environment)
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw SchemaErrors([SettingsReader.syntaxError(error, file: file)])
+        }
+        var settings = ProjectSettings()
+        if let root {
+            let sections = reader.mapping(root, keys: ["database", "server"], context: "the settings file")
+            if let database = sections["database"] {
+                let fields = reader.mapping(database, keys: ["url"], context: "database")
+                settings.databaseURL = fields["url"].flatMap { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            if let server = sections["server"] {
+                let fields = reader.mapping(server, keys: ["host", "port"], context: "server")
+                settings.host = fields["host"].flatMap { reader.string($0) }
+                settings.port = fields["port"].flatMap { reader.port($0) }
+            }
+        }
+        guard reader.errors.isEmpty else {
+            throw SchemaErrors(reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return settings
+    }
+}

@@ -1,0 +1,75 @@
+import Yams
+
+/// Reads typed values out of YAML nodes, collecting every problem with its position instead of
+/// stopping at the first.
+struct SettingsReader {
+    let file: String
+    let substitution: EnvironmentSubstitution
+    private(set) var errors: [SchemaError] = []
+
+    init(file: String, environment: [String: String]) {
+        self.file = file
+        self.substitution = EnvironmentSubstitution(environment: environment)
+    }
+
+    mutating func fail(_ node: Node, _ message: String) {
+        let mark = node.mark
+        errors.append(SchemaError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
+    }
+
+    /// The mapping's entries by key; unknown keys are reported with the nearest known one.
+    mutating func mapping(_ node: Node, keys: [String], context: String) -> [String: Node] {
+        guard case .mapping(let mapping) = node else {
+            fail(node, "\(context) must be a mapping with keys \(keys.joined(separator: ", "))")
+            return [:]
+        }
+        var result: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                fail(key, "keys in \(context) must be plain names")
+                continue
+            }
+            if keys.contains(scalar.string) {
+                result[scalar.string] = value
+            } else {
+                fail(key, "unknown key '\(scalar.string)' in \(context)\(NameSuggestion.hint(for: scalar.string, among: keys)); expected one of: \(keys.joined(separator: ", "))")
+            }
+        }
+        return result
+    }
+
+    /// A scalar's text after `${ENV}` substitution.
+    mutating func string(_ node: Node) -> String? {
+        guard case .scalar(let scalar) = node else {
+            fail(node, "expected a single value here")
+            return nil
+        }
+        switch substitution.expand(scalar.string) {
+        case .success(let value):
+            return value
+        case .failure(.undefined(let name)):
+            fail(node, "environment variable '\(name)' is not set (write ${\(name):-default} to allow that)")
+        case .failure(.unterminated):
+            fail(node, "'${' without a closing '}'")
+        }
+        return nil
+    }
+
+    mutating func port(_ node: Node) -> Int? {
+        guard let text = string(node) else { return nil }
+        guard let value = Int(text), (0...65535).contains(value) else {
+            fail(node, "port must be a whole number from 0 to 65535, got '\(text)'")
+            return nil
+        }
+        return value
+    }
+
+    static func syntaxError(_ error: YamlError, file: String) -> SchemaError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return SchemaError(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(problem)")
+        default:
+            return SchemaError(file: file, line: 1, column: 1, message: "YAML error: \(error)")
+        }
+    }
+}

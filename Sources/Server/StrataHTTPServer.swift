@@ -1,0 +1,64 @@
+import GraphQLLanguage
+import Hummingbird
+import Logging
+
+/// Strata's HTTP front: health and readiness for operators, and the GraphQL endpoint.
+public struct StrataHTTPServer: Sendable {
+    public let configuration: ServerConfiguration
+    let readiness: any ReadinessCheck
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, readiness: any ReadinessCheck, logger: Logger) {
+        self.configuration = configuration
+        self.readiness = readiness
+        self.logger = logger
+    }
+
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ in
+            Self.json(.ok, #"{"status":"ok"}"#)
+        }
+        let readiness = self.readiness
+        let logger = self.logger
+        router.get("readyz") { _, _ in
+            do {
+                try await readiness.check()
+                return Self.json(.ok, #"{"status":"ready"}"#)
+            } catch {
+                logger.warning("readiness check failed: \(error)")
+                return Self.json(.serviceUnavailable, #"{"status":"unavailable","reason":"database"}"#)
+            }
+        }
+        let notYet: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
+            let body = GraphQLError.responseBody([GraphQLError(
+                "GraphQL execution is not available in this version of Strata yet.",
+                code: "not-implemented")])
+            return Self.json(.notImplemented, body, contentType: "application/graphql-response+json")
+        }
+        router.get("graphql", use: notYet)
+        router.post("graphql", use: notYet)
+        return router
+    }
+
+    /// The application, as a `Service`; `onRunning` receives the URL once the port is bound.
+    public func makeApplication(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let host = configuration.host
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Strata"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                await onRunning("http://\(shownHost):\(port)")
+            },
+            logger: logger)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String, contentType: String = "application/json") -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: contentType],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,104 @@
+import Database
+import Foundation
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One throwaway PostgreSQL cluster per test process, started on first use and stopped at exit.
+///
+/// It runs in a temporary directory with durability off, as the same root-safe embedded cluster
+/// `strata` uses. The project's migrations are applied once to a template database; each suite
+/// gets a fresh database copied from it.
+public actor TestCluster {
+    public static let shared = TestCluster()
+
+    /// Prefix of the temporary directories; the owning process id follows it.
+    static let directoryPrefix = "strata-test-"
+    static let templateName = "strata_template"
+
+    /// The one start of the cluster, shared by every suite that asks while it is under way.
+    private var starting: Task<EmbeddedCluster, any Error>?
+    private var databaseCount = 0
+    private let logger: Logger = {
+        var logger = Logger(label: "strata.test-cluster")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// The running cluster, started (and its template migrated) on first use.
+    public func running() async throws -> EmbeddedCluster {
+        if let starting { return try await starting.value }
+        let logger = self.logger
+        let task = Task { try await Self.start(logger: logger) }
+        starting = task
+        return try await task.value
+    }
+
+    private static func start(logger: Logger) async throws -> EmbeddedCluster {
+        removeAbandonedClusters()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(directoryPrefix)\(getpid())").path
+        try? FileManager.default.removeItem(atPath: directory)
+        let cluster = try EmbeddedCluster(
+            dataDirectory: directory,
+            options: .init(durable: false, databaseName: templateName),
+            logger: logger)
+        ExitCleanup.register(cluster)
+        _ = try await cluster.start()
+        let migrations = try MigrationSet.load(directory: ProjectFiles.root + "/migrations")
+        _ = try await cluster.withSuperuserConnection { connection in
+            try await Migrator(connection: connection, logger: logger).apply(migrations)
+        }
+        return cluster
+    }
+
+    /// A new database holding the migrated schema (or nothing, when `migrated` is false).
+    public func makeDatabase(migrated: Bool = true) async throws -> TestDatabase {
+        let cluster = try await running()
+        databaseCount += 1
+        let name = "test_\(databaseCount)"
+        let template = migrated ? Self.templateName : "template0"
+        let logger = self.logger
+        try await cluster.withSuperuserConnection(database: "postgres") { connection in
+            _ = try await connection.query(.init(unsafeSQL: "CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\""), logger: logger)
+        }
+        return TestDatabase(name: name, cluster: cluster)
+    }
+
+    /// Test clusters whose process died without stopping them (a crash, a kill -9).
+    static func removeAbandonedClusters() {
+        let temporary = FileManager.default.temporaryDirectory.path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+        for name in names where name.hasPrefix(directoryPrefix) {
+            guard let pid = pid_t(name.dropFirst(directoryPrefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno == EPERM { continue }
+            let path = temporary + "/" + name
+            if let cluster = try? EmbeddedCluster(dataDirectory: path, logger: Logger(label: "strata.test-cluster")) {
+                cluster.stopImmediately()
+            }
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+}
+
+/// Stops the test cluster and deletes its directory when the test process exits.
+enum ExitCleanup {
+    static let clusters = Mutex<[EmbeddedCluster]>([])
+
+    static func register(_ cluster: EmbeddedCluster) {
+        let isFirst = clusters.withLock { list in
+            list.append(cluster)
+            return list.count == 1
+        }
+        if isFirst {
+            atexit {
+                for cluster in ExitCleanup.clusters.withLock({ $0 }) {
+                    cluster.stopImmediately()
+                    try? FileManager.default.removeItem(atPath: cluster.dataDirectory)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Database
+import Logging
+import PostgresNIO
+
+/// A database of its own for one test suite, on the process's test cluster.
+public struct TestDatabase: Sendable {
+    public let name: String
+    public let cluster: EmbeddedCluster
+
+    public func endpoint(user: String = EmbeddedCluster.superuser) -> DatabaseEndpoint {
+        cluster.endpoint(user: user, database: name)
+    }
+
+    /// A `postgres://` URL reaching this database through the cluster's socket, for `strata` runs.
+    public func url(user: String = EmbeddedCluster.superuser) -> String {
+        let socketDirectory = cluster.clusterDirectory
+        return "postgres:///\(name)?host=\(socketDirectory)&user=\(user)"
+    }
+
+    /// Runs `body` on a fresh connection as `user`.
+    public func withConnection<T: Sendable>(
+        as user: String = EmbeddedCluster.superuser,
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await endpoint(user: user).withConnection(logger: Logger(label: "strata.test"), body)
+    }
+
+    /// The rows of a query as text, for assertions.
+    public func rows(_ query: PostgresQuery, as user: String = EmbeddedCluster.superuser) async throws -> [[String?]] {
+        try await withConnection(as: user) { connection in
+            let sequence = try await connection.query(query, logger: Logger(label: "strata.test"))
+            var result: [[String?]] = []
+            for try await row in sequence {
+                result.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SchemaModel
+import Server
+
+/// Where the project's files and Strata's local state live.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Directory for the embedded PostgreSQL and development secrets (env: STRATA_DATA_DIR).",
+        valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory of the YAML schema, holding strata.yaml.", valueName: "dir"))
+    var schema: String = "schema"
+
+    @Option(name: .long, help: ArgumentHelp("Directory of the ordered SQL migrations.", valueName: "dir"))
+    var migrations: String = "migrations"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "PostgreSQL URL, e.g. postgres://strata_authenticator:secret@db:5432/app (env: DATABASE_URL). Without one, Strata runs its own embedded PostgreSQL.",
+        valueName: "url"))
+    var databaseURL: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var resolvedDataDirectory: String {
+        let path = dataDir ?? environment["STRATA_DATA_DIR"] ?? ".strata"
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    func settings() throws -> ProjectSettings {
+        try ProjectSettings.load(file: schema + "/strata.yaml", environment: environment)
+    }
+
+    /// The flag, then `DATABASE_URL`, then `database.url` in strata.yaml; nil means embedded.
+    func resolvedDatabaseURL(_ settings: ProjectSettings) -> String? {
+        let candidates = [databaseURL, environment["DATABASE_URL"], settings.databaseURL]
+        return candidates.compactMap { $0 }.first { !$0.isEmpty }
+    }
+}
+
+/// Where the HTTP server listens.
+struct ListenOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (env: STRATA_HOST; default 127.0.0.1).", valueName: "host"))
+    var host: String?
+
+    @Option(name: .long, help: ArgumentHelp("Port to listen on; 0 picks a free one (env: STRATA_PORT; default 8080).", valueName: "port"))
+    var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Also expose the embedded PostgreSQL on 127.0.0.1 at this port.", valueName: "port"))
+    var postgresPort: Int?
+
+    func configuration(_ settings: ProjectSettings) throws -> ServerConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let host = host ?? environment["STRATA_HOST"] ?? settings.host ?? "127.0.0.1"
+        let resolvedPort: Int
+        if let port {
+            resolvedPort = port
+        } else if let text = environment["STRATA_PORT"] {
+            guard let value = Int(text) else {
+                throw UsageError(message: "STRATA_PORT must be a port number, got '\(text)'")
+            }
+            resolvedPort = value
+        } else {
+            resolvedPort = settings.port ?? 8080
+        }
+        guard (0...65535).contains(resolvedPort) else {
+            throw UsageError(message: "the port must be between 0 and 65535, got \(resolvedPort)")
+        }
+        if let postgresPort, !(1...65535).contains(postgresPort) {
+            throw UsageError(message: "--postgres-port must be between 1 and 65535, got \(postgresPort)")
+        }
+        return ServerConfiguration(host: host, port: resolvedPort)
+    }
+}

@@ -1,0 +1,62 @@
+import Database
+import Foundation
+import Logging
+
+/// The database a command works on: an external server from a URL, or the embedded cluster,
+/// with the role to migrate as and the role to serve as.
+struct DatabaseConnections {
+    /// The server's own login role, created by the first migration.
+    static let authenticator = "strata_authenticator"
+
+    /// Connects as the owner of the schema (runs migrations).
+    var owner: DatabaseEndpoint
+    /// Connects as the role the server serves with.
+    var server: DatabaseEndpoint
+    /// Held while this process uses the embedded cluster.
+    var lease: ClusterLease?
+
+    static func open(url: String?, dataDirectory: String, loopbackPort: Int?, logger: Logger) async throws -> DatabaseConnections {
+        if let url {
+            let endpoint: DatabaseEndpoint
+            do {
+                endpoint = try DatabaseEndpoint(url: url)
+            } catch let error as DatabaseConfigurationError {
+                throw UsageError(message: error.description)
+            }
+            return DatabaseConnections(owner: endpoint, server: endpoint, lease: nil)
+        }
+        let cluster = try EmbeddedCluster(
+            dataDirectory: dataDirectory,
+            options: .init(loopbackPort: loopbackPort),
+            logger: logger)
+        let lease = try await cluster.start()
+        return DatabaseConnections(
+            owner: cluster.endpoint(user: EmbeddedCluster.superuser),
+            server: cluster.endpoint(user: authenticator),
+            lease: lease)
+    }
+
+    /// Gives up this process's use of the embedded cluster (stopping it if no one else uses it).
+    func close(logger: Logger) async {
+        guard let lease else { return }
+        do {
+            try await lease.cluster.release(lease)
+        } catch {
+            logger.error("could not stop the embedded PostgreSQL: \(error)")
+        }
+    }
+
+    /// Runs the schema migrations, and the demo data when asked.
+    func migrate(directory: String, withDemoData: Bool, logger: Logger) async throws -> [Migrator.Report] {
+        let schema = try MigrationSet.load(directory: directory)
+        let demo = withDemoData ? try MigrationSet.load(directory: directory + "/demo", versionPrefix: "demo/") : nil
+        let sets = [schema] + (demo.map { [$0] } ?? [])
+        return try await owner.withConnection(logger: logger) { connection in
+            var reports: [Migrator.Report] = []
+            for set in sets {
+                reports.append(try await Migrator(connection: connection, logger: logger).apply(set))
+            }
+            return reports
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Logging
+
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Start a development server: embedded PostgreSQL, migrations, demo data, then serve.",
+        discussion: """
+            The embedded PostgreSQL lives under --data-dir (default .strata) and is reused by later
+            runs and by other strata processes on the same directory; it stops when the last of them exits.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var listen: ListenOptions
+
+    func run() async throws {
+        let logger = Logger(label: "strata")
+        let settings = try project.settings()
+        let configuration = try listen.configuration(settings)
+        let connections = try await DatabaseConnections.open(
+            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
+            loopbackPort: listen.postgresPort, logger: logger)
+        do {
+            let reports = try await connections.migrate(directory: project.migrations, withDemoData: true, logger: logger)
+            let applied = reports.flatMap(\.applied)
+            Console.announce(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
+            Console.announce("Database: \(connections.server.displayName)")
+            try await ServerLauncher(connections: connections, configuration: configuration,
+                                     allowUnsafeRole: false, logger: logger).run()
+        } catch {
+            await connections.close(logger: logger)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Logging
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply the SQL migrations in order, each in its own transaction.",
+        discussion: """
+            Records each file in strata.schema_migrations (version, checksum, applied_at). Refuses to
+            run, applying nothing, when an applied file was changed or removed. A failing migration is
+            rolled back and reported with its file, line and column. Connect as the schema's owner,
+            not as strata_authenticator.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Flag(help: "Also load the demo data in <migrations>/demo.")
+    var withDemoData = false
+
+    func run() async throws {
+        let logger = Logger(label: "strata")
+        let settings = try project.settings()
+        let connections = try await DatabaseConnections.open(
+            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
+            loopbackPort: nil, logger: logger)
+        do {
+            let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData, logger: logger)
+            for report in reports {
+                for file in report.applied { print("applied \(file)") }
+            }
+            let total = reports.reduce(0) { $0 + $1.applied.count }
+            let already = reports.reduce(0) { $0 + $1.alreadyApplied }
+            print("\(total) migration(s) applied, \(already) already applied.")
+            await connections.close(logger: logger)
+        } catch {
+            await connections.close(logger: logger)
+            throw error
+        }
+    }
+}

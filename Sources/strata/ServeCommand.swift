@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the GraphQL API.",
+        discussion: """
+            Connects as the role in the database URL (normally strata_authenticator) and refuses a
+            superuser or BYPASSRLS role, which row-level security would not apply to. Without a URL,
+            uses the embedded PostgreSQL under --data-dir (run `strata migrate` first).
+            Stops on SIGTERM or SIGINT after finishing in-flight requests.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var listen: ListenOptions
+
+    @Flag(help: "Serve even when connected as a superuser or BYPASSRLS role (throwaway databases only).")
+    var allowUnsafeRole = false
+
+    func run() async throws {
+        let logger = Logger(label: "strata")
+        let settings = try project.settings()
+        let configuration = try listen.configuration(settings)
+        let connections = try await DatabaseConnections.open(
+            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
+            loopbackPort: listen.postgresPort, logger: logger)
+        let launcher = ServerLauncher(connections: connections, configuration: configuration,
+                                      allowUnsafeRole: allowUnsafeRole, logger: logger)
+        do {
+            try await launcher.run()
+        } catch {
+            await connections.close(logger: logger)
+            throw error
+        }
+    }
+}

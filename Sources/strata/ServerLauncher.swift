@@ -1,0 +1,71 @@
+import Database
+import Foundation
+import Logging
+import PostgresNIO
+import Server
+import ServiceLifecycle
+
+/// Checks the login role, then runs the pool and the HTTP server as one service group until
+/// SIGTERM or SIGINT, finishing in-flight requests before the embedded cluster may stop.
+struct ServerLauncher {
+    var connections: DatabaseConnections
+    var configuration: ServerConfiguration
+    var allowUnsafeRole: Bool
+    var logger: Logger
+
+    func run() async throws {
+        try await checkLoginRole()
+        let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
+        let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client), logger: logger)
+        let application = http.makeApplication { url in
+            Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
+        }
+        var services: [any Service] = []
+        if let lease = connections.lease {
+            services.append(ClusterLeaseService(lease: lease, logger: logger))
+        }
+        services += [client, application]
+        let group = ServiceGroup(configuration: .init(
+            services: services.map {
+                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    /// Refuses to serve as a role that row-level security does not apply to.
+    func checkLoginRole() async throws {
+        let role: LoginRole
+        do {
+            role = try await connections.server.withConnection(logger: logger) { connection in
+                try await LoginRole.current(on: connection, logger: logger)
+            }
+        } catch let error as PSQLError {
+            throw LaunchError(message: "could not connect to PostgreSQL as \(connections.server.displayName): \(Self.describe(error))")
+        }
+        guard let reason = role.unsafeReason else { return }
+        if allowUnsafeRole {
+            logger.warning("serving despite an unsafe login role (--allow-unsafe-role): \(reason)")
+        } else {
+            throw LaunchError(message: "refusing to serve: \(reason)")
+        }
+    }
+
+    static func describe(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] {
+            if message.contains("role \"\(DatabaseConnections.authenticator)\" does not exist") {
+                return message + " (run `strata migrate` first: the migrations create it)"
+            }
+            return message
+        }
+        return "\(error.code)"
+    }
+}
+
+/// Why the server could not start, worded for the operator.
+struct LaunchError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

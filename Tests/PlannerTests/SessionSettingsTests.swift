@@ -1,0 +1,25 @@
+import SQL
+import Testing
+@testable import Planner
+
+@Suite("Session settings statement")
+struct SessionSettingsTests {
+    @Test("every setting is a bind; scope decides transaction-local or session-level")
+    func statement() {
+        let session = Session(role: "member", tenantID: "t-1", userID: "u-9", claimsJSON: #"{"sub":"u-9"}"#)
+        let local = SQLRenderer.render(SessionSettings.statement(for: session, scope: .transaction))
+        #expect(local.text == #"SELECT "pg_catalog"."set_config"($1, $2, TRUE), "pg_catalog"."set_config"($3, $4, TRUE), "pg_catalog"."set_config"($5, $6, TRUE), "pg_catalog"."set_config"($7, $8, TRUE)"#)
+        #expect(local.binds == [
+            .text("role"), .text("member"), .text("app.tenant_id"), .text("t-1"),
+            .text("app.user_id"), .text("u-9"), .text("request.jwt.claims"), .text(#"{"sub":"u-9"}"#),
+        ])
+        let sessionLevel = SQLRenderer.render(SessionSettings.statement(for: session, scope: .session))
+        #expect(sessionLevel.text.contains("FALSE") && !sessionLevel.text.contains("TRUE"))
+    }
+
+    @Test("an anonymous session clears tenant and user")
+    func anonymous() {
+        let rendered = SQLRenderer.render(SessionSettings.statement(for: Session(role: "anonymous"), scope: .transaction))
+        #expect(rendered.binds[3] == .text("") && rendered.binds[5] == .text(""))
+    }
+}

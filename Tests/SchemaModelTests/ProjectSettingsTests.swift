@@ -1,0 +1,67 @@
+import Testing
+@testable import SchemaModel
+
+@Suite("strata.yaml settings")
+struct ProjectSettingsTests {
+    @Test("reads database and server settings, substituting the environment")
+    func reads() throws {
+        let yaml = """
+            database:
+              url: postgres://strata_authenticator:${DB_PASSWORD}@db:5432/app
+            server:
+              host: 0.0.0.0
+              port: ${PORT:-9090}
+            """
+        let settings = try ProjectSettings.parse(yaml, file: "schema/strata.yaml", environment: ["DB_PASSWORD": "s3cret"])
+        #expect(settings == ProjectSettings(
+            databaseURL: "postgres://strata_authenticator:s3cret@db:5432/app", host: "0.0.0.0", port: 9090))
+    }
+
+    @Test("an empty URL means the embedded database")
+    func emptyURL() throws {
+        let settings = try ProjectSettings.parse("database:\n  url: ${DATABASE_URL:-}\n", file: "s.yaml", environment: [:])
+        #expect(settings.databaseURL == nil)
+    }
+
+    @Test("every problem is reported with file, line, column and a suggestion")
+    func errors() {
+        let yaml = """
+            databse:
+              url: x
+            server:
+              port: 99999
+              hots: localhost
+            """
+        do {
+            _ = try ProjectSettings.parse(yaml, file: "schema/strata.yaml", environment: [:])
+            Issue.record("expected errors")
+        } catch let error as SchemaErrors {
+            #expect(error.errors.map(\.description) == [
+                "schema/strata.yaml:1:1: unknown key 'databse' in the settings file (did you mean 'database'?); expected one of: database, server",
+                "schema/strata.yaml:4:9: port must be a whole number from 0 to 65535, got '99999'",
+                "schema/strata.yaml:5:3: unknown key 'hots' in server (did you mean 'host'?); expected one of: host, port",
+            ])
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("an unset variable without a default is an error at its value")
+    func unsetVariable() {
+        #expect {
+            try ProjectSettings.parse("database:\n  url: ${MISSING_URL}\n", file: "s.yaml", environment: [:])
+        } throws: { error in
+            (error as? SchemaErrors)?.description == "s.yaml:2:8: environment variable 'MISSING_URL' is not set (write ${MISSING_URL:-default} to allow that)"
+        }
+    }
+
+    @Test("YAML syntax errors carry their position")
+    func syntax() {
+        #expect {
+            try ProjectSettings.parse("server:\n  port: [1, 2\n", file: "s.yaml", environment: [:])
+        } throws: { error in
+            guard let first = (error as? SchemaErrors)?.errors.first else { return false }
+            return first.file == "s.yaml" && first.line >= 2 && first.message.hasPrefix("YAML syntax error")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+@testable import Server
+
+@Suite("HTTP endpoints")
+struct HealthEndpointTests {
+    struct Unreachable: ReadinessCheck {
+        struct Down: Error {}
+        func check() async throws { throw Down() }
+    }
+
+    func application(_ readiness: any ReadinessCheck) -> some ApplicationProtocol {
+        StrataHTTPServer(configuration: .init(port: 0), readiness: readiness, logger: Logger(label: "test"))
+            .makeApplication()
+    }
+
+    @Test("/healthz answers 200 while the process lives")
+    func health() async throws {
+        try await application(Unreachable()).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
+            }
+        }
+    }
+
+    @Test("/readyz follows the database")
+    func readiness() async throws {
+        try await application(AlwaysReady()).test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        try await application(Unreachable()).test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("database"))
+            }
+        }
+    }
+
+    @Test("/graphql answers 501 with a GraphQL error body until execution lands")
+    func graphQLNotYet() async throws {
+        try await application(AlwaysReady()).test(.router) { client in
+            try await client.execute(uri: "/graphql", method: .post, body: ByteBuffer(string: #"{"query":"{ __typename }"}"#)) { response in
+                #expect(response.status == .notImplemented)
+                #expect(response.headers[.contentType] == "application/graphql-response+json")
+                #expect(String(buffer: response.body).hasPrefix(#"{"errors":[{"message":"#))
+            }
+        }
+    }
+
+    @Test("the running server announces the URL with the port it bound")
+    func announcesURL() async throws {
+        let announced = AsyncStream<String>.makeStream()
+        let app = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), logger: Logger(label: "test"))
+            .makeApplication { url in announced.continuation.yield(url) }
+        try await app.test(.live) { client in
+            var iterator = announced.stream.makeAsyncIterator()
+            let url = await iterator.next()
+            #expect(url == "http://127.0.0.1:\(client.port!)")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("strata command line")
+struct CommandLineTests {
+    @Test("usage errors exit 2, help and version exit 0")
+    func exitCodes() async throws {
+        let bogus = try await StrataProcess.run(["--no-such-flag"])
+        #expect(bogus.status == 2)
+        #expect(bogus.stderr.contains("--no-such-flag"))
+
+        let unknown = try await StrataProcess.run(["serve", "--port", "seventy"])
+        #expect(unknown.status == 2)
+
+        let help = try await StrataProcess.run(["serve", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--allow-unsafe-role"))
+        #expect(help.stdout.contains("--data-dir"))
+
+        let version = try await StrataProcess.run(["version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("strata "))
+    }
+
+    @Test("a malformed port in the environment is a usage error naming the variable")
+    func badEnvironmentPort() async throws {
+        let result = try await StrataProcess.run(["serve"], environment: ["STRATA_PORT": "80a"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("STRATA_PORT"))
+    }
+
+    @Test("serve refuses to run as a superuser, explaining why")
+    func refusesSuperuser() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let result = try await StrataProcess.run(["serve", "--port", "0", "--database-url", database.url()])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refusing to serve"))
+        #expect(result.stderr.contains("'postgres' is a superuser"))
+        #expect(result.stderr.contains("row-level security"))
+    }
+
+    @Test("serve as strata_authenticator answers /healthz and stops on SIGTERM")
+    func servesAsAuthenticator() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let server = try StrataProcess(["serve", "--port", "0", "--database-url", database.url(user: "strata_authenticator")])
+        let line = try await server.waitForOutput(containing: "Strata is serving")
+        let port = try #require(HTTPProbe.port(in: line))
+        #expect(try await HTTPProbe.status(port: port, path: "/healthz") == 200)
+        #expect(try await HTTPProbe.status(port: port, path: "/readyz") == 200)
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+
+    @Test("migrate on a tampered migration fails naming the file and applies nothing")
+    func tamperedMigration() async throws {
+        let database = try await TestCluster.shared.makeDatabase(migrated: false)
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("strata-proj-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: project + "/migrations", withIntermediateDirectories: true)
+        for name in ["0001_roles.sql", "0002_tenants.sql"] {
+            try FileManager.default.copyItem(atPath: ProjectFiles.root + "/migrations/" + name, toPath: project + "/migrations/" + name)
+        }
+        let first = try await StrataProcess.run(["migrate", "--database-url", database.url()], directory: project)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("2 migration(s) applied"))
+
+        let tenants = project + "/migrations/0002_tenants.sql"
+        try (try String(contentsOfFile: tenants, encoding: .utf8) + "\n-- edited later\n").write(toFile: tenants, atomically: true, encoding: .utf8)
+        try "CREATE TABLE public.projects (id int);".write(toFile: project + "/migrations/0003_projects.sql", atomically: true, encoding: .utf8)
+        let second = try await StrataProcess.run(["migrate", "--database-url", database.url()], directory: project)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("migrations/0002_tenants.sql: was changed after it was applied"))
+        let projects = try await database.rows("SELECT to_regclass('public.projects')::text")
+        #expect(projects == [[nil]])
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("strata dev with the embedded PostgreSQL")
+struct DevCommandTests {
+    func postmasterPID(_ dataDirectory: String) -> String? {
+        (try? String(contentsOfFile: dataDirectory + "/pg/postmaster.pid", encoding: .utf8))?
+            .split(separator: "\n").first.map(String.init)
+    }
+
+    @Test("creates its database, serves /healthz, is reused by a second run, and stops the cluster last")
+    func devLifecycle() async throws {
+        let dataDirectory = "/tmp/strata-dev-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+
+        let first = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
+        let firstLine = try await first.waitForOutput(containing: "Strata is serving")
+        #expect(first.standardOutput.contains("Applied 3 migration(s)"))
+        let firstPort = try #require(HTTPProbe.port(in: firstLine))
+        #expect(try await HTTPProbe.status(port: firstPort, path: "/healthz") == 200)
+        let pid = try #require(postmasterPID(dataDirectory))
+
+        let second = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
+        let secondLine = try await second.waitForOutput(containing: "Strata is serving")
+        #expect(second.standardOutput.contains("Database is up to date."))
+        #expect(second.standardError.contains("reusing the running embedded PostgreSQL"))
+        #expect(postmasterPID(dataDirectory) == pid, "the second run must reuse the cluster")
+        let secondPort = try #require(HTTPProbe.port(in: secondLine))
+        #expect(try await HTTPProbe.status(port: secondPort, path: "/readyz") == 200)
+
+        first.signal(SIGTERM)
+        #expect(try await first.exitStatus() == 0)
+        #expect(postmasterPID(dataDirectory) == pid, "the cluster keeps running for the second server")
+        #expect(try await HTTPProbe.status(port: secondPort, path: "/readyz") == 200)
+
+        second.signal(SIGINT)
+        #expect(try await second.exitStatus() == 0)
+        #expect(postmasterPID(dataDirectory) == nil, "the last server out stops the cluster")
+    }
+}

@@ -1,0 +1,26 @@
+import HummingbirdTesting
+import NIOCore
+import NIOPosix
+
+/// Minimal HTTP requests against a `strata` process under test.
+enum HTTPProbe {
+    /// The port in a "Strata is serving http://host:port/graphql" line.
+    static func port(in line: String) -> Int? {
+        guard let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }),
+              let portText = url.split(separator: ":").last?.split(separator: "/").first else { return nil }
+        return Int(portText)
+    }
+
+    static func status(port: Int, path: String) async throws -> Int {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
+        client.connect()
+        do {
+            let response = try await client.get(path)
+            try await client.shutdown()
+            return Int(response.status.code)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
