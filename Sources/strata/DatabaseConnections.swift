@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Logging
+import PostgresNIO
 
 /// The database a command works on: an external server from a URL, or the embedded cluster,
 /// with the role to migrate as and the role to serve as.
@@ -51,12 +52,16 @@ struct DatabaseConnections {
         let schema = try MigrationSet.load(directory: directory)
         let demo = withDemoData ? try MigrationSet.load(directory: directory + "/demo", versionPrefix: "demo/") : nil
         let sets = [schema] + (demo.map { [$0] } ?? [])
-        return try await owner.withConnection(logger: logger) { connection in
-            var reports: [Migrator.Report] = []
-            for set in sets {
-                reports.append(try await Migrator(connection: connection, logger: logger).apply(set))
+        do {
+            return try await owner.withConnection(logger: logger) { connection in
+                var reports: [Migrator.Report] = []
+                for set in sets {
+                    reports.append(try await Migrator(connection: connection, logger: logger).apply(set))
+                }
+                return reports
             }
-            return reports
+        } catch let error as PSQLError {
+            throw DatabaseFailure(error, connecting: owner)
         }
     }
 }

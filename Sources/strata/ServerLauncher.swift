@@ -43,7 +43,7 @@ struct ServerLauncher {
                 try await LoginRole.current(on: connection, logger: logger)
             }
         } catch let error as PSQLError {
-            throw LaunchError(message: "could not connect to PostgreSQL as \(connections.server.displayName): \(Self.describe(error))")
+            throw DatabaseFailure(error, connecting: connections.server)
         }
         guard let reason = role.unsafeReason else { return }
         if allowUnsafeRole {
@@ -51,16 +51,6 @@ struct ServerLauncher {
         } else {
             throw LaunchError(message: "refusing to serve: \(reason)")
         }
-    }
-
-    static func describe(_ error: PSQLError) -> String {
-        if let message = error.serverInfo?[.message] {
-            if message.contains("role \"\(DatabaseConnections.authenticator)\" does not exist") {
-                return message + " (run `strata migrate` first: the migrations create it)"
-            }
-            return message
-        }
-        return "\(error.code)"
     }
 }
 
