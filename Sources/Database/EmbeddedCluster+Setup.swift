@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SQL
 
 extension EmbeddedCluster {
     /// Creates the cluster directory, owned by the cluster user, and runs `initdb` in it.
@@ -69,15 +70,24 @@ extension EmbeddedCluster {
 
     /// Creates Strata's database on first start.
     func ensureDatabase() async throws {
+        let name = options.databaseName
+        let logger = self.logger
+        let exists = try await withSuperuserConnection(database: "postgres") { connection in
+            let rows = try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger)
+            for try await _ in rows { return true }
+            return false
+        }
+        if !exists { try await createDatabase(name) }
+    }
+
+    /// Creates a database, optionally as a copy of `template`.
+    public func createDatabase(_ name: String, template: String? = nil) async throws {
+        // CREATE DATABASE takes no parameters; the names are rendered as quoted identifiers.
+        let copy = template.map { " TEMPLATE \(SQLIdentifier($0).rendered)" } ?? ""
+        let statement = "CREATE DATABASE \(SQLIdentifier(name).rendered)\(copy)"
+        let logger = self.logger
         try await withSuperuserConnection(database: "postgres") { connection in
-            let rows = try await connection.query(
-                "SELECT 1 FROM pg_database WHERE datname = \(options.databaseName)", logger: logger)
-            var exists = false
-            for try await _ in rows { exists = true }
-            if !exists {
-                let name = options.databaseName.replacingOccurrences(of: "\"", with: "\"\"")
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
-            }
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
     }
 

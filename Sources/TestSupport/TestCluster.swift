@@ -60,10 +60,7 @@ public actor TestCluster {
         databaseCount += 1
         let name = "test_\(databaseCount)"
         let template = migrated ? Self.templateName : "template0"
-        let logger = self.logger
-        try await cluster.withSuperuserConnection(database: "postgres") { connection in
-            _ = try await connection.query(.init(unsafeSQL: "CREATE DATABASE \"\(name)\" TEMPLATE \"\(template)\""), logger: logger)
-        }
+        try await cluster.createDatabase(name, template: template)
         return TestDatabase(name: name, cluster: cluster)
     }
 

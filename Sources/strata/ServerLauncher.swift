@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 import Server
 import ServiceLifecycle
@@ -32,7 +33,11 @@ struct ServerLauncher {
             },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {
+            throw LaunchError(message: "could not listen on \(configuration.host):\(configuration.port): \(String(cString: strerror(error.errnoCode))). Choose another --port (or STRATA_PORT).")
+        }
     }
 
     /// Refuses to serve as a role that row-level security does not apply to.

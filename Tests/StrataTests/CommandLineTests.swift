@@ -39,7 +39,7 @@ struct CommandLineTests {
         #expect(result.stderr.contains("row-level security"))
     }
 
-    @Test("serve as strata_authenticator answers /healthz and stops on SIGTERM")
+    @Test("serve as strata_authenticator answers /healthz, a second server on its port fails clearly, SIGTERM stops it")
     func servesAsAuthenticator() async throws {
         let database = try await TestCluster.shared.makeDatabase()
         let server = try StrataProcess(["serve", "--port", "0", "--database-url", database.url(user: "strata_authenticator")])
@@ -47,6 +47,11 @@ struct CommandLineTests {
         let port = try #require(HTTPProbe.port(in: line))
         #expect(try await HTTPProbe.status(port: port, path: "/healthz") == 200)
         #expect(try await HTTPProbe.status(port: port, path: "/readyz") == 200)
+
+        let clash = try await StrataProcess.run(["serve", "--port", "\(port)", "--database-url", database.url(user: "strata_authenticator")])
+        #expect(clash.status == 1)
+        #expect(clash.stderr.contains("could not listen on 127.0.0.1:\(port): Address already in use"))
+
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
     }
