@@ -34,6 +34,11 @@ public final class StrataProcess: Sendable {
         try process.run()
     }
 
+    /// A test that fails before stopping its server must not leave it (and its cluster) running.
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    }
+
     public var standardOutput: String { output.text.withLock { $0.stdout } }
     public var standardError: String { output.text.withLock { $0.stderr } }
 

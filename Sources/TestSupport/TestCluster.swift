@@ -1,10 +1,6 @@
 import Database
 import Foundation
 import Logging
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One throwaway PostgreSQL cluster per test process, started on first use and stopped at exit.
 ///
@@ -14,8 +10,6 @@ import Glibc
 public actor TestCluster {
     public static let shared = TestCluster()
 
-    /// Prefix of the temporary directories; the owning process id follows it.
-    static let directoryPrefix = "strata-test-"
     static let templateName = "strata_template"
 
     /// The one start of the cluster, shared by every suite that asks while it is under way.
@@ -37,15 +31,10 @@ public actor TestCluster {
     }
 
     private static func start(logger: Logger) async throws -> EmbeddedCluster {
-        removeAbandonedClusters()
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(directoryPrefix)\(getpid())").path
-        try? FileManager.default.removeItem(atPath: directory)
         let cluster = try EmbeddedCluster(
-            dataDirectory: directory,
+            dataDirectory: TestScratch.root + "/cluster",
             options: .init(durable: false, databaseName: templateName),
             logger: logger)
-        ExitCleanup.register(cluster)
         _ = try await cluster.start()
         let migrations = try MigrationSet.load(directory: ProjectFiles.root + "/migrations")
         _ = try await cluster.withSuperuserConnection { connection in
@@ -62,40 +51,5 @@ public actor TestCluster {
         let template = migrated ? Self.templateName : "template0"
         try await cluster.createDatabase(name, template: template)
         return TestDatabase(name: name, cluster: cluster)
-    }
-
-    /// Test clusters whose process died without stopping them (a crash, a kill -9).
-    static func removeAbandonedClusters() {
-        let temporary = FileManager.default.temporaryDirectory.path
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
-        for name in names where name.hasPrefix(directoryPrefix) {
-            guard let pid = pid_t(name.dropFirst(directoryPrefix.count)), pid != getpid() else { continue }
-            if kill(pid, 0) == 0 || errno == EPERM { continue }
-            let path = temporary + "/" + name
-            if let cluster = try? EmbeddedCluster(dataDirectory: path, logger: Logger(label: "strata.test-cluster")) {
-                cluster.stopImmediately()
-            }
-            try? FileManager.default.removeItem(atPath: path)
-        }
-    }
-}
-
-/// Stops the test cluster and deletes its directory when the test process exits.
-enum ExitCleanup {
-    static let clusters = Mutex<[EmbeddedCluster]>([])
-
-    static func register(_ cluster: EmbeddedCluster) {
-        let isFirst = clusters.withLock { list in
-            list.append(cluster)
-            return list.count == 1
-        }
-        if isFirst {
-            atexit {
-                for cluster in ExitCleanup.clusters.withLock({ $0 }) {
-                    cluster.stopImmediately()
-                    try? FileManager.default.removeItem(atPath: cluster.dataDirectory)
-                }
-            }
-        }
     }
 }

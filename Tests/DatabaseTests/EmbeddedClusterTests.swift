@@ -15,8 +15,7 @@ struct EmbeddedClusterTests {
 
     @Test("starts once, is reused by a second user, and stops when the last one leaves")
     func reuse() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-ec-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let directory = try TestScratch.directory("embedded")
         let cluster = try EmbeddedCluster(dataDirectory: directory, options: .init(durable: false), logger: logger)
         let first = try await cluster.start()
         let pid = postmasterPID(cluster)

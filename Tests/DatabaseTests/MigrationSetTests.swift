@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Database
 
 @Suite("Migration files")
 struct MigrationSetTests {
     func directory(_ files: [String: String]) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("strata-migrations-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let path = try TestScratch.directory("migrations")
         for (name, text) in files {
             try text.write(toFile: path + "/" + name, atomically: true, encoding: .utf8)
         }

@@ -59,7 +59,7 @@ struct CommandLineTests {
     @Test("migrate on a tampered migration fails naming the file and applies nothing")
     func tamperedMigration() async throws {
         let database = try await TestCluster.shared.makeDatabase(migrated: false)
-        let project = FileManager.default.temporaryDirectory.appendingPathComponent("strata-proj-\(UUID().uuidString)").path
+        let project = try TestScratch.directory("project")
         try FileManager.default.createDirectory(atPath: project + "/migrations", withIntermediateDirectories: true)
         for name in ["0001_roles.sql", "0002_tenants.sql"] {
             try FileManager.default.copyItem(atPath: ProjectFiles.root + "/migrations/" + name, toPath: project + "/migrations/" + name)

@@ -11,12 +11,12 @@ struct DevCommandTests {
 
     @Test("creates its database, serves /healthz, is reused by a second run, and stops the cluster last")
     func devLifecycle() async throws {
-        let dataDirectory = "/tmp/strata-dev-\(UUID().uuidString.prefix(8))"
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let dataDirectory = try TestScratch.directory("dev")
 
         let first = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
         let firstLine = try await first.waitForOutput(containing: "Strata is serving")
-        #expect(first.standardOutput.contains("Applied 3 migration(s)"))
+        #expect(first.standardOutput.contains("migrations/0001_roles.sql"))
+        #expect(first.standardOutput.contains("migrations/demo/0001_tenants.sql"))
         let firstPort = try #require(HTTPProbe.port(in: firstLine))
         #expect(try await HTTPProbe.status(port: firstPort, path: "/healthz") == 200)
         let pid = try #require(postmasterPID(dataDirectory))
