@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "Server", "Database", "SchemaModel",
+                "Server", "Database", "SchemaModel", "GraphQLLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,7 +85,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "GraphQLLanguageTests", dependencies: ["GraphQLLanguage"], swiftSettings: strict),
+        .testTarget(
+            name: "GraphQLLanguageTests", dependencies: ["GraphQLLanguage"],
+            resources: [.copy("Cases")], swiftSettings: strict),
         .testTarget(name: "GraphQLTypeSystemTests", dependencies: ["GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation"], swiftSettings: strict),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),

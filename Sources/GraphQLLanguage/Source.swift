@@ -1,50 +1,54 @@
-/// A GraphQL document's text, with the line starts needed to turn byte offsets into locations.
-///
-/// Lines end at `\r\n`, `\r` or `\n`, each counting as one line terminator (spec §2.1.4).
+/// A GraphQL document's bytes (UTF-8), as received: nothing is decoded until the lexer reads it,
+/// so invalid UTF-8 is reported as a syntax error rather than silently replaced.
 public struct Source: Sendable {
     public let name: String
     public let bytes: [UInt8]
-    /// Byte offset at which each line starts; `lineStarts[0] == 0`.
-    public let lineStarts: [Int]
 
     public init(_ text: String, name: String = "GraphQL request") {
         self.name = name
         self.bytes = Array(text.utf8)
-        var starts = [0]
+    }
+
+    public init(bytes: [UInt8], name: String = "GraphQL request") {
+        self.name = name
+        self.bytes = bytes
+    }
+
+    /// The line and column of a byte offset. Lines end at `\r\n`, `\r` or `\n` (spec §2.1.4);
+    /// columns count UTF-16 code units, as graphql-js does, so positions agree with its tools.
+    /// A linear scan: used for errors, while the lexer tracks positions of tokens as it goes.
+    public func location(ofOffset offset: Int) -> SourceLocation {
+        bytes.withUnsafeBufferPointer { Self.location(ofOffset: offset, in: $0) }
+    }
+
+    static func location(ofOffset offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> SourceLocation {
+        var line = 1
+        var lineStart = 0
         var index = 0
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\r"):
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
-                starts.append(index + 1)
-            case UInt8(ascii: "\n"):
-                starts.append(index + 1)
-            default:
-                break
+        let end = min(offset, bytes.count)
+        while index < end {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            } else if byte == 0x0D {
+                if index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+                    if index + 1 == end { break }
+                    index += 1
+                }
+                line += 1
+                lineStart = index + 1
             }
             index += 1
         }
-        self.lineStarts = starts
-    }
-
-    /// The location of a byte offset. Columns count UTF-16 code units, as graphql-js and the
-    /// tools built on it do, so error positions agree with theirs.
-    public func location(ofOffset offset: Int) -> SourceLocation {
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
-        }
-        let lineStart = lineStarts[low]
         var column = 1
-        var index = lineStart
-        while index < min(offset, bytes.count) {
-            // A UTF-8 lead byte starts one UTF-16 unit, or two for a 4-byte sequence.
+        index = lineStart
+        while index < end {
             let byte = bytes[index]
+            // A UTF-8 lead byte starts one UTF-16 unit, or two for a 4-byte sequence.
             if byte & 0xC0 != 0x80 { column += byte >= 0xF0 ? 2 : 1 }
             index += 1
         }
-        return SourceLocation(offset: offset, line: low + 1, column: column)
+        return SourceLocation(offset: offset, line: line, column: column)
     }
 }

@@ -78,3 +78,31 @@ struct CommandLineTests {
         #expect(projects == [[nil]])
     }
 }
+
+@Suite("strata format")
+struct FormatCommandTests {
+    @Test("prints the canonical form and exits 0")
+    func formats() async throws {
+        let file = try TestScratch.directory("format") + "/query.graphql"
+        try "query Q($id:ID!){user(id:$id){name,...F}} fragment F on User{email}".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await StrataProcess.run(["format", file])
+        #expect(result.status == 0)
+        #expect(result.stdout == "query Q($id: ID!) {\n  user(id: $id) {\n    name\n    ...F\n  }\n}\n\nfragment F on User {\n  email\n}\n")
+    }
+
+    @Test("a syntax error prints GraphQL errors JSON on standard output and exits 1")
+    func syntaxError() async throws {
+        let file = try TestScratch.directory("format") + "/broken.graphql"
+        try "type Query {\n  a: [Int\n}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await StrataProcess.run(["format", file])
+        #expect(result.status == 1)
+        #expect(result.stdout == #"{"errors":[{"message":"Syntax Error: Expected \"]\", found \"}\".","locations":[{"line":3,"column":1}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}"# + "\n")
+    }
+
+    @Test("a missing file is a usage error")
+    func missingFile() async throws {
+        let result = try await StrataProcess.run(["format", "/nonexistent.graphql"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read /nonexistent.graphql"))
+    }
+}

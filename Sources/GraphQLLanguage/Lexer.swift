@@ -1,0 +1,185 @@
+/// Turns UTF-8 bytes into GraphQL tokens (spec §2.1, "Source Text" and "Lexical Tokens").
+///
+/// Works on the raw bytes: only names, punctuators and numbers can occur outside strings and
+/// comments, and those are ASCII, so non-ASCII bytes are decoded (and validated) only inside
+/// strings, comments and error messages. Lines and UTF-16 columns are tracked as it goes.
+struct Lexer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var line = 1
+    var lineStart = 0
+    /// Bytes minus UTF-16 units between `lineStart` and `position`, for the column of a token.
+    var lineAdjust = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    @inline(__always)
+    func byte(_ index: Int) -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    /// The next token, past whitespace, commas, comments and byte-order marks.
+    mutating func next() throws(GraphQLError) -> Token {
+        try skipIgnored()
+        let start = position
+        let column = 1 + start - lineStart - lineAdjust
+        guard start < bytes.count else {
+            return Token(kind: .endOfFile, start: start, end: start, line: line, column: column, value: "")
+        }
+        let code = bytes[start]
+        let kind: TokenKind
+        switch code {
+        case UInt8(ascii: "!"): kind = .bang
+        case UInt8(ascii: "$"): kind = .dollar
+        case UInt8(ascii: "&"): kind = .ampersand
+        case UInt8(ascii: "("): kind = .parenLeft
+        case UInt8(ascii: ")"): kind = .parenRight
+        case UInt8(ascii: ":"): kind = .colon
+        case UInt8(ascii: "="): kind = .equals
+        case UInt8(ascii: "@"): kind = .at
+        case UInt8(ascii: "["): kind = .bracketLeft
+        case UInt8(ascii: "]"): kind = .bracketRight
+        case UInt8(ascii: "{"): kind = .braceLeft
+        case UInt8(ascii: "|"): kind = .pipe
+        case UInt8(ascii: "}"): kind = .braceRight
+        case UInt8(ascii: "."):
+            guard byte(start + 1) == UInt8(ascii: "."), byte(start + 2) == UInt8(ascii: ".") else {
+                throw unexpectedCharacter(at: start)
+            }
+            position = start + 3
+            return Token(kind: .spread, start: start, end: position, line: line, column: column, value: "")
+        case UInt8(ascii: "\""):
+            if byte(start + 1) == UInt8(ascii: "\""), byte(start + 2) == UInt8(ascii: "\"") {
+                let startLine = line
+                let value = try readBlockString()
+                return Token(kind: .blockString, start: start, end: position, line: startLine, column: column, value: value)
+            }
+            let value = try readString()
+            return Token(kind: .string, start: start, end: position, line: line, column: column, value: value)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let isFloat = try readNumber()
+            return Token(kind: isFloat ? .float : .int, start: start, end: position, line: line, column: column,
+                         value: text(start, position))
+        default:
+            guard Self.isNameStart(code) else { throw unexpectedCharacter(at: start) }
+            position += 1
+            while position < bytes.count, Self.isNameContinue(bytes[position]) { position += 1 }
+            return Token(kind: .name, start: start, end: position, line: line, column: column, value: text(start, position))
+        }
+        position = start + 1
+        return Token(kind: kind, start: start, end: position, line: line, column: column, value: "")
+    }
+
+    /// Skips whitespace, line terminators, commas, comments and byte-order marks (spec §2.1.3–§2.1.7).
+    mutating func skipIgnored() throws(GraphQLError) {
+        while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ","):
+                position += 1
+            case UInt8(ascii: "\n"):
+                position += 1
+                newLine()
+            case UInt8(ascii: "\r"):
+                position += byte(position + 1) == UInt8(ascii: "\n") ? 2 : 1
+                newLine()
+            case 0xEF where byte(position + 1) == 0xBB && byte(position + 2) == 0xBF:
+                position += 3
+                lineAdjust += 2
+            case UInt8(ascii: "#"):
+                position += 1
+                while position < bytes.count, bytes[position] != UInt8(ascii: "\n"), bytes[position] != UInt8(ascii: "\r") {
+                    if bytes[position] < 0x80 {
+                        position += 1
+                    } else {
+                        position += try decodeScalar(at: position).length
+                    }
+                }
+            default:
+                return
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func newLine() {
+        line += 1
+        lineStart = position
+        lineAdjust = 0
+    }
+
+    func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || byte == UInt8(ascii: "_")
+    }
+
+    static func isNameContinue(_ byte: UInt8) -> Bool {
+        isNameStart(byte) || isDigit(byte)
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    // MARK: Errors
+
+    func error(at offset: Int, _ message: String) -> GraphQLError {
+        SyntaxError.at(Source.location(ofOffset: offset, in: bytes), message)
+    }
+
+    /// The character at `offset` for messages; `nil` at the end of input.
+    func scalar(at offset: Int) -> UInt32? {
+        guard offset < bytes.count else { return nil }
+        return (try? decodeScalar(at: offset))?.scalar ?? UInt32(bytes[offset])
+    }
+
+    func unexpectedCharacter(at offset: Int) -> GraphQLError {
+        if bytes[offset] == UInt8(ascii: "'") {
+            return error(at: offset, "Unexpected single quote character ('), did you mean to use a double quote (\")?")
+        }
+        do {
+            let decoded = try decodeScalar(at: offset)
+            return error(at: offset, "Unexpected character: \(SyntaxError.describe(scalar: decoded.scalar)).")
+        } catch {
+            return error
+        }
+    }
+
+    /// Decodes one UTF-8 sequence, rejecting overlong forms, surrogates and bytes that start no sequence.
+    func decodeScalar(at offset: Int) throws(GraphQLError) -> (scalar: UInt32, length: Int) {
+        let lead = bytes[offset]
+        if lead < 0x80 { return (UInt32(lead), 1) }
+        let length: Int
+        var scalar: UInt32
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2; scalar = UInt32(lead & 0x1F)
+        case 0xE0: length = 3; scalar = UInt32(lead & 0x0F); low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3; scalar = UInt32(lead & 0x0F)
+        case 0xED: length = 3; scalar = UInt32(lead & 0x0F); high = 0x9F
+        case 0xF0: length = 4; scalar = UInt32(lead & 0x07); low = 0x90
+        case 0xF1...0xF3: length = 4; scalar = UInt32(lead & 0x07)
+        case 0xF4: length = 4; scalar = UInt32(lead & 0x07); high = 0x8F
+        default: throw invalidUTF8(at: offset)
+        }
+        for index in 1..<length {
+            guard let next = byte(offset + index) else { throw invalidUTF8(at: offset) }
+            let (lower, upper) = index == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
+            guard next >= lower && next <= upper else { throw invalidUTF8(at: offset) }
+            scalar = scalar << 6 | UInt32(next & 0x3F)
+        }
+        return (scalar, length)
+    }
+
+    func invalidUTF8(at offset: Int) -> GraphQLError {
+        let hex = String(bytes[offset], radix: 16, uppercase: true)
+        return error(at: offset, "Invalid UTF-8: byte 0x\(hex.count == 1 ? "0" : "")\(hex) does not begin a valid sequence.")
+    }
+}

@@ -1,0 +1,56 @@
+/// The kinds of lexical token (spec §2.1): punctuators, names, numbers and strings.
+public enum TokenKind: UInt8, Sendable {
+    case endOfFile
+    case bang, dollar, ampersand, parenLeft, parenRight, spread, colon, equals, at
+    case bracketLeft, bracketRight, braceLeft, pipe, braceRight
+    case name, int, float, string, blockString
+
+    /// How errors name a kind: punctuators quoted, the rest by name (graphql-js wording).
+    public var displayName: String {
+        switch self {
+        case .endOfFile: "<EOF>"
+        case .bang: "\"!\""
+        case .dollar: "\"$\""
+        case .ampersand: "\"&\""
+        case .parenLeft: "\"(\""
+        case .parenRight: "\")\""
+        case .spread: "\"...\""
+        case .colon: "\":\""
+        case .equals: "\"=\""
+        case .at: "\"@\""
+        case .bracketLeft: "\"[\""
+        case .bracketRight: "\"]\""
+        case .braceLeft: "\"{\""
+        case .pipe: "\"|\""
+        case .braceRight: "\"}\""
+        case .name: "Name"
+        case .int: "Int"
+        case .float: "Float"
+        case .string: "String"
+        case .blockString: "BlockString"
+        }
+    }
+}
+
+/// One token: its kind, where it is, and for names, numbers and strings its value (strings
+/// with escapes resolved, block strings dedented).
+public struct Token: Sendable {
+    public var kind: TokenKind
+    public var start: Int
+    public var end: Int
+    public var line: Int
+    public var column: Int
+    public var value: String
+
+    public var location: Location {
+        Location(start: start, end: end, line: line, column: column)
+    }
+
+    /// How errors show the token: `Name "foo"`, `"}"`, `<EOF>`.
+    public var displayName: String {
+        switch kind {
+        case .name, .int, .float, .string, .blockString: "\(kind.displayName) \"\(value)\""
+        default: kind.displayName
+        }
+    }
+}
