@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "strata", targets: ["strata"]),
+        .executable(name: "strata-bench-language", targets: ["strata-bench-language"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -84,6 +85,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+
+        .executableTarget(
+            name: "strata-bench-language", dependencies: ["GraphQLLanguage"],
+            path: "Benchmarks/LanguageBenchmark", swiftSettings: strict),
 
         .testTarget(
             name: "GraphQLLanguageTests", dependencies: ["GraphQLLanguage"],

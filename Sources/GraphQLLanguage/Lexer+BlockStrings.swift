@@ -2,13 +2,13 @@ extension Lexer {
     /// Reads a block string (spec §2.1.12, `"""…"""`): raw text across lines, where only `\"""`
     /// is an escape, then applies the spec's BlockStringValue() to remove common indentation
     /// and blank first and last lines.
-    mutating func readBlockString() throws(GraphQLError) -> String {
+    mutating func readBlockString(decoding: Bool = true) throws(GraphQLError) -> String {
         position += 3
         var lines: [[UInt8]] = []
         var current: [UInt8] = []
         var chunkStart = position
         func takeChunk(upTo end: Int) {
-            current.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[chunkStart..<end]))
+            if decoding { current.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[chunkStart..<end])) }
         }
         while position < bytes.count {
             let code = bytes[position]
@@ -16,19 +16,19 @@ extension Lexer {
                 takeChunk(upTo: position)
                 lines.append(current)
                 position += 3
-                return BlockString.value(ofLines: lines)
+                return decoding ? BlockString.value(ofLines: lines) : ""
             }
             if code == UInt8(ascii: "\\"), byte(position + 1) == UInt8(ascii: "\""),
                byte(position + 2) == UInt8(ascii: "\""), byte(position + 3) == UInt8(ascii: "\"") {
                 takeChunk(upTo: position)
-                current.append(contentsOf: [0x22, 0x22, 0x22])
+                if decoding { current.append(contentsOf: [0x22, 0x22, 0x22]) }
                 position += 4
                 chunkStart = position
                 continue
             }
             if code == UInt8(ascii: "\n") || code == UInt8(ascii: "\r") {
                 takeChunk(upTo: position)
-                lines.append(current)
+                if decoding { lines.append(current) }
                 current = []
                 position += code == UInt8(ascii: "\r") && byte(position + 1) == UInt8(ascii: "\n") ? 2 : 1
                 newLine()

@@ -1,6 +1,7 @@
 extension Lexer {
-    /// Reads a StringValue (spec §2.1.12): `"…"` with escapes, on one line.
-    mutating func readString() throws(GraphQLError) -> String {
+    /// Reads a StringValue (spec §2.1.12): `"…"` with escapes, on one line. Builds the value only
+    /// when `decoding`; the first pass just validates and finds the end.
+    mutating func readString(decoding: Bool) throws(GraphQLError) -> String {
         position += 1
         var chunkStart = position
         var value: [UInt8]?
@@ -10,15 +11,18 @@ extension Lexer {
             case UInt8(ascii: "\""):
                 let end = position
                 position += 1
+                guard decoding else { return "" }
                 guard var escaped = value else { return text(chunkStart, end) }
                 escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[chunkStart..<end]))
                 return String(decoding: escaped, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                var escaped = value ?? []
-                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[chunkStart..<position]))
                 let (scalar, size) = try readEscape(at: position)
-                Self.appendUTF8(scalar, to: &escaped)
-                value = escaped
+                if decoding {
+                    var escaped = value ?? []
+                    escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[chunkStart..<position]))
+                    Self.appendUTF8(scalar, to: &escaped)
+                    value = escaped
+                }
                 position += size
                 chunkStart = position
             case UInt8(ascii: "\n"), UInt8(ascii: "\r"):

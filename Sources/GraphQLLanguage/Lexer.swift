@@ -26,7 +26,7 @@ struct Lexer {
         let start = position
         let column = 1 + start - lineStart - lineAdjust
         guard start < bytes.count else {
-            return Token(kind: .endOfFile, start: start, end: start, line: line, column: column, value: "")
+            return Token(kind: .endOfFile, start: start, end: start, line: line, column: column)
         }
         let code = bytes[start]
         let kind: TokenKind
@@ -49,27 +49,26 @@ struct Lexer {
                 throw unexpectedCharacter(at: start)
             }
             position = start + 3
-            return Token(kind: .spread, start: start, end: position, line: line, column: column, value: "")
+            return Token(kind: .spread, start: start, end: position, line: line, column: column)
         case UInt8(ascii: "\""):
             if byte(start + 1) == UInt8(ascii: "\""), byte(start + 2) == UInt8(ascii: "\"") {
                 let startLine = line
-                let value = try readBlockString()
-                return Token(kind: .blockString, start: start, end: position, line: startLine, column: column, value: value)
+                _ = try readBlockString(decoding: false)
+                return Token(kind: .blockString, start: start, end: position, line: startLine, column: column)
             }
-            let value = try readString()
-            return Token(kind: .string, start: start, end: position, line: line, column: column, value: value)
+            _ = try readString(decoding: false)
+            return Token(kind: .string, start: start, end: position, line: line, column: column)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let isFloat = try readNumber()
-            return Token(kind: isFloat ? .float : .int, start: start, end: position, line: line, column: column,
-                         value: text(start, position))
+            return Token(kind: isFloat ? .float : .int, start: start, end: position, line: line, column: column)
         default:
             guard Self.isNameStart(code) else { throw unexpectedCharacter(at: start) }
             position += 1
             while position < bytes.count, Self.isNameContinue(bytes[position]) { position += 1 }
-            return Token(kind: .name, start: start, end: position, line: line, column: column, value: text(start, position))
+            return Token(kind: .name, start: start, end: position, line: line, column: column)
         }
         position = start + 1
-        return Token(kind: kind, start: start, end: position, line: line, column: column, value: "")
+        return Token(kind: kind, start: start, end: position, line: line, column: column)
     }
 
     /// Skips whitespace, line terminators, commas, comments and byte-order marks (spec §2.1.3–§2.1.7).
@@ -107,6 +106,33 @@ struct Lexer {
         line += 1
         lineStart = position
         lineAdjust = 0
+    }
+
+    /// The value of a name, number or string token: names and numbers as written, strings with
+    /// escapes resolved, block strings dedented. Strings are read again here, already validated.
+    func value(of token: Token) -> String {
+        switch token.kind {
+        case .string:
+            var copy = self
+            copy.position = token.start
+            return (try? copy.readString(decoding: true)) ?? ""
+        case .blockString:
+            var copy = self
+            copy.position = token.start
+            return (try? copy.readBlockString()) ?? ""
+        default:
+            return text(token.start, token.end)
+        }
+    }
+
+    /// Whether a token's bytes spell `word` (keywords, without making a String).
+    func spells(_ token: Token, _ word: StaticString) -> Bool {
+        guard token.end - token.start == word.utf8CodeUnitCount else { return false }
+        let letters = word.utf8Start
+        for index in 0..<word.utf8CodeUnitCount where bytes[token.start + index] != letters[index] {
+            return false
+        }
+        return true
     }
 
     func text(_ start: Int, _ end: Int) -> String {

@@ -9,7 +9,7 @@ extension Parser {
         let hasDescription = token.kind == .string || token.kind == .blockString
         let keyword = hasDescription ? try lookahead() : token
         guard keyword.kind == .name else { throw unexpected(keyword) }
-        switch keyword.value {
+        switch text(keyword) {
         case "query", "mutation", "subscription":
             return .operation(try parseOperationDefinition())
         case "fragment":
@@ -31,7 +31,7 @@ extension Parser {
         guard token.kind == .string || token.kind == .blockString else { return nil }
         let current = token
         try advance()
-        return Description(value: current.value, isBlock: current.kind == .blockString, location: current.location)
+        return Description(value: lexer.value(of: current), isBlock: current.kind == .blockString, location: current.location)
     }
 
     /// OperationDefinition :
@@ -57,7 +57,7 @@ extension Parser {
     /// OperationType : one of `query` `mutation` `subscription`
     mutating func parseOperationType() throws(GraphQLError) -> OperationType {
         let current = try expect(.name)
-        guard let operation = OperationType(rawValue: current.value) else { throw unexpected(current) }
+        guard let operation = OperationType(rawValue: text(current)) else { throw unexpected(current) }
         return operation
     }
 
@@ -159,7 +159,7 @@ extension Parser {
 
     /// FragmentName : Name but not `on`
     mutating func parseFragmentName() throws(GraphQLError) -> Name {
-        if token.kind == .name && token.value == "on" { throw unexpected() }
+        if isKeyword(token, "on") { throw unexpected() }
         return try parseName()
     }
 
@@ -179,6 +179,7 @@ extension Parser {
 
     /// Directives : Directive+ and Directive : @ Name Arguments?
     mutating func parseDirectives(constant: Bool) throws(GraphQLError) -> [Directive] {
+        guard token.kind == .at else { return [] }
         var directives: [Directive] = []
         while token.kind == .at {
             let start = token

@@ -22,7 +22,8 @@ extension Parser {
     /// EnumTypeDefinition, InputObjectTypeDefinition (spec §3.4–§3.10). An extension must add something.
     mutating func parseTypeDefinition(keyword: String, start: Token, description: Description?,
                                       isExtension: Bool) throws(GraphQLError) -> TypeDefinition {
-        try expectKeyword(keyword)
+        // The caller has seen the keyword (scalar, type, …) is the current token.
+        try advance()
         let name = try parseName()
         switch keyword {
         case "scalar":
@@ -156,8 +157,8 @@ extension Parser {
         repeat {
             let start = token
             let description = try parseDescription()
-            if token.kind == .name, ["true", "false", "null"].contains(token.value) {
-                throw error(at: token, "\(token.displayName) is reserved and cannot be used for an enum value.")
+            if isKeyword(token, "true") || isKeyword(token, "false") || isKeyword(token, "null") {
+                throw error(at: token, "\(describe(token)) is reserved and cannot be used for an enum value.")
             }
             let name = try parseName()
             let directives = try parseDirectives(constant: true)
@@ -197,7 +198,8 @@ extension Parser {
         let start = token
         let keyword = try lookahead()
         guard keyword.kind == .name else { throw unexpected(keyword) }
-        switch keyword.value {
+        let word = text(keyword)
+        switch word {
         case "schema":
             try expectKeyword("extend")
             try expectKeyword("schema")
@@ -208,7 +210,7 @@ extension Parser {
                                                     location: location(from: start)))
         case "scalar", "type", "interface", "union", "enum", "input":
             try expectKeyword("extend")
-            return .typeExtension(try parseTypeDefinition(keyword: keyword.value, start: start, description: nil, isExtension: true))
+            return .typeExtension(try parseTypeDefinition(keyword: word, start: start, description: nil, isExtension: true))
         default:
             throw unexpected(keyword)
         }

@@ -11,27 +11,30 @@ extension Parser {
             return try parseObject(constant: constant)
         case .int:
             try advance()
-            return Value(.int(current.value), location: current.location)
+            return Value(.int(text(current)), location: current.location)
         case .float:
             try advance()
-            return Value(.float(current.value), location: current.location)
+            return Value(.float(text(current)), location: current.location)
         case .string, .blockString:
             try advance()
-            return Value(.string(current.value, isBlock: current.kind == .blockString), location: current.location)
+            return Value(.string(lexer.value(of: current), isBlock: current.kind == .blockString), location: current.location)
         case .name:
             try advance()
-            let kind: Value.Kind = switch current.value {
-            case "true": .boolean(true)
-            case "false": .boolean(false)
-            case "null": .null
-            default: .enumValue(current.value)
+            let kind: Value.Kind = if lexer.spells(current, "true") {
+                .boolean(true)
+            } else if lexer.spells(current, "false") {
+                .boolean(false)
+            } else if lexer.spells(current, "null") {
+                .null
+            } else {
+                .enumValue(text(current))
             }
             return Value(kind, location: current.location)
         case .dollar:
             if constant {
                 let next = try lookahead()
                 if next.kind == .name {
-                    throw error(at: current, "Unexpected variable \"$\(next.value)\" in constant value.")
+                    throw error(at: current, "Unexpected variable \"$\(text(next))\" in constant value.")
                 }
                 throw unexpected()
             }

@@ -16,7 +16,7 @@ public struct Parser {
     init(bytes: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(GraphQLError) {
         self.lexer = Lexer(bytes: bytes)
         self.limits = limits
-        self.token = Token(kind: .endOfFile, start: 0, end: 0, line: 1, column: 1, value: "")
+        self.token = Token(kind: .endOfFile, start: 0, end: 0, line: 1, column: 1)
         try advance()
     }
 
@@ -85,7 +85,7 @@ public struct Parser {
     mutating func expect(_ kind: TokenKind) throws(GraphQLError) -> Token {
         let current = token
         guard current.kind == kind else {
-            throw error(at: current, "Expected \(kind.displayName), found \(current.displayName).")
+            throw error(at: current, "Expected \(kind.displayName), found \(describe(current)).")
         }
         try advance()
         return current
@@ -98,22 +98,39 @@ public struct Parser {
         return true
     }
 
-    mutating func expectKeyword(_ keyword: String) throws(GraphQLError) {
-        guard token.kind == .name, token.value == keyword else {
-            throw error(at: token, "Expected \"\(keyword)\", found \(token.displayName).")
+    mutating func expectKeyword(_ keyword: StaticString) throws(GraphQLError) {
+        guard isKeyword(token, keyword) else {
+            throw error(at: token, "Expected \"\(keyword)\", found \(describe(token)).")
         }
         try advance()
     }
 
-    mutating func skipKeyword(_ keyword: String) throws(GraphQLError) -> Bool {
-        guard token.kind == .name, token.value == keyword else { return false }
+    mutating func skipKeyword(_ keyword: StaticString) throws(GraphQLError) -> Bool {
+        guard isKeyword(token, keyword) else { return false }
         try advance()
         return true
     }
 
+    func isKeyword(_ candidate: Token, _ keyword: StaticString) -> Bool {
+        candidate.kind == .name && lexer.spells(candidate, keyword)
+    }
+
+    /// The text of a name or number token.
+    func text(_ token: Token) -> String {
+        lexer.text(token.start, token.end)
+    }
+
+    /// How errors show a token: `Name "foo"`, `"}"`, `<EOF>`.
+    func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .name, .int, .float, .string, .blockString: "\(token.kind.displayName) \"\(lexer.value(of: token))\""
+        default: token.kind.displayName
+        }
+    }
+
     func unexpected(_ offending: Token? = nil) -> GraphQLError {
         let offending = offending ?? token
-        return error(at: offending, "Unexpected \(offending.displayName).")
+        return error(at: offending, "Unexpected \(describe(offending)).")
     }
 
     func error(at offending: Token, _ message: String) -> GraphQLError {
@@ -140,6 +157,6 @@ public struct Parser {
     /// Name : /[_A-Za-z][_0-9A-Za-z]*/
     mutating func parseName() throws(GraphQLError) -> Name {
         let current = try expect(.name)
-        return Name(current.value, location: current.location)
+        return Name(text(current), location: current.location)
     }
 }

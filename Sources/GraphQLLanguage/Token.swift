@@ -32,25 +32,16 @@ public enum TokenKind: UInt8, Sendable {
     }
 }
 
-/// One token: its kind, where it is, and for names, numbers and strings its value (strings
-/// with escapes resolved, block strings dedented).
+/// One token: its kind and where it is. Plain data, so reading tokens allocates nothing; the
+/// parser turns a token's bytes into a value only when it keeps it (see `Lexer.value(of:)`).
 public struct Token: Sendable {
     public var kind: TokenKind
     public var start: Int
     public var end: Int
     public var line: Int
     public var column: Int
-    public var value: String
 
     public var location: Location {
         Location(start: start, end: end, line: line, column: column)
-    }
-
-    /// How errors show the token: `Name "foo"`, `"}"`, `<EOF>`.
-    public var displayName: String {
-        switch kind {
-        case .name, .int, .float, .string, .blockString: "\(kind.displayName) \"\(value)\""
-        default: kind.displayName
-        }
     }
 }

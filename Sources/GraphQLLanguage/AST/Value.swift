@@ -1,6 +1,6 @@
 /// An input value written in a document (spec §2.9), with its location.
 public struct Value: Sendable, Hashable {
-    public indirect enum Kind: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
         case variable(String)
         /// The literal's text, exactly as written; coercion decides its range.
         case int(String)
@@ -30,10 +30,10 @@ public struct ObjectField: Sendable, Hashable {
 }
 
 /// A type in a variable or field definition (spec §2.11): `Name`, `[Type]`, `Type!`.
-public indirect enum TypeReference: Sendable, Hashable {
+public enum TypeReference: Sendable, Hashable {
     case named(Name)
-    case list(TypeReference, Location)
-    case nonNull(TypeReference, Location)
+    indirect case list(TypeReference, Location)
+    indirect case nonNull(TypeReference, Location)
 
     public var location: Location {
         switch self {
