@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "strata", targets: ["strata"]),
         .executable(name: "strata-bench-language", targets: ["strata-bench-language"]),
+        .executable(name: "strata-conformance", targets: ["strata-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -87,6 +88,9 @@ let package = Package(
         ),
 
         .executableTarget(
+            name: "strata-conformance", dependencies: ["GraphQLLanguage"],
+            path: "Tests/Conformance/Tool", swiftSettings: strict),
+        .executableTarget(
             name: "strata-bench-language", dependencies: ["GraphQLLanguage"],
             path: "Benchmarks/LanguageBenchmark", swiftSettings: strict),
 
@@ -112,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "StrataTests",
             dependencies: [
-                "strata", "TestSupport",
+                "strata", "strata-conformance", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Conformance with the reference implementation")
+struct ConformanceTests {
+    /// The differential test of issue-level requirements: at least 99.5% accept/reject agreement,
+    /// and every disagreement explained by the specification (the script exits 1 otherwise).
+    @Test("the parser agrees with graphql-js on the 1,200-document corpus")
+    func parser() throws {
+        let tool = URL(fileURLWithPath: ProjectFiles.strataExecutable).deletingLastPathComponent()
+            .appendingPathComponent("strata-conformance").path
+        try #require(FileManager.default.isExecutableFile(atPath: tool), "build strata-conformance first (swift build --build-tests)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProjectFiles.root + "/scripts/conformance-language")
+        process.currentDirectoryURL = URL(fileURLWithPath: ProjectFiles.root)
+        process.environment = ProcessInfo.processInfo.environment.merging(["STRATA_CONFORMANCE_TOOL": tool]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        print(report)
+        #expect(process.terminationStatus == 0, "\(report)")
+        if report.hasPrefix("skipped:") { return }
+        #expect(report.contains("PASS"))
+    }
+}
