@@ -97,7 +97,9 @@ let package = Package(
         .testTarget(
             name: "GraphQLLanguageTests", dependencies: ["GraphQLLanguage"],
             resources: [.copy("Cases")], swiftSettings: strict),
-        .testTarget(name: "GraphQLTypeSystemTests", dependencies: ["GraphQLTypeSystem"], swiftSettings: strict),
+        .testTarget(
+            name: "GraphQLTypeSystemTests", dependencies: ["GraphQLTypeSystem"],
+            resources: [.copy("Cases")], swiftSettings: strict),
         .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation"], swiftSettings: strict),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
         .testTarget(name: "APISchemaTests", dependencies: ["APISchema"], swiftSettings: strict),

@@ -11,14 +11,16 @@ public enum Suggestion {
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.map(\.0)
     }
 
-    /// ` Did you mean "A", "B", or "C"?`, or nothing.
-    public static func didYouMean(_ input: String, among options: [String]) -> String {
+    /// ` Did you mean "A", "B", or "C"?`, or nothing; `what` names the kind of thing
+    /// (` Did you mean the enum value "A"?`).
+    public static func didYouMean(_ input: String, among options: [String], what: String? = nil) -> String {
         let suggestions = Array(candidates(input, among: options).prefix(5)).map { "\"\($0)\"" }
+        let lead = " Did you mean " + (what.map { $0 + " " } ?? "")
         switch suggestions.count {
         case 0: return ""
-        case 1: return " Did you mean \(suggestions[0])?"
-        case 2: return " Did you mean \(suggestions[0]) or \(suggestions[1])?"
-        default: return " Did you mean \(suggestions.dropLast().joined(separator: ", ")), or \(suggestions.last!)?"
+        case 1: return lead + "\(suggestions[0])?"
+        case 2: return lead + "\(suggestions[0]) or \(suggestions[1])?"
+        default: return lead + "\(suggestions.dropLast().joined(separator: ", ")), or \(suggestions.last!)?"
         }
     }
 
