@@ -88,7 +88,7 @@ let package = Package(
         ),
 
         .executableTarget(
-            name: "strata-conformance", dependencies: ["GraphQLLanguage"],
+            name: "strata-conformance", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Tests/Conformance/Tool", swiftSettings: strict),
         .executableTarget(
             name: "strata-bench-language", dependencies: ["GraphQLLanguage"],
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "GraphQLTypeSystemTests", dependencies: ["GraphQLTypeSystem"],
             resources: [.copy("Cases")], swiftSettings: strict),
-        .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation"], swiftSettings: strict),
+        .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation", "GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
         .testTarget(name: "APISchemaTests", dependencies: ["APISchema"], swiftSettings: strict),
         .testTarget(name: "SQLTests", dependencies: ["SQL"], swiftSettings: strict),

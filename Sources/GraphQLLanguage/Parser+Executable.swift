@@ -84,11 +84,10 @@ extension Parser {
                                   directives: directives, location: location(from: start))
     }
 
-    /// Variable : $ Name — the name returned spans the `$` too.
+    /// Variable : $ Name — returns the name, located at the name itself.
     mutating func parseVariable() throws(GraphQLError) -> Name {
-        let start = try expect(.dollar)
-        let name = try parseName()
-        return Name(name.value, location: location(from: start))
+        try expect(.dollar)
+        return try parseName()
     }
 
     /// SelectionSet : { Selection+ }

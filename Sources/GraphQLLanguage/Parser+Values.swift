@@ -39,7 +39,7 @@ extension Parser {
                 throw unexpected()
             }
             let variable = try parseVariable()
-            return Value(.variable(variable.value), location: variable.location)
+            return Value(.variable(variable.value), location: location(from: current))
         default:
             throw unexpected()
         }

@@ -14,7 +14,12 @@ public enum Suggestion {
     /// ` Did you mean "A", "B", or "C"?`, or nothing; `what` names the kind of thing
     /// (` Did you mean the enum value "A"?`).
     public static func didYouMean(_ input: String, among options: [String], what: String? = nil) -> String {
-        let suggestions = Array(candidates(input, among: options).prefix(5)).map { "\"\($0)\"" }
+        format(candidates(input, among: options), what: what)
+    }
+
+    /// ` Did you mean "A" or "B"?` for suggestions already chosen (at most five are shown).
+    public static func format(_ options: [String], what: String? = nil) -> String {
+        let suggestions = Array(options.prefix(5)).map { "\"\($0)\"" }
         let lead = " Did you mean " + (what.map { $0 + " " } ?? "")
         switch suggestions.count {
         case 0: return ""

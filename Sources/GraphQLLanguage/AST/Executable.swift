@@ -17,7 +17,7 @@ public struct OperationDefinition: Sendable, Hashable {
 /// `$name: Type = default @directives`, optionally described (spec §2.10, 2025 edition).
 public struct VariableDefinition: Sendable, Hashable {
     public var description: Description?
-    /// The variable's name without `$`; its location includes the `$`.
+    /// The variable's name without `$`, located at the name itself.
     public var variable: Name
     public var type: TypeReference
     public var defaultValue: Value?

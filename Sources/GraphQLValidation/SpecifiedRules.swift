@@ -1,0 +1,30 @@
+/// Every validation rule, in the order graphql-js applies them (spec §5).
+public enum SpecifiedRules {
+    public static let all: [any ValidationRule.Type] = [
+        ExecutableDefinitionsRule.self,
+        UniqueOperationNamesRule.self,
+        LoneAnonymousOperationRule.self,
+        SingleFieldSubscriptionsRule.self,
+        KnownTypeNamesRule.self,
+        FragmentsOnCompositeTypesRule.self,
+        VariablesAreInputTypesRule.self,
+        ScalarLeafsRule.self,
+        FieldsOnCorrectTypeRule.self,
+        UniqueFragmentNamesRule.self,
+        KnownFragmentNamesRule.self,
+        NoUnusedFragmentsRule.self,
+        PossibleFragmentSpreadsRule.self,
+        NoFragmentCyclesRule.self,
+        UniqueVariableNamesRule.self,
+        NoUndefinedVariablesRule.self,
+        NoUnusedVariablesRule.self,
+        KnownDirectivesRule.self,
+        UniqueDirectivesPerLocationRule.self,
+        KnownArgumentNamesRule.self,
+        UniqueArgumentNamesRule.self,
+        ValuesOfCorrectTypeRule.self,
+        ProvidedRequiredArgumentsRule.self,
+        VariablesInAllowedPositionRule.self,
+        UniqueInputFieldNamesRule.self,
+    ]
+}
