@@ -35,7 +35,7 @@ public enum Printer {
             + wrap(" = ", node.defaultValue.map(print)) + wrap(" ", directives(node.directives))
     }
 
-    static func print(_ node: SelectionSet) -> String {
+    public static func print(_ node: SelectionSet) -> String {
         block(node.selections.map(print))
     }
 

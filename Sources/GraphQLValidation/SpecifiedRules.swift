@@ -25,6 +25,7 @@ public enum SpecifiedRules {
         ValuesOfCorrectTypeRule.self,
         ProvidedRequiredArgumentsRule.self,
         VariablesInAllowedPositionRule.self,
+        OverlappingFieldsCanBeMergedRule.self,
         UniqueInputFieldNamesRule.self,
     ]
 }

@@ -27,6 +27,12 @@ public struct ObjectField: Sendable, Hashable {
     public var name: Name
     public var value: Value
     public var location: Location
+
+    public init(name: Name, value: Value, location: Location) {
+        self.name = name
+        self.value = value
+        self.location = location
+    }
 }
 
 /// A type in a variable or field definition (spec §2.11): `Name`, `[Type]`, `Type!`.

@@ -1,0 +1,279 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+
+/// The search behind OverlappingFieldsCanBeMergedRule, with graphql-js's caches (field maps per
+/// selection set, compared fragment pairs) and one addition against quadratic work: fields are
+/// grouped by a signature, a pair of signatures is compared once, and identical fields are
+/// skipped when their sub-selection cannot conflict with itself. Stops after `budget` conflicts.
+final class OverlapSearch {
+    struct FieldEntry {
+        var parentType: String?
+        var node: Field
+        /// The field's definition on an object or interface parent (not meta-fields, as in graphql-js).
+        var definition: GraphQLField?
+    }
+
+    /// Fields by response key, in order of first appearance, and the fragment names spread.
+    struct FieldMap {
+        var key: Int
+        var order: [String] = []
+        var fields: [String: [FieldEntry]] = [:]
+        var fragmentNames: [String] = []
+    }
+
+    let schema: GraphQLSchema
+    let fragments: [String: FragmentDefinition]
+    let budget: Int
+    private var fieldMaps: [Int: FieldMap] = [:]
+    private var comparedFragments: [String: [String: Bool]] = [:]
+    private var signatures: [Int: String] = [:]
+    private var selfConsistent: [String: Bool] = [:]
+
+    init(schema: GraphQLSchema, fragments: [String: FragmentDefinition], budget: Int) {
+        self.schema = schema
+        self.fragments = fragments
+        self.budget = budget
+    }
+
+    func conflictsWithin(_ selectionSet: SelectionSet, parentType: String?) -> [FieldConflict] {
+        var conflicts: [FieldConflict] = []
+        let map = fieldMap(selectionSet, parentType: parentType)
+        collectWithin(&conflicts, map)
+        for (index, name) in map.fragmentNames.enumerated() {
+            collectBetweenFieldsAndFragment(&conflicts, false, map, name)
+            for other in map.fragmentNames[(index + 1)...] {
+                collectBetweenFragments(&conflicts, false, name, other)
+            }
+        }
+        return conflicts
+    }
+
+    // MARK: graphql-js's steps
+
+    func collectBetweenFieldsAndFragment(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ map: FieldMap, _ name: String) {
+        guard conflicts.count < budget, let fragment = fragments[name] else { return }
+        let other = fragmentMap(fragment)
+        guard other.key != map.key else { return }
+        collectBetween(&conflicts, exclusive, map, other)
+        for referenced in other.fragmentNames {
+            if comparedHas(referenced, name, exclusive) { continue }
+            comparedAdd(referenced, name, exclusive)
+            collectBetweenFieldsAndFragment(&conflicts, exclusive, map, referenced)
+        }
+    }
+
+    func collectBetweenFragments(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ name1: String, _ name2: String) {
+        guard conflicts.count < budget, name1 != name2, !comparedHas(name1, name2, exclusive) else { return }
+        comparedAdd(name1, name2, exclusive)
+        guard let fragment1 = fragments[name1], let fragment2 = fragments[name2] else { return }
+        let map1 = fragmentMap(fragment1)
+        let map2 = fragmentMap(fragment2)
+        collectBetween(&conflicts, exclusive, map1, map2)
+        for referenced in map2.fragmentNames { collectBetweenFragments(&conflicts, exclusive, name1, referenced) }
+        for referenced in map1.fragmentNames { collectBetweenFragments(&conflicts, exclusive, referenced, name2) }
+    }
+
+    func conflictsBetweenSubSelections(_ exclusive: Bool, _ type1: String?, _ set1: SelectionSet,
+                                       _ type2: String?, _ set2: SelectionSet) -> [FieldConflict] {
+        var conflicts: [FieldConflict] = []
+        let map1 = fieldMap(set1, parentType: type1)
+        let map2 = fieldMap(set2, parentType: type2)
+        collectBetween(&conflicts, exclusive, map1, map2)
+        for name in map2.fragmentNames { collectBetweenFieldsAndFragment(&conflicts, exclusive, map1, name) }
+        for name in map1.fragmentNames { collectBetweenFieldsAndFragment(&conflicts, exclusive, map2, name) }
+        for name1 in map1.fragmentNames {
+            for name2 in map2.fragmentNames { collectBetweenFragments(&conflicts, exclusive, name1, name2) }
+        }
+        return conflicts
+    }
+
+    func collectWithin(_ conflicts: inout [FieldConflict], _ map: FieldMap) {
+        for responseName in map.order {
+            guard let fields = map.fields[responseName], fields.count > 1 else { continue }
+            let groups = grouped(fields)
+            for (index, group) in groups.enumerated() {
+                // Copies of one field conflict only if its sub-selection conflicts with itself.
+                if group.count > 1 && !isSelfConsistent(group[0], signature(group[0])) {
+                    for first in 0..<group.count {
+                        for second in (first + 1)..<group.count {
+                            guard conflicts.count < budget else { return }
+                            if let conflict = findConflict(false, responseName, group[first], group[second]) { conflicts.append(conflict) }
+                        }
+                    }
+                }
+                for other in groups[(index + 1)...] {
+                    guard findConflict(false, responseName, group[0], other[0]) != nil else { continue }
+                    for a in group {
+                        for b in other {
+                            guard conflicts.count < budget else { return }
+                            if let conflict = findConflict(false, responseName, a, b) { conflicts.append(conflict) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func collectBetween(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ map1: FieldMap, _ map2: FieldMap) {
+        for responseName in map1.order {
+            guard let fields1 = map1.fields[responseName], let fields2 = map2.fields[responseName] else { continue }
+            let groups2 = grouped(fields2)
+            for group1 in grouped(fields1) {
+                for group2 in groups2 {
+                    guard findConflict(exclusive, responseName, group1[0], group2[0]) != nil else { continue }
+                    for a in group1 {
+                        for b in group2 {
+                            guard conflicts.count < budget else { return }
+                            if let conflict = findConflict(exclusive, responseName, a, b) { conflicts.append(conflict) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fields split by signature, in order of first appearance: members of a group compare alike.
+    func grouped(_ fields: [FieldEntry]) -> [[FieldEntry]] {
+        var index: [String: Int] = [:]
+        var groups: [[FieldEntry]] = []
+        for field in fields {
+            let key = signature(field)
+            if let position = index[key] {
+                groups[position].append(field)
+            } else {
+                index[key] = groups.count
+                groups.append([field])
+            }
+        }
+        return groups
+    }
+
+    func findConflict(_ parentsExclusive: Bool, _ responseName: String, _ a: FieldEntry, _ b: FieldEntry) -> FieldConflict? {
+        let exclusive = parentsExclusive || (a.parentType != b.parentType && isObject(a.parentType) && isObject(b.parentType))
+        if !exclusive {
+            if a.node.name.value != b.node.name.value {
+                return FieldConflict(responseName: responseName,
+                                     reason: .message("\"\(a.node.name.value)\" and \"\(b.node.name.value)\" are different fields"),
+                                     fields1: [a.node], fields2: [b.node])
+            }
+            if Self.argumentsKey(a.node) != Self.argumentsKey(b.node) {
+                return FieldConflict(responseName: responseName, reason: .message("they have differing arguments"),
+                                     fields1: [a.node], fields2: [b.node])
+            }
+        }
+        if let type1 = a.definition?.type, let type2 = b.definition?.type, typesConflict(type1, type2) {
+            return FieldConflict(responseName: responseName,
+                                 reason: .message("they return conflicting types \"\(type1)\" and \"\(type2)\""),
+                                 fields1: [a.node], fields2: [b.node])
+        }
+        guard let set1 = a.node.selectionSet, let set2 = b.node.selectionSet else { return nil }
+        let inner = conflictsBetweenSubSelections(exclusive, a.definition?.type.namedType, set1, b.definition?.type.namedType, set2)
+        guard !inner.isEmpty else { return nil }
+        return FieldConflict(responseName: responseName, reason: .subfields(inner.map { ($0.responseName, $0.reason) }),
+                             fields1: [a.node] + inner.flatMap(\.fields1), fields2: [b.node] + inner.flatMap(\.fields2))
+    }
+
+    func typesConflict(_ type1: GraphQLTypeRef, _ type2: GraphQLTypeRef) -> Bool {
+        switch (type1, type2) {
+        case (.list(let inner1), .list(let inner2)): return typesConflict(inner1, inner2)
+        case (.list, _), (_, .list): return true
+        case (.nonNull(let inner1), .nonNull(let inner2)): return typesConflict(inner1, inner2)
+        case (.nonNull, _), (_, .nonNull): return true
+        case (.named(let name1), .named(let name2)):
+            let leaf = schema.type(named: name1)?.isLeaf == true || schema.type(named: name2)?.isLeaf == true
+            return leaf && name1 != name2
+        }
+    }
+
+    func isObject(_ name: String?) -> Bool {
+        guard let name, case .object? = schema.type(named: name) else { return false }
+        return true
+    }
+
+    // MARK: Field maps and caches
+
+    func fieldMap(_ selectionSet: SelectionSet, parentType: String?) -> FieldMap {
+        let key = selectionSet.location.start
+        if let cached = fieldMaps[key] { return cached }
+        var map = FieldMap(key: key)
+        var seenFragments: Set<String> = []
+        collectFields(selectionSet, parentType: parentType, into: &map, seenFragments: &seenFragments)
+        fieldMaps[key] = map
+        return map
+    }
+
+    func fragmentMap(_ fragment: FragmentDefinition) -> FieldMap {
+        if let cached = fieldMaps[fragment.selectionSet.location.start] { return cached }
+        let type = schema.type(named: fragment.typeCondition.value) != nil ? fragment.typeCondition.value : nil
+        return fieldMap(fragment.selectionSet, parentType: type)
+    }
+
+    private func collectFields(_ selectionSet: SelectionSet, parentType: String?, into map: inout FieldMap, seenFragments: inout Set<String>) {
+        for selection in selectionSet.selections {
+            switch selection {
+            case .field(let field):
+                let definition = parentType.flatMap { schema.type(named: $0)?.objectType?.field(named: field.name.value) }
+                let key = field.responseKey
+                if map.fields[key] == nil { map.order.append(key) }
+                map.fields[key, default: []].append(FieldEntry(parentType: parentType, node: field, definition: definition))
+            case .fragmentSpread(let spread):
+                if seenFragments.insert(spread.name.value).inserted { map.fragmentNames.append(spread.name.value) }
+            case .inlineFragment(let fragment):
+                let type = fragment.typeCondition.map { schema.type(named: $0.value) != nil ? $0.value : nil } ?? parentType
+                collectFields(fragment.selectionSet, parentType: type, into: &map, seenFragments: &seenFragments)
+            }
+        }
+    }
+
+    /// graphql-js's PairSet: a pair compared as not mutually exclusive also covers the exclusive case.
+    func comparedHas(_ a: String, _ b: String, _ exclusive: Bool) -> Bool {
+        let (first, second) = a < b ? (a, b) : (b, a)
+        guard let stored = comparedFragments[first]?[second] else { return false }
+        return exclusive ? true : stored == exclusive
+    }
+
+    func comparedAdd(_ a: String, _ b: String, _ exclusive: Bool) {
+        let (first, second) = a < b ? (a, b) : (b, a)
+        comparedFragments[first, default: [:]][second] = exclusive
+    }
+
+    /// Everything findConflict looks at, as text: equal signatures compare alike.
+    func signature(_ entry: FieldEntry) -> String {
+        let key = entry.node.location.start
+        if let cached = signatures[key] { return cached }
+        let text = [entry.parentType ?? "", entry.node.name.value, Self.argumentsKey(entry.node),
+                    entry.definition.map { "\($0.type)" } ?? "", entry.node.selectionSet.map(Printer.print) ?? ""]
+            .joined(separator: "\u{1F}")
+        signatures[key] = text
+        return text
+    }
+
+    /// Whether a field with this signature cannot conflict with an identical copy of itself.
+    func isSelfConsistent(_ entry: FieldEntry, _ signature: String) -> Bool {
+        if let known = selfConsistent[signature] { return known }
+        selfConsistent[signature] = true
+        let consistent = findConflict(false, entry.node.responseKey, entry, entry) == nil
+        selfConsistent[signature] = consistent
+        return consistent
+    }
+
+    /// Arguments as graphql-js compares them: an object of the arguments, fields sorted, printed.
+    static func argumentsKey(_ field: Field) -> String {
+        guard !field.arguments.isEmpty else { return "{}" }
+        return "{" + field.arguments.sorted { $0.name.value < $1.name.value }
+            .map { "\($0.name.value): \(Printer.print(sorted($0.value)))" }.joined(separator: ", ") + "}"
+    }
+
+    static func sorted(_ value: Value) -> Value {
+        switch value.kind {
+        case .object(let fields):
+            let ordered = fields.map { ObjectField(name: $0.name, value: sorted($0.value), location: $0.location) }
+                .sorted { $0.name.value < $1.name.value }
+            return Value(.object(ordered), location: value.location)
+        case .list(let items):
+            return Value(.list(items.map(sorted)), location: value.location)
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+import Testing
+@testable import GraphQLValidation
+
+@Suite("Overlapping fields")
+struct OverlappingFieldsTests {
+    static let schema = try! SchemaBuilder.build(sdl: """
+        type User { id: ID! name: String friends(first: Int): [User] manager: User }
+        type Query { me: User user(id: ID!): User }
+        """)
+
+    func validate(_ text: String) throws -> [GraphQLError] {
+        Validator.validate(try Parser.parse(text, limits: .trusted), against: Self.schema)
+    }
+
+    @Test("conflicts name the response key and the reason, down through subfields")
+    func conflicts() throws {
+        #expect(try validate("{ me { x: id x: name } }").map(\.message) == [
+            #"Fields "x" conflict because "id" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional."#,
+        ])
+        let nested = try validate("{ me { manager { x: id } manager { x: name } } }")
+        #expect(nested.map(\.message) == [
+            #"Fields "manager" conflict because subfields "x" conflict because "id" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional."#,
+        ])
+        #expect(nested.first?.locations.count == 4)
+    }
+
+    /// Repeated identical fields are the classic quadratic trap; these finish in well under a
+    /// second in a debug build because equal fields are compared once.
+    @Test("1,000 repeated fields, with or without sub-selections, validate without quadratic work")
+    func repeated() throws {
+        let flat = "{ me { " + String(repeating: "name ", count: 1_000) + "} }"
+        #expect(try validate(flat).isEmpty)
+        let nested = "{ me { " + String(repeating: "friends(first: 2) { id manager { name } } ", count: 1_000) + "} }"
+        #expect(try validate(nested).isEmpty)
+        let conflicting = "{ me { " + String(repeating: "a: id a: name ", count: 1_000) + "} }"
+        let errors = try validate(conflicting)
+        #expect(errors.count == 101, "stops at the error limit")
+    }
+}
