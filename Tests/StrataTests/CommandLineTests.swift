@@ -106,3 +106,52 @@ struct FormatCommandTests {
         #expect(result.stderr.contains("cannot read /nonexistent.graphql"))
     }
 }
+
+@Suite("strata validate")
+struct ValidateCommandTests {
+    func files(schema: String, query: String) throws -> (String, String) {
+        let directory = try TestScratch.directory("validate")
+        try schema.write(toFile: directory + "/schema.graphql", atomically: true, encoding: .utf8)
+        try query.write(toFile: directory + "/query.graphql", atomically: true, encoding: .utf8)
+        return (directory + "/schema.graphql", directory + "/query.graphql")
+    }
+
+    let schema = "type User { id: ID! name: String }\ntype Query { user(id: ID!): User }\n"
+
+    @Test("a valid document prints OK and exits 0")
+    func valid() async throws {
+        let (sdl, query) = try files(schema: schema, query: "query Q { user(id: 1) { name } }")
+        let result = try await StrataProcess.run(["validate", "--sdl", sdl, "--operation", "Q", query])
+        #expect(result.status == 0)
+        #expect(result.stdout == "OK\n")
+    }
+
+    @Test("validation errors print as GraphQL errors JSON with locations and exit 1")
+    func invalid() async throws {
+        let (sdl, query) = try files(schema: schema, query: "{\n  user { nme }\n}")
+        let result = try await StrataProcess.run(["validate", "--sdl", sdl, query])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#"{"message":"Cannot query field \"nme\" on type \"User\". Did you mean \"name\"?","locations":[{"line":2,"column":10}]"#))
+        #expect(result.stdout.contains(#"{"message":"Field \"user\" argument \"id\" of type \"ID!\" is required, but it was not provided.","locations":[{"line":2,"column":3}]"#))
+    }
+
+    @Test("syntax errors in either file, schema problems and unknown operations are reported the same way", arguments: [
+        ("type Query { a: }", "{ a }", #"Syntax Error: Expected Name, found \"}\"."#),
+        ("type Query { a: Strin }", "{ a }", #"Unknown type \"Strin\". Did you mean \"String\"?"#),
+        ("type Query { a: Int }", "{ a", "Syntax Error: Expected Name, found <EOF>."),
+    ])
+    func problems(schemaText: String, queryText: String, message: String) async throws {
+        let (sdl, query) = try files(schema: schemaText, query: queryText)
+        let result = try await StrataProcess.run(["validate", "--sdl", sdl, query])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix(#"{"errors":[{"message":""# + message))
+    }
+
+    @Test("a missing operation is an error")
+    func missingOperation() async throws {
+        let (sdl, query) = try files(schema: schema, query: "query Q { user(id: 1) { name } }")
+        let result = try await StrataProcess.run(["validate", "--sdl", sdl, "--operation", "R", query])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains(#"Unknown operation named \"R\"."#))
+    }
+}
