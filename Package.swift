@@ -91,7 +91,7 @@ let package = Package(
             name: "strata-conformance", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Tests/Conformance/Tool", swiftSettings: strict),
         .executableTarget(
-            name: "strata-bench-language", dependencies: ["GraphQLLanguage"],
+            name: "strata-bench-language", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Benchmarks/LanguageBenchmark", swiftSettings: strict),
 
         .testTarget(
