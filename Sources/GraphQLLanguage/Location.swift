@@ -23,9 +23,4 @@ public struct Location: Sendable, Hashable {
     public var sourceLocation: SourceLocation {
         SourceLocation(offset: start, line: line, column: column)
     }
-
-    /// From this location's start to `other`'s end.
-    public func through(_ other: Location) -> Location {
-        Location(start: start, end: other.end, line: line, column: column)
-    }
 }
