@@ -21,13 +21,13 @@ extension SchemaAssembly {
             types[name] = .interface(interface)
         case (.union(var union), .union(let addition)):
             references += addition.members
-            union.members = uniqueNames(addition.members, what: "Union member", owner: name, existing: union.members)
+            union.members += addition.members.map(\.value)
             types[name] = .union(union)
         case (.enumeration(var enumeration), .enumeration(let addition)):
             enumeration.values = makeEnumValues(addition.values, owner: name, existing: enumeration.values)
             types[name] = .enumeration(enumeration)
         case (.inputObject(var input), .inputObject(let addition)):
-            input.fields = makeInputValues(addition.fields, owner: name, what: "Input field", existing: input.fields)
+            input.fields = makeInputValues(addition.fields, owner: name, what: .inputField, existing: input.fields)
             if addition.directives.contains(where: { $0.name.value == "oneOf" }) { input.isOneOf = true }
             types[name] = .inputObject(input)
         default:
@@ -37,7 +37,7 @@ extension SchemaAssembly {
 
     mutating func extend(_ type: inout GraphQLObjectType, with addition: ObjectTypeDefinition) {
         references += addition.interfaces
-        let interfaces = uniqueNames(addition.interfaces, what: "Interface", owner: type.name, existing: type.interfaces)
+        let interfaces = type.interfaces + addition.interfaces.map(\.value)
         let fields = makeFields(addition.fields, owner: type.name, existing: type.fields)
         type = GraphQLObjectType(name: type.name, description: type.description, interfaces: interfaces,
                                  fields: fields, location: type.location)

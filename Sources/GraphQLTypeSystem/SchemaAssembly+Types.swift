@@ -14,7 +14,7 @@ extension SchemaAssembly {
         case .union(let union):
             references += union.members
             return .union(GraphQLUnionType(name: union.name.value, description: union.description?.value,
-                                           members: uniqueNames(union.members, what: "Union member", owner: union.name.value),
+                                           members: union.members.map(\.value),
                                            location: union.name.location))
         case .enumeration(let enumeration):
             return .enumeration(GraphQLEnumType(name: enumeration.name.value, description: enumeration.description?.value,
@@ -23,7 +23,7 @@ extension SchemaAssembly {
         case .inputObject(let input):
             return .inputObject(GraphQLInputObjectType(
                 name: input.name.value, description: input.description?.value,
-                fields: makeInputValues(input.fields, owner: input.name.value, what: "Input field"),
+                fields: makeInputValues(input.fields, owner: input.name.value, what: .inputField),
                 isOneOf: input.directives.contains { $0.name.value == "oneOf" }, location: input.name.location))
         }
     }
@@ -32,7 +32,7 @@ extension SchemaAssembly {
         references += node.interfaces
         return GraphQLObjectType(
             name: node.name.value, description: node.description?.value,
-            interfaces: uniqueNames(node.interfaces, what: "Interface", owner: node.name.value),
+            interfaces: node.interfaces.map(\.value),
             fields: makeFields(node.fields, owner: node.name.value), location: node.name.location)
     }
 
@@ -40,27 +40,29 @@ extension SchemaAssembly {
         var fields = existing
         for node in nodes {
             if let previous = fields.first(where: { $0.name == node.name.value }) {
-                let message = existing.contains(where: { $0.name == node.name.value })
-                    ? "Field \"\(owner).\(node.name.value)\" already exists in the schema. It cannot also be defined in this type extension."
-                    : "Field \"\(owner).\(node.name.value)\" can only be defined once."
-                fail(message, [previous.location, node.name.location])
+                fail("Field \"\(owner).\(node.name.value)\" can only be defined once.", [previous.location, node.name.location])
                 continue
             }
             fields.append(GraphQLField(
                 name: node.name.value, description: node.description?.value,
-                arguments: makeInputValues(node.arguments, owner: "\(owner).\(node.name.value)", what: "Argument"),
+                arguments: makeInputValues(node.arguments, owner: "\(owner).\(node.name.value)", what: .argument),
                 type: typeRef(node.type), deprecationReason: deprecationReason(node.directives),
                 location: node.name.location))
         }
         return fields
     }
 
-    mutating func makeInputValues(_ nodes: [InputValueDefinition], owner: String, what: String,
+    enum InputValueKind {
+        case argument, inputField
+    }
+
+    mutating func makeInputValues(_ nodes: [InputValueDefinition], owner: String, what: InputValueKind,
                                   existing: [GraphQLInputValue] = []) -> [GraphQLInputValue] {
         var values = existing
         for node in nodes {
             if let previous = values.first(where: { $0.name == node.name.value }) {
-                fail("\(what) \"\(owner).\(node.name.value)\" can only be defined once.", [previous.location, node.name.location])
+                let name = what == .argument ? "Argument \"\(owner)(\(node.name.value):)\"" : "Field \"\(owner).\(node.name.value)\""
+                fail("\(name) can only be defined once.", [previous.location, node.name.location])
                 continue
             }
             values.append(GraphQLInputValue(
@@ -87,21 +89,9 @@ extension SchemaAssembly {
     mutating func makeDirective(_ node: DirectiveDefinition) -> GraphQLDirective {
         GraphQLDirective(
             name: node.name.value, description: node.description?.value,
-            arguments: makeInputValues(node.arguments, owner: "@\(node.name.value)", what: "Argument"),
+            arguments: makeInputValues(node.arguments, owner: "@\(node.name.value)", what: .argument),
             locations: node.locations.compactMap { DirectiveLocation(rawValue: $0.value) },
             isRepeatable: node.isRepeatable, location: node.name.location)
-    }
-
-    mutating func uniqueNames(_ names: [Name], what: String, owner: String, existing: [String] = []) -> [String] {
-        var result = existing
-        for name in names {
-            if result.contains(name.value) {
-                fail("\(what) \"\(name.value)\" can only be included once in type \"\(owner)\".", [name.location])
-            } else {
-                result.append(name.value)
-            }
-        }
-        return result
     }
 
     mutating func typeRef(_ node: TypeReference) -> GraphQLTypeRef {

@@ -47,8 +47,13 @@ struct SchemaAssembly {
     var directives: [String: GraphQLDirective] = [:]
     var directiveNames: [String] = []
     var schemaDefinition: SchemaDefinition?
+    /// Schema definitions after the first (an error, but their root types are still checked).
+    var extraSchemaDefinitions: [SchemaDefinition] = []
+    var builtInDirectiveNames: Set<String> = []
     var schemaExtensions: [SchemaExtension] = []
     var typeExtensions: [TypeDefinition] = []
+    /// The user's definitions, for the checks that need every directive defined first.
+    var userDefinitions: [Definition] = []
     /// Every named type a definition refers to, checked once all types are known.
     var references: [Name] = []
 
@@ -61,6 +66,7 @@ struct SchemaAssembly {
     }
 
     mutating func add(_ document: Document, builtIn: Bool) {
+        if !builtIn { userDefinitions += document.definitions }
         for definition in document.definitions {
             switch definition {
             case .type(let node):
@@ -72,6 +78,7 @@ struct SchemaAssembly {
             case .schema(let node):
                 if let first = schemaDefinition {
                     fail("Must provide only one schema definition.", [first.location, node.location])
+                    extraSchemaDefinitions.append(node)
                 } else {
                     schemaDefinition = node
                 }
@@ -106,7 +113,7 @@ struct SchemaAssembly {
     mutating func add(_ node: DirectiveDefinition, builtIn: Bool) {
         let name = node.name.value
         if let existing = directives[name] {
-            guard builtIn || !BuiltInSchema.directiveNames.contains(name) || existing.location != nil else {
+            if !builtIn && builtInDirectiveNames.remove(name) != nil {
                 // A schema may redefine a specified directive; its definition replaces the built-in one.
                 directives[name] = makeDirective(node)
                 return
@@ -116,16 +123,18 @@ struct SchemaAssembly {
         }
         directives[name] = makeDirective(node)
         directiveNames.append(name)
+        if builtIn { builtInDirectiveNames.insert(name) }
     }
 
     mutating func finish() -> GraphQLSchema {
         for node in typeExtensions { applyExtension(node) }
+        checkDirectiveUsages(userDefinitions)
+        let roots = rootTypeNames()
         var seen: Set<String> = []
         for reference in references where types[reference.value] == nil && seen.insert(reference.value).inserted {
-            let hint = Suggestion.didYouMean(reference.value, among: typeNames.filter { !$0.hasPrefix("__") })
+            let hint = Suggestion.didYouMean(reference.value, among: typeNames)
             fail("Unknown type \"\(reference.value)\".\(hint)", [reference.location])
         }
-        let roots = rootTypeNames()
         // User types first, then built-ins, as introspection lists them.
         let ordered = typeNames.filter { !builtInTypeNames.contains($0) } + typeNames.filter { builtInTypeNames.contains($0) }
         return GraphQLSchema(
@@ -136,14 +145,8 @@ struct SchemaAssembly {
 
     mutating func rootTypeNames() -> [OperationType: String] {
         var roots: [OperationType: String] = [:]
-        let definitions = (schemaDefinition?.operationTypes ?? []) + schemaExtensions.flatMap(\.operationTypes)
-        if schemaDefinition == nil && schemaExtensions.allSatisfy({ $0.operationTypes.isEmpty }) {
-            for operation in OperationType.allCases {
-                let name = operation.rawValue.prefix(1).uppercased() + operation.rawValue.dropFirst()
-                if types[name] != nil { roots[operation] = name }
-            }
-            return roots
-        }
+        let definitions = (schemaDefinition?.operationTypes ?? []) + extraSchemaDefinitions.flatMap(\.operationTypes)
+            + schemaExtensions.flatMap(\.operationTypes)
         for definition in definitions {
             if roots[definition.operation] != nil {
                 fail("There can be only one \(definition.operation.rawValue) type in schema.", [definition.location])
@@ -151,8 +154,12 @@ struct SchemaAssembly {
             }
             references.append(definition.type)
             roots[definition.operation] = definition.type.value
-            if types[definition.type.value] == nil {
-                fail("Unknown type \"\(definition.type.value)\".", [definition.type.location])
+        }
+        if schemaDefinition == nil {
+            // Without a schema definition, types named Query, Mutation and Subscription are the roots.
+            for operation in OperationType.allCases {
+                let name = operation.rawValue.prefix(1).uppercased() + operation.rawValue.dropFirst()
+                if types[name] != nil { roots[operation] = name }
             }
         }
         return roots

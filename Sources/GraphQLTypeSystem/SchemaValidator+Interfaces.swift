@@ -14,7 +14,10 @@ extension SchemaValidator {
                 fail("Type \(type.name) cannot implement itself because it would create a circular reference.", [type.location])
                 continue
             }
-            guard seen.insert(interfaceName).inserted else { continue }
+            guard seen.insert(interfaceName).inserted else {
+                fail("Type \(type.name) can only implement \(interfaceName) once.", [type.location])
+                continue
+            }
             for transitive in interface.interfaces where !type.interfaces.contains(transitive) {
                 let message = transitive == type.name
                     ? "Type \(type.name) cannot implement \(interfaceName) because it would create a circular reference."
@@ -49,7 +52,7 @@ extension SchemaValidator {
                 }
             }
             for argument in field.arguments where argument.isRequired && interfaceField.argument(named: argument.name) == nil {
-                fail("Argument \"\(type.name).\(fieldName)(\(argument.name):)\" must not be required type \"\(argument.type)\" if not provided by the Interface field \"\(interface.name).\(fieldName)\".",
+                fail("Object field \(type.name).\(fieldName) includes required argument \(argument.name) that is missing from the Interface field \(interface.name).\(fieldName).",
                      [argument.location, interfaceField.location])
             }
         }

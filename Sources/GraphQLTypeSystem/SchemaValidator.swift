@@ -92,7 +92,12 @@ struct SchemaValidator {
         if union.members.isEmpty {
             fail("Union type \(union.name) must define one or more member types.", [union.location])
         }
+        var seen: Set<String> = []
         for member in union.members {
+            guard seen.insert(member).inserted else {
+                fail("Union type \(union.name) can only include type \(member) once.", [union.location])
+                continue
+            }
             if case .object? = schema.types[member] { continue }
             fail("Union type \(union.name) can only include Object types, it cannot include \(member).", [union.location])
         }

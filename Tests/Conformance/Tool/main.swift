@@ -7,6 +7,7 @@ import GraphQLValidation
 // answers each, for scripts/conformance-language to compare with the reference:
 //   strata-conformance                 parse:    {"ok":true,"printed":…} or {"ok":false,"errors":[…]}
 //   strata-conformance validate FILE   validate against the schema in FILE: {"ok":…,"errors":[…]}
+//   strata-conformance schema          build each document as a schema (SDL): {"ok":…,"errors":[…]}
 
 struct Document: Decodable {
     var name: String
@@ -32,7 +33,18 @@ let input = FileHandle.standardInput.readDataToEndOfFile()
 let documents = try JSONDecoder().decode([Document].self, from: input)
 var outcomes: [Outcome] = []
 
-if arguments.count == 3, arguments[1] == "validate" {
+if arguments.count == 2, arguments[1] == "schema" {
+    for document in documents {
+        do {
+            _ = try SchemaBuilder.build(sdl: document.body)
+            outcomes.append(Outcome(name: document.name, ok: true))
+        } catch {
+            outcomes.append(Outcome(name: document.name, ok: false, errors: error.errors.map {
+                Outcome.Failure(message: $0.message, line: $0.locations.first?.line ?? 0, column: $0.locations.first?.column ?? 0)
+            }))
+        }
+    }
+} else if arguments.count == 3, arguments[1] == "validate" {
     let sdl = try String(contentsOfFile: arguments[2], encoding: .utf8)
     let schema = try SchemaBuilder.build(sdl: sdl)
     for document in documents {
