@@ -8,9 +8,18 @@ public protocol ValidationRule {
 
 /// Validates executable documents against a schema (spec §5), every rule in `SpecifiedRules`.
 public enum Validator {
+    /// The deepest field nesting an operation may reach with its fragments expanded.
+    public static let defaultMaxSelectionDepth = 100
+
     public static func validate(_ document: Document, against schema: GraphQLSchema, maxErrors: Int = 100,
+                                maxSelectionDepth: Int = defaultMaxSelectionDepth,
                                 rules: [any ValidationRule.Type] = SpecifiedRules.all) -> [GraphQLError] {
-        var walker = DocumentWalker(context: ValidationContext(schema: schema, document: document, maxErrors: maxErrors))
+        let initial = ValidationContext(schema: schema, document: document, maxErrors: maxErrors)
+        // Before any rule recurses through fragments: a chain of them could otherwise exhaust the stack.
+        if let tooDeep = SelectionDepth.check(document, fragments: initial.fragments, limit: maxSelectionDepth) {
+            return [tooDeep]
+        }
+        var walker = DocumentWalker(context: initial)
         var context = walker.walk()
         for rule in rules {
             rule.validate(&context)

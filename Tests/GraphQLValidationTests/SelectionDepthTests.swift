@@ -1,0 +1,41 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+import Testing
+@testable import GraphQLValidation
+
+/// Fragments can chain without end within the parser's limits; validation must refuse such
+/// documents with a clear error before anything recurses through them.
+@Suite("Fragment chains and depth")
+struct SelectionDepthTests {
+    static let schema = try! SchemaBuilder.build(sdl: "type User { id: ID! manager: User } type Query { me: User }")
+
+    func validate(_ text: String) throws -> [String] {
+        Validator.validate(try Parser.parse(text, limits: .trusted), against: Self.schema).map(\.message)
+    }
+
+    @Test("a chain of 5,000 fragment spreads is refused, not followed")
+    func longChain() throws {
+        let text = "{ me { ...F0 } }\n" + (0..<5_000).map { "fragment F\($0) on User { id ...F\($0 + 1) }" }.joined(separator: "\n")
+            + "\nfragment F5000 on User { id }"
+        #expect(try validate(text) == [#"Fragment "F0" starts a chain of 5001 fragment spreads; the limit is 100."#])
+    }
+
+    @Test("a cycle through 4,000 fragments is refused, not followed")
+    func longCycle() throws {
+        let text = "{ me { ...F0 } }\n" + (0..<4_000).map { "fragment F\($0) on User { id ...F\(($0 + 1) % 4_000) }" }.joined(separator: "\n")
+        #expect(try validate(text) == [#"Fragment "F0" starts a chain of 4000 fragment spreads; the limit is 100."#])
+    }
+
+    @Test("fields nested past the limit through fragments are refused")
+    func deepThroughFragments() throws {
+        let text = "query Deep { me { ...F0 } }\n" + (0..<60).map { "fragment F\($0) on User { manager { manager { ...F\($0 + 1) } } }" }.joined(separator: "\n")
+            + "\nfragment F60 on User { id }"
+        #expect(try validate(text) == [#"The operation "Deep" nests fields 122 levels deep, counting its fragments; the limit is 100."#])
+    }
+
+    @Test("short cycles still get the specification's message")
+    func shortCycle() throws {
+        #expect(try validate("{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }")
+                == [#"Cannot spread fragment "A" within itself via "B"."#])
+    }
+}
