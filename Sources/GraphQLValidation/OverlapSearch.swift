@@ -28,6 +28,7 @@ final class OverlapSearch {
     private var comparedFragments: [String: [String: Bool]] = [:]
     private var signatures: [Int: String] = [:]
     private var selfConsistent: [String: Bool] = [:]
+    private var fragmentSignatures: [String: String] = [:]
 
     init(schema: GraphQLSchema, fragments: [String: FragmentDefinition], budget: Int) {
         self.schema = schema
@@ -39,13 +40,60 @@ final class OverlapSearch {
         var conflicts: [FieldConflict] = []
         let map = fieldMap(selectionSet, parentType: parentType)
         collectWithin(&conflicts, map)
-        for (index, name) in map.fragmentNames.enumerated() {
+        for name in map.fragmentNames {
             collectBetweenFieldsAndFragment(&conflicts, false, map, name)
-            for other in map.fragmentNames[(index + 1)...] {
-                collectBetweenFragments(&conflicts, false, name, other)
+        }
+        // graphql-js compares every pair of spread fragments; fragments with the same content are
+        // compared once, and all their pairs only when that comparison finds a conflict.
+        let groups = groupedFragments(map.fragmentNames)
+        for (index, group) in groups.enumerated() {
+            if group.count > 1 {
+                compareFragmentGroups(&conflicts, false, group, group)
+            }
+            for other in groups[(index + 1)...] {
+                compareFragmentGroups(&conflicts, false, group, other)
             }
         }
         return conflicts
+    }
+
+    /// Compares two groups of same-content fragments through a representative pair first.
+    func compareFragmentGroups(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ first: [String], _ second: [String]) {
+        let sameGroup = first == second
+        let (a, b) = sameGroup ? (first[0], first[1]) : (first[0], second[0])
+        let before = conflicts.count
+        collectBetweenFragments(&conflicts, exclusive, a, b)
+        guard conflicts.count > before else { return }
+        for (index, name1) in first.enumerated() {
+            for name2 in (sameGroup ? Array(first[(index + 1)...]) : second) where !(name1 == a && name2 == b) {
+                guard conflicts.count < budget else { return }
+                collectBetweenFragments(&conflicts, exclusive, name1, name2)
+            }
+        }
+    }
+
+    /// Fragment names split by content (type condition and printed body), in order of first appearance.
+    func groupedFragments(_ names: [String]) -> [[String]] {
+        var index: [String: Int] = [:]
+        var groups: [[String]] = []
+        for name in names {
+            let key = fragmentSignature(name)
+            if let position = index[key] {
+                groups[position].append(name)
+            } else {
+                index[key] = groups.count
+                groups.append([name])
+            }
+        }
+        return groups
+    }
+
+    func fragmentSignature(_ name: String) -> String {
+        if let cached = fragmentSignatures[name] { return cached }
+        // An unknown fragment gets a signature of its own: nothing to compare.
+        let signature = fragments[name].map { "\($0.typeCondition.value)\u{1F}\(Printer.print($0.selectionSet))" } ?? "\u{1E}" + name
+        fragmentSignatures[name] = signature
+        return signature
     }
 
     // MARK: graphql-js's steps
@@ -81,8 +129,9 @@ final class OverlapSearch {
         collectBetween(&conflicts, exclusive, map1, map2)
         for name in map2.fragmentNames { collectBetweenFieldsAndFragment(&conflicts, exclusive, map1, name) }
         for name in map1.fragmentNames { collectBetweenFieldsAndFragment(&conflicts, exclusive, map2, name) }
-        for name1 in map1.fragmentNames {
-            for name2 in map2.fragmentNames { collectBetweenFragments(&conflicts, exclusive, name1, name2) }
+        let groups2 = groupedFragments(map2.fragmentNames)
+        for group1 in groupedFragments(map1.fragmentNames) {
+            for group2 in groups2 { compareFragmentGroups(&conflicts, exclusive, group1, group2) }
         }
         return conflicts
     }

@@ -9,6 +9,8 @@ public struct ValidationContext {
     public let document: Document
     /// Fragments by name (the first one, when a name is repeated).
     public let fragments: [String: FragmentDefinition]
+    /// Definition index of each fragment name's first definition.
+    let fragmentIndex: [String: Int]
     var collector: ValidationErrorLimit
 
     public internal(set) var fields: [FieldVisit] = []
@@ -28,6 +30,13 @@ public struct ValidationContext {
             fragments[fragment.name.value] = fragment
         }
         self.fragments = fragments
+        var index: [String: Int] = [:]
+        for (position, definition) in document.definitions.enumerated() {
+            if case .fragment(let fragment) = definition, index[fragment.name.value] == nil {
+                index[fragment.name.value] = position
+            }
+        }
+        self.fragmentIndex = index
         self.collector = ValidationErrorLimit(maximum: maxErrors)
     }
 
@@ -55,16 +64,6 @@ public struct ValidationContext {
     public func recursiveVariableUsages(of definition: Int) -> [VariableUsage] {
         let scope = Set([definition] + reachableFragments(from: definition))
         return variableUsages.filter { scope.contains($0.definition) }
-    }
-
-    var fragmentIndex: [String: Int] {
-        var index: [String: Int] = [:]
-        for (position, definition) in document.definitions.enumerated() {
-            if case .fragment(let fragment) = definition, index[fragment.name.value] == nil {
-                index[fragment.name.value] = position
-            }
-        }
-        return index
     }
 }
 

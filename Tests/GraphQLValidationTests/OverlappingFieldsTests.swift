@@ -38,4 +38,23 @@ struct OverlappingFieldsTests {
         let errors = try validate(conflicting)
         #expect(errors.count == 101, "stops at the error limit")
     }
+
+    @Test("hundreds of sibling fragments: same-content ones compare once, a conflicting one against each")
+    func siblingFragments() throws {
+        let names = (0..<300).map { "F\($0)" }
+        let fragments = names.map { "fragment \($0) on User { x: id manager { name } }" }.joined(separator: "\n")
+        let clean = "{ me { " + names.map { "...\($0)" }.joined(separator: " ") + " } }\n" + fragments
+        #expect(try validate(clean).isEmpty)
+        let conflicting = "{ me { " + names.map { "...\($0)" }.joined(separator: " ") + " ...Bad } }\n" + fragments
+            + "\nfragment Bad on User { x: name }"
+        let errors = try validate(conflicting)
+        #expect(errors.count == 101, "one conflict per fragment paired with Bad, up to the limit")
+        #expect(errors.first?.message == #"Fields "x" conflict because "id" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional."#)
+    }
+
+    @Test("a thousand operations sharing one fragment are all valid")
+    func manyOperations() throws {
+        let text = (0..<1_000).map { "query Q\($0) { me { ...F } }" }.joined(separator: "\n") + "\nfragment F on User { id }"
+        #expect(try validate(text).isEmpty)
+    }
 }
