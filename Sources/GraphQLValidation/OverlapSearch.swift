@@ -24,16 +24,22 @@ final class OverlapSearch {
     let schema: GraphQLSchema
     let fragments: [String: FragmentDefinition]
     let budget: Int
+    /// Pairs of fields compared so far, and the most the search may compare: fields whose
+    /// sub-selections all differ still need a comparison per pair, so the work is bounded.
+    private(set) var comparisons = 0
+    let maxComparisons: Int
+    var isOverBudget: Bool { comparisons > maxComparisons }
     private var fieldMaps: [Int: FieldMap] = [:]
     private var comparedFragments: [String: [String: Bool]] = [:]
     private var signatures: [Int: String] = [:]
     private var selfConsistent: [String: Bool] = [:]
     private var fragmentSignatures: [String: String] = [:]
 
-    init(schema: GraphQLSchema, fragments: [String: FragmentDefinition], budget: Int) {
+    init(schema: GraphQLSchema, fragments: [String: FragmentDefinition], budget: Int, maxComparisons: Int) {
         self.schema = schema
         self.fragments = fragments
         self.budget = budget
+        self.maxComparisons = maxComparisons
     }
 
     func conflictsWithin(_ selectionSet: SelectionSet, parentType: String?) -> [FieldConflict] {
@@ -59,6 +65,7 @@ final class OverlapSearch {
 
     /// Compares two groups of same-content fragments through a representative pair first.
     func compareFragmentGroups(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ first: [String], _ second: [String]) {
+        guard !isOverBudget else { return }
         let sameGroup = first == second
         let (a, b) = sameGroup ? (first[0], first[1]) : (first[0], second[0])
         let before = conflicts.count
@@ -66,7 +73,7 @@ final class OverlapSearch {
         guard conflicts.count > before else { return }
         for (index, name1) in first.enumerated() {
             for name2 in (sameGroup ? Array(first[(index + 1)...]) : second) where !(name1 == a && name2 == b) {
-                guard conflicts.count < budget else { return }
+                guard conflicts.count < budget, !isOverBudget else { return }
                 collectBetweenFragments(&conflicts, exclusive, name1, name2)
             }
         }
@@ -99,7 +106,7 @@ final class OverlapSearch {
     // MARK: graphql-js's steps
 
     func collectBetweenFieldsAndFragment(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ map: FieldMap, _ name: String) {
-        guard conflicts.count < budget, let fragment = fragments[name] else { return }
+        guard conflicts.count < budget, !isOverBudget, let fragment = fragments[name] else { return }
         let other = fragmentMap(fragment)
         guard other.key != map.key else { return }
         collectBetween(&conflicts, exclusive, map, other)
@@ -111,7 +118,7 @@ final class OverlapSearch {
     }
 
     func collectBetweenFragments(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ name1: String, _ name2: String) {
-        guard conflicts.count < budget, name1 != name2, !comparedHas(name1, name2, exclusive) else { return }
+        guard conflicts.count < budget, !isOverBudget, name1 != name2, !comparedHas(name1, name2, exclusive) else { return }
         comparedAdd(name1, name2, exclusive)
         guard let fragment1 = fragments[name1], let fragment2 = fragments[name2] else { return }
         let map1 = fragmentMap(fragment1)
@@ -145,16 +152,17 @@ final class OverlapSearch {
                 if group.count > 1 && !isSelfConsistent(group[0], signature(group[0])) {
                     for first in 0..<group.count {
                         for second in (first + 1)..<group.count {
-                            guard conflicts.count < budget else { return }
+                            guard conflicts.count < budget, !isOverBudget else { return }
                             if let conflict = findConflict(false, responseName, group[first], group[second]) { conflicts.append(conflict) }
                         }
                     }
                 }
                 for other in groups[(index + 1)...] {
+                    guard !isOverBudget else { return }
                     guard findConflict(false, responseName, group[0], other[0]) != nil else { continue }
                     for a in group {
                         for b in other {
-                            guard conflicts.count < budget else { return }
+                            guard conflicts.count < budget, !isOverBudget else { return }
                             if let conflict = findConflict(false, responseName, a, b) { conflicts.append(conflict) }
                         }
                     }
@@ -169,10 +177,11 @@ final class OverlapSearch {
             let groups2 = grouped(fields2)
             for group1 in grouped(fields1) {
                 for group2 in groups2 {
+                    guard !isOverBudget else { return }
                     guard findConflict(exclusive, responseName, group1[0], group2[0]) != nil else { continue }
                     for a in group1 {
                         for b in group2 {
-                            guard conflicts.count < budget else { return }
+                            guard conflicts.count < budget, !isOverBudget else { return }
                             if let conflict = findConflict(exclusive, responseName, a, b) { conflicts.append(conflict) }
                         }
                     }
@@ -198,6 +207,8 @@ final class OverlapSearch {
     }
 
     func findConflict(_ parentsExclusive: Bool, _ responseName: String, _ a: FieldEntry, _ b: FieldEntry) -> FieldConflict? {
+        comparisons += 1
+        guard !isOverBudget else { return nil }
         let exclusive = parentsExclusive || (a.parentType != b.parentType && isObject(a.parentType) && isObject(b.parentType))
         if !exclusive {
             if a.node.name.value != b.node.name.value {

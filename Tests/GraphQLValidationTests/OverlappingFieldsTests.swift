@@ -57,4 +57,12 @@ struct OverlappingFieldsTests {
         let text = (0..<1_000).map { "query Q\($0) { me { ...F } }" }.joined(separator: "\n") + "\nfragment F on User { id }"
         #expect(try validate(text).isEmpty)
     }
+
+    @Test("thousands of same-key fields with differing sub-selections hit the comparison budget, with a clear error")
+    func comparisonBudget() throws {
+        let text = "{ me { " + (0..<2_000).map { "a: manager { f\($0): id }" }.joined(separator: " ") + " } }"
+        #expect(try validate(text).map(\.message) == [
+            "The document has too many fields with the same response name to check that they can be merged (more than 100000 comparisons). Use fewer repeated fields or distinct aliases.",
+        ])
+    }
 }

@@ -5,9 +5,12 @@ import GraphQLTypeSystem
 /// unless their parents are distinct object types, and always the same response shape
 /// (spec §5.3.2, Field Selection Merging). Follows graphql-js's algorithm and wording.
 enum OverlappingFieldsCanBeMergedRule: ValidationRule {
+    /// Far above what real operations need (hundreds), far below what would stall a server.
+    static let maxComparisons = 100_000
+
     static func validate(_ context: inout ValidationContext) {
         let search = OverlapSearch(schema: context.schema, fragments: context.fragments,
-                                   budget: context.collector.maximum + 1)
+                                   budget: context.collector.maximum + 1, maxComparisons: maxComparisons)
         var sets: [(String?, SelectionSet)] = []
         for definition in context.document.definitions {
             switch definition {
@@ -21,7 +24,13 @@ enum OverlappingFieldsCanBeMergedRule: ValidationRule {
             }
         }
         for (parentType, selectionSet) in sets {
-            for conflict in search.conflictsWithin(selectionSet, parentType: parentType) {
+            let conflicts = search.conflictsWithin(selectionSet, parentType: parentType)
+            if search.isOverBudget {
+                context.report("The document has too many fields with the same response name to check that they can be merged (more than \(maxComparisons) comparisons). Use fewer repeated fields or distinct aliases.",
+                               [selectionSet.location])
+                return
+            }
+            for conflict in conflicts {
                 context.report("Fields \"\(conflict.responseName)\" conflict because \(conflict.reason.message). Use different aliases on the fields to fetch both if this was intentional.",
                                (conflict.fields1 + conflict.fields2).map(\.location))
                 if context.isExhausted { return }
