@@ -7,12 +7,12 @@ extension JSONValue {
     }
 
     /// Parses JSON strictly (RFC 8259): numbers keep their text, object members their order,
-    /// nesting is bounded.
-    public static func parse(_ text: String, maxDepth: Int = 256) throws(SyntaxError) -> JSONValue {
+    /// nesting is bounded (128 levels by default, as the GraphQL parser's).
+    public static func parse(_ text: String, maxDepth: Int = 128) throws(SyntaxError) -> JSONValue {
         try parse(bytes: Array(text.utf8), maxDepth: maxDepth)
     }
 
-    public static func parse(bytes: [UInt8], maxDepth: Int = 256) throws(SyntaxError) -> JSONValue {
+    public static func parse(bytes: [UInt8], maxDepth: Int = 128) throws(SyntaxError) -> JSONValue {
         var reader = JSONReader(bytes: bytes, maxDepth: maxDepth)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 0)
