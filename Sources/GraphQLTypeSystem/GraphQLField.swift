@@ -1,13 +1,14 @@
 import GraphQLLanguage
 
-/// A field of an object or interface (spec §3.6).
-public struct GraphQLField: Sendable {
-    public var name: String
-    public var description: String?
-    public var arguments: [GraphQLInputValue]
-    public var type: GraphQLTypeRef
-    public var deprecationReason: String?
-    public var location: Location?
+/// A field of an object or interface (spec §3.6). A class, immutable once built, for the same
+/// reason as `GraphQLObjectType`: lookups pass a reference.
+public final class GraphQLField: Sendable {
+    public let name: String
+    public let description: String?
+    public let arguments: [GraphQLInputValue]
+    public let type: GraphQLTypeRef
+    public let deprecationReason: String?
+    public let location: Location?
 
     public init(name: String, description: String? = nil, arguments: [GraphQLInputValue] = [], type: GraphQLTypeRef,
                 deprecationReason: String? = nil, location: Location? = nil) {

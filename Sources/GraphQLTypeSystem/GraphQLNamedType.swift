@@ -119,13 +119,16 @@ public struct GraphQLScalarType: Sendable {
 }
 
 /// An object type or an interface: fields, and the interfaces it implements.
-public struct GraphQLObjectType: Sendable {
-    public var name: String
-    public var description: String?
-    public var interfaces: [String]
-    public var fields: [GraphQLField]
-    public var location: Location?
-    private var fieldIndex: [String: Int]
+///
+/// A class, immutable once built: schema lookups hand out one reference instead of copying
+/// the fields and their index on every lookup.
+public final class GraphQLObjectType: Sendable {
+    public let name: String
+    public let description: String?
+    public let interfaces: [String]
+    public let fields: [GraphQLField]
+    public let location: Location?
+    private let fieldIndex: [String: Int]
 
     public init(name: String, description: String? = nil, interfaces: [String] = [], fields: [GraphQLField], location: Location? = nil) {
         self.name = name
