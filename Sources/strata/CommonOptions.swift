@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SchemaModel
 import Server
 
@@ -30,6 +31,12 @@ struct ProjectOptions: ParsableArguments {
 
     func settings() throws -> ProjectSettings {
         try ProjectSettings.load(file: schema + "/strata.yaml", environment: environment)
+    }
+
+    /// Opens the configured database (starting the embedded one if no URL is set).
+    func openDatabase(loopbackPort: Int?, logger: Logger) async throws -> DatabaseConnections {
+        try await DatabaseConnections.open(url: resolvedDatabaseURL(try settings()), dataDirectory: resolvedDataDirectory,
+                                           loopbackPort: loopbackPort, logger: logger)
     }
 
     /// The flag, then `DATABASE_URL`, then `database.url` in strata.yaml; nil means embedded.

@@ -15,11 +15,8 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "strata")
-        let settings = try project.settings()
-        let configuration = try listen.configuration(settings)
-        let connections = try await DatabaseConnections.open(
-            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
-            loopbackPort: listen.postgresPort, logger: logger)
+        let configuration = try listen.configuration(try project.settings())
+        let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: true, logger: logger)
             let applied = reports.flatMap(\.applied)

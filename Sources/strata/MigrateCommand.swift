@@ -19,10 +19,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "strata")
-        let settings = try project.settings()
-        let connections = try await DatabaseConnections.open(
-            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
-            loopbackPort: nil, logger: logger)
+        let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         do {
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData, logger: logger)
             for report in reports {

@@ -20,11 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "strata")
-        let settings = try project.settings()
-        let configuration = try listen.configuration(settings)
-        let connections = try await DatabaseConnections.open(
-            url: project.resolvedDatabaseURL(settings), dataDirectory: project.resolvedDataDirectory,
-            loopbackPort: listen.postgresPort, logger: logger)
+        let configuration = try listen.configuration(try project.settings())
+        let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: configuration,
                                       allowUnsafeRole: allowUnsafeRole, logger: logger)
         do {
