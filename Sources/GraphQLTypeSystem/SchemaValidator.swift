@@ -57,13 +57,18 @@ struct SchemaValidator {
 
     mutating func validate(_ directive: GraphQLDirective) {
         for argument in directive.arguments {
-            checkName(argument.name, location: argument.location)
-            if !schema.isInputType(argument.type) {
-                fail("The type of @\(directive.name)(\(argument.name):) must be Input Type but got: \(argument.type).", [argument.location])
-            }
-            if argument.isRequired && argument.deprecationReason != nil {
-                fail("Required argument @\(directive.name)(\(argument.name):) cannot be deprecated.", [argument.location])
-            }
+            validate(argument, path: "@\(directive.name)(\(argument.name):)")
+        }
+    }
+
+    /// An argument (of a field or a directive), named by its path as `T.f(x:)` or `@d(x:)`.
+    mutating func validate(_ argument: GraphQLInputValue, path: String) {
+        checkName(argument.name, location: argument.location)
+        if !schema.isInputType(argument.type) {
+            fail("The type of \(path) must be Input Type but got: \(argument.type).", [argument.location])
+        }
+        if argument.isRequired && argument.deprecationReason != nil {
+            fail("Required argument \(path) cannot be deprecated.", [argument.location])
         }
     }
 
@@ -77,13 +82,7 @@ struct SchemaValidator {
                 fail("The type of \(type.name).\(field.name) must be Output Type but got: \(field.type).", [field.location])
             }
             for argument in field.arguments {
-                checkName(argument.name, location: argument.location)
-                if !schema.isInputType(argument.type) {
-                    fail("The type of \(type.name).\(field.name)(\(argument.name):) must be Input Type but got: \(argument.type).", [argument.location])
-                }
-                if argument.isRequired && argument.deprecationReason != nil {
-                    fail("Required argument \(type.name).\(field.name)(\(argument.name):) cannot be deprecated.", [argument.location])
-                }
+                validate(argument, path: "\(type.name).\(field.name)(\(argument.name):)")
             }
         }
     }
