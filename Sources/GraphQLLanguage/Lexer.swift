@@ -22,53 +22,89 @@ struct Lexer {
 
     /// The next token, past whitespace, commas, comments and byte-order marks.
     mutating func next() throws(GraphQLError) -> Token {
-        try skipIgnored()
-        let start = position
-        let column = 1 + start - lineStart - lineAdjust
-        guard start < bytes.count else {
-            return Token(kind: .endOfFile, start: start, end: start, line: line, column: column)
+        var token = Token(kind: .endOfFile, location: Location(start: 0, end: 0, line: 0, column: 0))
+        try next(into: &token)
+        return token
+    }
+
+    /// Reads the next token into `token` (written in place: no temporary to copy on the hot path).
+    mutating func next(into token: inout Token) throws(GraphQLError) {
+        let count = bytes.count
+        var start = position
+        // Spaces and commas between tokens inline; line ends, tabs, comments and BOMs in skipIgnored.
+        while start < count, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: ",") {
+            start &+= 1
+        }
+        if start < count, bytes[start] <= UInt8(ascii: "#") || bytes[start] == 0xEF {
+            position = start
+            try skipIgnored()
+            start = position
+        }
+        guard start < count else {
+            position = start
+            token = Token(kind: .endOfFile, location: Location(start: start, end: start, line: line, column: column(at: start)))
+            return
         }
         let code = bytes[start]
         let kind: TokenKind
-        switch code {
-        case UInt8(ascii: "!"): kind = .bang
-        case UInt8(ascii: "$"): kind = .dollar
-        case UInt8(ascii: "&"): kind = .ampersand
-        case UInt8(ascii: "("): kind = .parenLeft
-        case UInt8(ascii: ")"): kind = .parenRight
-        case UInt8(ascii: ":"): kind = .colon
-        case UInt8(ascii: "="): kind = .equals
-        case UInt8(ascii: "@"): kind = .at
-        case UInt8(ascii: "["): kind = .bracketLeft
-        case UInt8(ascii: "]"): kind = .bracketRight
-        case UInt8(ascii: "{"): kind = .braceLeft
-        case UInt8(ascii: "|"): kind = .pipe
-        case UInt8(ascii: "}"): kind = .braceRight
-        case UInt8(ascii: "."):
-            guard byte(start + 1) == UInt8(ascii: "."), byte(start + 2) == UInt8(ascii: ".") else {
+        var end = start &+ 1
+        if Self.isNameStart(code) {
+            while end < count, Self.isNameContinue(bytes[end]) { end &+= 1 }
+            kind = .name
+        } else {
+            switch code {
+            case UInt8(ascii: "{"): kind = .braceLeft
+            case UInt8(ascii: "}"): kind = .braceRight
+            case UInt8(ascii: "("): kind = .parenLeft
+            case UInt8(ascii: ")"): kind = .parenRight
+            case UInt8(ascii: ":"): kind = .colon
+            case UInt8(ascii: "$"): kind = .dollar
+            case UInt8(ascii: "@"): kind = .at
+            case UInt8(ascii: "!"): kind = .bang
+            case UInt8(ascii: "["): kind = .bracketLeft
+            case UInt8(ascii: "]"): kind = .bracketRight
+            case UInt8(ascii: "="): kind = .equals
+            case UInt8(ascii: "&"): kind = .ampersand
+            case UInt8(ascii: "|"): kind = .pipe
+            case UInt8(ascii: "."):
+                guard byte(start + 1) == UInt8(ascii: "."), byte(start + 2) == UInt8(ascii: ".") else {
+                    throw unexpectedCharacter(at: start)
+                }
+                kind = .spread
+                end = start &+ 3
+            case UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                try readLiteral(into: &token, at: start)
+                return
+            default:
                 throw unexpectedCharacter(at: start)
             }
-            position = start + 3
-            return Token(kind: .spread, start: start, end: position, line: line, column: column)
-        case UInt8(ascii: "\""):
-            if byte(start + 1) == UInt8(ascii: "\""), byte(start + 2) == UInt8(ascii: "\"") {
-                let startLine = line
-                _ = try readBlockString(decoding: false)
-                return Token(kind: .blockString, start: start, end: position, line: startLine, column: column)
-            }
-            _ = try readString(decoding: false)
-            return Token(kind: .string, start: start, end: position, line: line, column: column)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let isFloat = try readNumber()
-            return Token(kind: isFloat ? .float : .int, start: start, end: position, line: line, column: column)
-        default:
-            guard Self.isNameStart(code) else { throw unexpectedCharacter(at: start) }
-            position += 1
-            while position < bytes.count, Self.isNameContinue(bytes[position]) { position += 1 }
-            return Token(kind: .name, start: start, end: position, line: line, column: column)
         }
-        position = start + 1
-        return Token(kind: kind, start: start, end: position, line: line, column: column)
+        position = end
+        token = Token(kind: kind, location: Location(start: start, end: end, line: line, column: column(at: start)))
+    }
+
+    /// Numbers and strings: the tokens whose reading can span lines or fail in their middle.
+    mutating func readLiteral(into token: inout Token, at start: Int) throws(GraphQLError) {
+        let startLine = line
+        let column = column(at: start)
+        position = start
+        let kind: TokenKind
+        if bytes[start] != UInt8(ascii: "\"") {
+            kind = try readNumber() ? .float : .int
+        } else if byte(start + 1) == UInt8(ascii: "\""), byte(start + 2) == UInt8(ascii: "\"") {
+            _ = try readBlockString(decoding: false)
+            kind = .blockString
+        } else {
+            _ = try readString(decoding: false)
+            kind = .string
+        }
+        token = Token(kind: kind, location: Location(start: start, end: position, line: startLine, column: column))
+    }
+
+    /// The UTF-16 column of `offset` on the current line.
+    @inline(__always)
+    func column(at offset: Int) -> Int {
+        1 &+ offset &- lineStart &- lineAdjust
     }
 
     /// Skips whitespace, line terminators, commas, comments and byte-order marks (spec §2.1.3–§2.1.7).
@@ -139,18 +175,19 @@ struct Lexer {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
+    @inline(__always)
     static func isNameStart(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || byte == UInt8(ascii: "_")
+        (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte == UInt8(ascii: "_")
     }
 
+    @inline(__always)
     static func isNameContinue(_ byte: UInt8) -> Bool {
         isNameStart(byte) || isDigit(byte)
     }
 
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+        byte &- UInt8(ascii: "0") < 10
     }
 
     // MARK: Errors

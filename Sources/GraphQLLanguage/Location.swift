@@ -2,7 +2,7 @@
 /// (UTF-16 units, 1-based) of its first character.
 ///
 /// Stored in 32 bits each (documents are far below 4 GB), which keeps syntax nodes small.
-public struct Location: Sendable, Hashable {
+public struct Location: Sendable, Hashable, BitwiseCopyable {
     private var storedStart: UInt32
     private var storedEnd: UInt32
     private var storedLine: UInt32

@@ -1,149 +1,142 @@
 extension Parser {
-    static let typeSystemKeywords: Set<String> = ["schema", "scalar", "type", "interface", "union", "enum", "input", "directive"]
-
     /// Definition : ExecutableDefinition | TypeSystemDefinitionOrExtension
-    mutating func parseDefinition() throws(GraphQLError) -> Definition {
+    mutating func parseDefinition() throws(GraphQLError) -> UInt32 {
         if token.kind == .braceLeft {
-            return .operation(try parseOperationDefinition())
+            return try parseOperationDefinition()
         }
         let hasDescription = token.kind == .string || token.kind == .blockString
         let keyword = hasDescription ? try lookahead() : token
         guard keyword.kind == .name else { throw unexpected(keyword) }
-        switch text(keyword) {
-        case "query", "mutation", "subscription":
-            return .operation(try parseOperationDefinition())
-        case "fragment":
-            return .fragment(try parseFragmentDefinition())
-        case "extend":
+        if isKeyword(keyword, "query") || isKeyword(keyword, "mutation") || isKeyword(keyword, "subscription") {
+            return try parseOperationDefinition()
+        }
+        if isKeyword(keyword, "fragment") {
+            return try parseFragmentDefinition()
+        }
+        if isKeyword(keyword, "extend") {
             if hasDescription {
                 throw error(at: token, "Unexpected description, descriptions are not supported on type system extensions.")
             }
             return try parseTypeSystemExtension()
-        case let word where Self.typeSystemKeywords.contains(word):
-            return try parseTypeSystemDefinition(keyword: word)
-        default:
-            throw unexpected(keyword)
         }
+        guard let definition = TypeSystemKeyword(lexer, keyword) else { throw unexpected(keyword) }
+        return try parseTypeSystemDefinition(definition)
     }
 
     /// Description : StringValue
-    mutating func parseDescription() throws(GraphQLError) -> Description? {
-        guard token.kind == .string || token.kind == .blockString else { return nil }
+    mutating func parseDescription() throws(GraphQLError) -> UInt32 {
+        guard token.kind == .string || token.kind == .blockString else { return 0 }
         let current = token
         try advance()
-        return Description(value: lexer.value(of: current), isBlock: current.kind == .blockString, location: current.location)
+        return add(SyntaxNode(current.kind == .blockString ? .blockString : .string, current.location))
     }
 
     /// OperationDefinition :
     ///   - Description? OperationType Name? VariablesDefinition? Directives? SelectionSet
     ///   - SelectionSet
-    mutating func parseOperationDefinition() throws(GraphQLError) -> OperationDefinition {
+    mutating func parseOperationDefinition() throws(GraphQLError) -> UInt32 {
         let start = token
         if token.kind == .braceLeft {
             let selectionSet = try parseSelectionSet()
-            return OperationDefinition(description: nil, operation: .query, name: nil, variableDefinitions: [],
-                                       directives: [], selectionSet: selectionSet, location: location(from: start))
+            return add(SyntaxNode(.operation, flag: OperationType.query.flag, location(from: start), e: selectionSet))
         }
         let description = try parseDescription()
         let operation = try parseOperationType()
-        let name = token.kind == .name ? try parseName() : nil
+        let name = token.kind == .name ? try parseName() : 0
         let variables = try parseVariableDefinitions()
         let directives = try parseDirectives(constant: false)
         let selectionSet = try parseSelectionSet()
-        return OperationDefinition(description: description, operation: operation, name: name, variableDefinitions: variables,
-                                   directives: directives, selectionSet: selectionSet, location: location(from: start))
+        return add(SyntaxNode(.operation, flag: operation.flag, location(from: start),
+                              a: description, b: name, c: variables, d: directives, e: selectionSet))
     }
 
     /// OperationType : one of `query` `mutation` `subscription`
     mutating func parseOperationType() throws(GraphQLError) -> OperationType {
         let current = try expect(.name)
-        guard let operation = OperationType(rawValue: text(current)) else { throw unexpected(current) }
-        return operation
+        if isKeyword(current, "query") { return .query }
+        if isKeyword(current, "mutation") { return .mutation }
+        if isKeyword(current, "subscription") { return .subscription }
+        throw unexpected(current)
     }
 
     /// VariablesDefinition : ( VariableDefinition+ )
-    mutating func parseVariableDefinitions() throws(GraphQLError) -> [VariableDefinition] {
-        guard try skip(.parenLeft) else { return [] }
-        var definitions: [VariableDefinition] = []
+    mutating func parseVariableDefinitions() throws(GraphQLError) -> UInt32 {
+        guard try skip(.parenLeft) else { return 0 }
+        let list = openList()
         repeat {
-            definitions.append(try parseVariableDefinition())
+            let definition = try parseVariableDefinition()
+            pending.append(definition)
         } while try !skip(.parenRight)
-        return definitions
+        return closeList(list)
     }
 
     /// VariableDefinition : Description? Variable : Type DefaultValue? Directives[Const]?
-    mutating func parseVariableDefinition() throws(GraphQLError) -> VariableDefinition {
+    mutating func parseVariableDefinition() throws(GraphQLError) -> UInt32 {
         let start = token
         let description = try parseDescription()
         let variable = try parseVariable()
         try expect(.colon)
         let type = try parseTypeReference()
-        let defaultValue = try skip(.equals) ? try parseValue(constant: true) : nil
+        let defaultValue = try skip(.equals) ? try parseValue(constant: true) : 0
         let directives = try parseDirectives(constant: true)
-        return VariableDefinition(description: description, variable: variable, type: type, defaultValue: defaultValue,
-                                  directives: directives, location: location(from: start))
+        return add(SyntaxNode(.variableDefinition, location(from: start),
+                              a: description, b: variable, c: type, d: defaultValue, e: directives))
     }
 
     /// Variable : $ Name — returns the name, located at the name itself.
-    mutating func parseVariable() throws(GraphQLError) -> Name {
+    mutating func parseVariable() throws(GraphQLError) -> UInt32 {
         try expect(.dollar)
         return try parseName()
     }
 
     /// SelectionSet : { Selection+ }
-    mutating func parseSelectionSet() throws(GraphQLError) -> SelectionSet {
+    mutating func parseSelectionSet() throws(GraphQLError) -> UInt32 {
         let start = token
         try enterNesting()
         try expect(.braceLeft)
-        var selections: [Selection] = []
+        let list = openList()
         repeat {
-            selections.append(try parseSelection())
+            let selection = token.kind == .spread ? try parseFragment() : try parseField()
+            pending.append(selection)
         } while try !skip(.braceRight)
         leaveNesting()
-        return SelectionSet(selections: selections, location: location(from: start))
-    }
-
-    /// Selection : Field | FragmentSpread | InlineFragment
-    mutating func parseSelection() throws(GraphQLError) -> Selection {
-        token.kind == .spread ? try parseFragment() : .field(try parseField())
+        return add(SyntaxNode(.selectionSet, location(from: start), a: closeList(list)))
     }
 
     /// Field : Alias? Name Arguments? Directives? SelectionSet?
-    mutating func parseField() throws(GraphQLError) -> Field {
+    mutating func parseField() throws(GraphQLError) -> UInt32 {
         let start = token
-        let nameOrAlias = try parseName()
-        var alias: Name?
-        var name = nameOrAlias
+        var alias: UInt32 = 0
+        var name = try parseName()
         if try skip(.colon) {
-            alias = nameOrAlias
+            alias = name
             name = try parseName()
         }
         let arguments = try parseArguments(constant: false)
         let directives = try parseDirectives(constant: false)
-        let selectionSet = token.kind == .braceLeft ? try parseSelectionSet() : nil
-        return Field(alias: alias, name: name, arguments: arguments, directives: directives,
-                     selectionSet: selectionSet, location: location(from: start))
+        let selectionSet = token.kind == .braceLeft ? try parseSelectionSet() : 0
+        return add(SyntaxNode(.field, location(from: start),
+                              a: alias, b: name, c: arguments, d: directives, e: selectionSet))
     }
 
     /// FragmentSpread : ... FragmentName Directives?
     /// InlineFragment : ... TypeCondition? Directives? SelectionSet
-    mutating func parseFragment() throws(GraphQLError) -> Selection {
+    mutating func parseFragment() throws(GraphQLError) -> UInt32 {
         let start = try expect(.spread)
         let hasTypeCondition = try skipKeyword("on")
         if !hasTypeCondition && token.kind == .name {
             let name = try parseName()
             let directives = try parseDirectives(constant: false)
-            return .fragmentSpread(FragmentSpread(name: name, directives: directives, location: location(from: start)))
+            return add(SyntaxNode(.fragmentSpread, location(from: start), a: name, b: directives))
         }
-        let typeCondition = hasTypeCondition ? try parseName() : nil
+        let typeCondition = hasTypeCondition ? try parseName() : 0
         let directives = try parseDirectives(constant: false)
         let selectionSet = try parseSelectionSet()
-        return .inlineFragment(InlineFragment(typeCondition: typeCondition, directives: directives,
-                                              selectionSet: selectionSet, location: location(from: start)))
+        return add(SyntaxNode(.inlineFragment, location(from: start), a: typeCondition, b: directives, c: selectionSet))
     }
 
     /// FragmentDefinition : Description? fragment FragmentName TypeCondition Directives? SelectionSet
-    mutating func parseFragmentDefinition() throws(GraphQLError) -> FragmentDefinition {
+    mutating func parseFragmentDefinition() throws(GraphQLError) -> UInt32 {
         let start = token
         let description = try parseDescription()
         try expectKeyword("fragment")
@@ -152,41 +145,43 @@ extension Parser {
         let typeCondition = try parseName()
         let directives = try parseDirectives(constant: false)
         let selectionSet = try parseSelectionSet()
-        return FragmentDefinition(description: description, name: name, typeCondition: typeCondition,
-                                  directives: directives, selectionSet: selectionSet, location: location(from: start))
+        return add(SyntaxNode(.fragmentDefinition, location(from: start),
+                              a: description, b: name, c: typeCondition, d: directives, e: selectionSet))
     }
 
     /// FragmentName : Name but not `on`
-    mutating func parseFragmentName() throws(GraphQLError) -> Name {
+    mutating func parseFragmentName() throws(GraphQLError) -> UInt32 {
         if isKeyword(token, "on") { throw unexpected() }
         return try parseName()
     }
 
     /// Arguments : ( Argument+ ) and Argument : Name : Value
-    mutating func parseArguments(constant: Bool) throws(GraphQLError) -> [Argument] {
-        guard try skip(.parenLeft) else { return [] }
-        var arguments: [Argument] = []
+    mutating func parseArguments(constant: Bool) throws(GraphQLError) -> UInt32 {
+        guard try skip(.parenLeft) else { return 0 }
+        let list = openList()
         repeat {
             let start = token
             let name = try parseName()
             try expect(.colon)
             let value = try parseValue(constant: constant)
-            arguments.append(Argument(name: name, value: value, location: location(from: start)))
+            let argument = add(SyntaxNode(.argument, location(from: start), a: name, b: value))
+            pending.append(argument)
         } while try !skip(.parenRight)
-        return arguments
+        return closeList(list)
     }
 
     /// Directives : Directive+ and Directive : @ Name Arguments?
-    mutating func parseDirectives(constant: Bool) throws(GraphQLError) -> [Directive] {
-        guard token.kind == .at else { return [] }
-        var directives: [Directive] = []
+    mutating func parseDirectives(constant: Bool) throws(GraphQLError) -> UInt32 {
+        guard token.kind == .at else { return 0 }
+        let list = openList()
         while token.kind == .at {
             let start = token
             try advance()
             let name = try parseName()
             let arguments = try parseArguments(constant: constant)
-            directives.append(Directive(name: name, arguments: arguments, location: location(from: start)))
+            let directive = add(SyntaxNode(.directive, location(from: start), a: name, b: arguments))
+            pending.append(directive)
         }
-        return directives
+        return closeList(list)
     }
 }

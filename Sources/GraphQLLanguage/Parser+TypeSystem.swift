@@ -1,159 +1,168 @@
+/// The word that opens a type-system definition.
+enum TypeSystemKeyword {
+    case schema, scalar, type, interface, union, enumeration, input, directive
+
+    static let words: [(StaticString, TypeSystemKeyword)] = [
+        ("schema", .schema), ("scalar", .scalar), ("type", .type), ("interface", .interface),
+        ("union", .union), ("enum", .enumeration), ("input", .input), ("directive", .directive),
+    ]
+
+    /// The keyword `token` spells, if any (read from the bytes, without making a String).
+    init?(_ lexer: Lexer, _ token: Token) {
+        guard token.kind == .name, let match = Self.words.first(where: { lexer.spells(token, $0.0) }) else { return nil }
+        self = match.1
+    }
+}
+
 extension Parser {
     /// TypeSystemDefinition : SchemaDefinition | TypeDefinition | DirectiveDefinition
-    mutating func parseTypeSystemDefinition(keyword: String) throws(GraphQLError) -> Definition {
+    mutating func parseTypeSystemDefinition(_ keyword: TypeSystemKeyword) throws(GraphQLError) -> UInt32 {
         let start = token
         let description = try parseDescription()
         switch keyword {
-        case "schema":
+        case .schema:
             try advance()
             let directives = try parseDirectives(constant: true)
             let operations = try parseOperationTypeDefinitions(required: true)
-            return .schema(SchemaDefinition(description: description, directives: directives,
-                                            operationTypes: operations, location: location(from: start)))
-        case "directive":
-            return .directive(try parseDirectiveDefinition(start: start, description: description))
+            return add(SyntaxNode(.schema, location(from: start), a: description, b: directives, c: operations))
+        case .directive:
+            return try parseDirectiveDefinition(start: start, description: description)
         default:
-            return .type(try parseTypeDefinition(keyword: keyword, start: start, description: description, isExtension: false))
+            return try parseTypeDefinition(keyword, start: start, description: description, isExtension: false)
         }
     }
 
     /// The body of a named type definition or extension, after any description:
     /// ScalarTypeDefinition, ObjectTypeDefinition, InterfaceTypeDefinition, UnionTypeDefinition,
     /// EnumTypeDefinition, InputObjectTypeDefinition (spec §3.4–§3.10). An extension must add something.
-    mutating func parseTypeDefinition(keyword: String, start: Token, description: Description?,
-                                      isExtension: Bool) throws(GraphQLError) -> TypeDefinition {
+    mutating func parseTypeDefinition(_ keyword: TypeSystemKeyword, start: Token, description: UInt32,
+                                      isExtension: Bool) throws(GraphQLError) -> UInt32 {
         // The caller has seen the keyword (scalar, type, …) is the current token.
         try advance()
         let name = try parseName()
+        let flag = isExtension ? SyntaxNode.extensionFlag : 0
         switch keyword {
-        case "scalar":
+        case .scalar:
             let directives = try parseDirectives(constant: true)
-            if isExtension && directives.isEmpty { throw unexpected() }
-            return .scalar(ScalarTypeDefinition(description: description, name: name, directives: directives,
-                                                location: location(from: start)))
-        case "type", "interface":
+            if isExtension && directives == 0 { throw unexpected() }
+            return add(SyntaxNode(.scalarType, flag: flag, location(from: start), a: description, b: name, c: directives))
+        case .type, .interface:
             let interfaces = try parseImplementsInterfaces()
             let directives = try parseDirectives(constant: true)
             let fields = try parseFieldsDefinition()
-            if isExtension && interfaces.isEmpty && directives.isEmpty && fields.isEmpty { throw unexpected() }
-            let node = ObjectTypeDefinition(description: description, name: name, interfaces: interfaces,
-                                            directives: directives, fields: fields, location: location(from: start))
-            return keyword == "type" ? .object(node) : .interface(node)
-        case "union":
+            if isExtension && interfaces == 0 && directives == 0 && fields == 0 { throw unexpected() }
+            return add(SyntaxNode(keyword == .type ? .objectType : .interfaceType, flag: flag, location(from: start),
+                                  a: description, b: name, c: interfaces, d: directives, e: fields))
+        case .union:
             let directives = try parseDirectives(constant: true)
             let members = try parseUnionMembers()
-            if isExtension && directives.isEmpty && members.isEmpty { throw unexpected() }
-            return .union(UnionTypeDefinition(description: description, name: name, directives: directives,
-                                              members: members, location: location(from: start)))
-        case "enum":
+            if isExtension && directives == 0 && members == 0 { throw unexpected() }
+            return add(SyntaxNode(.unionType, flag: flag, location(from: start), a: description, b: name, c: directives, d: members))
+        case .enumeration:
             let directives = try parseDirectives(constant: true)
             let values = try parseEnumValues()
-            if isExtension && directives.isEmpty && values.isEmpty { throw unexpected() }
-            return .enumeration(EnumTypeDefinition(description: description, name: name, directives: directives,
-                                                   values: values, location: location(from: start)))
+            if isExtension && directives == 0 && values == 0 { throw unexpected() }
+            return add(SyntaxNode(.enumType, flag: flag, location(from: start), a: description, b: name, c: directives, d: values))
         default:
             let directives = try parseDirectives(constant: true)
-            let fields = try parseInputFieldsDefinition()
-            if isExtension && directives.isEmpty && fields.isEmpty { throw unexpected() }
-            return .inputObject(InputObjectTypeDefinition(description: description, name: name, directives: directives,
-                                                          fields: fields, location: location(from: start)))
+            let fields = try parseInputValueDefinitions(closedBy: .braceLeft)
+            if isExtension && directives == 0 && fields == 0 { throw unexpected() }
+            return add(SyntaxNode(.inputObjectType, flag: flag, location(from: start),
+                                  a: description, b: name, c: directives, d: fields))
         }
     }
 
     /// RootOperationTypeDefinition : OperationType : NamedType, inside `{ … }`.
-    mutating func parseOperationTypeDefinitions(required: Bool) throws(GraphQLError) -> [OperationTypeDefinition] {
-        if !required && token.kind != .braceLeft { return [] }
+    mutating func parseOperationTypeDefinitions(required: Bool) throws(GraphQLError) -> UInt32 {
+        if !required && token.kind != .braceLeft { return 0 }
         try expect(.braceLeft)
-        var operations: [OperationTypeDefinition] = []
+        let list = openList()
         repeat {
             let start = token
             let operation = try parseOperationType()
             try expect(.colon)
             let type = try parseName()
-            operations.append(OperationTypeDefinition(operation: operation, type: type, location: location(from: start)))
+            let definition = add(SyntaxNode(.operationType, flag: operation.flag, location(from: start), a: type))
+            pending.append(definition)
         } while try !skip(.braceRight)
-        return operations
+        return closeList(list)
     }
 
     /// ImplementsInterfaces : implements &? NamedType ( & NamedType )*
-    mutating func parseImplementsInterfaces() throws(GraphQLError) -> [Name] {
-        guard try skipKeyword("implements") else { return [] }
+    mutating func parseImplementsInterfaces() throws(GraphQLError) -> UInt32 {
+        guard try skipKeyword("implements") else { return 0 }
         _ = try skip(.ampersand)
-        var names = [try parseName()]
-        while try skip(.ampersand) {
-            names.append(try parseName())
-        }
-        return names
+        return try parseNames(separatedBy: .ampersand)
+    }
+
+    /// NamedType ( separator NamedType )*, as a list.
+    mutating func parseNames(separatedBy separator: TokenKind) throws(GraphQLError) -> UInt32 {
+        let list = openList()
+        repeat {
+            let name = try parseName()
+            pending.append(name)
+        } while try skip(separator)
+        return closeList(list)
     }
 
     /// FieldsDefinition : { FieldDefinition+ }
     /// FieldDefinition : Description? Name ArgumentsDefinition? : Type Directives[Const]?
-    mutating func parseFieldsDefinition() throws(GraphQLError) -> [FieldDefinition] {
-        guard try skip(.braceLeft) else { return [] }
-        var fields: [FieldDefinition] = []
+    mutating func parseFieldsDefinition() throws(GraphQLError) -> UInt32 {
+        guard try skip(.braceLeft) else { return 0 }
+        let list = openList()
         repeat {
             let start = token
             let description = try parseDescription()
             let name = try parseName()
-            let arguments = try parseArgumentDefinitions()
+            let arguments = try parseInputValueDefinitions(closedBy: .parenLeft)
             try expect(.colon)
             let type = try parseTypeReference()
             let directives = try parseDirectives(constant: true)
-            fields.append(FieldDefinition(description: description, name: name, arguments: arguments, type: type,
-                                          directives: directives, location: location(from: start)))
+            let field = add(SyntaxNode(.fieldDefinition, location(from: start),
+                                       a: description, b: name, c: arguments, d: type, e: directives))
+            pending.append(field)
         } while try !skip(.braceRight)
-        return fields
+        return closeList(list)
     }
 
-    /// ArgumentsDefinition : ( InputValueDefinition+ )
-    mutating func parseArgumentDefinitions() throws(GraphQLError) -> [InputValueDefinition] {
-        guard try skip(.parenLeft) else { return [] }
-        var arguments: [InputValueDefinition] = []
+    /// ArgumentsDefinition : ( InputValueDefinition+ ) when `open` is `(`;
+    /// InputFieldsDefinition : { InputValueDefinition+ } when it is `{`.
+    mutating func parseInputValueDefinitions(closedBy open: TokenKind) throws(GraphQLError) -> UInt32 {
+        guard try skip(open) else { return 0 }
+        let close: TokenKind = open == .parenLeft ? .parenRight : .braceRight
+        let list = openList()
         repeat {
-            arguments.append(try parseInputValueDefinition())
-        } while try !skip(.parenRight)
-        return arguments
-    }
-
-    /// InputFieldsDefinition : { InputValueDefinition+ }
-    mutating func parseInputFieldsDefinition() throws(GraphQLError) -> [InputValueDefinition] {
-        guard try skip(.braceLeft) else { return [] }
-        var fields: [InputValueDefinition] = []
-        repeat {
-            fields.append(try parseInputValueDefinition())
-        } while try !skip(.braceRight)
-        return fields
+            let definition = try parseInputValueDefinition()
+            pending.append(definition)
+        } while try !skip(close)
+        return closeList(list)
     }
 
     /// InputValueDefinition : Description? Name : Type DefaultValue? Directives[Const]?
-    mutating func parseInputValueDefinition() throws(GraphQLError) -> InputValueDefinition {
+    mutating func parseInputValueDefinition() throws(GraphQLError) -> UInt32 {
         let start = token
         let description = try parseDescription()
         let name = try parseName()
         try expect(.colon)
         let type = try parseTypeReference()
-        let defaultValue = try skip(.equals) ? try parseValue(constant: true) : nil
+        let defaultValue = try skip(.equals) ? try parseValue(constant: true) : 0
         let directives = try parseDirectives(constant: true)
-        return InputValueDefinition(description: description, name: name, type: type, defaultValue: defaultValue,
-                                    directives: directives, location: location(from: start))
+        return add(SyntaxNode(.inputValueDefinition, location(from: start),
+                              a: description, b: name, c: type, d: defaultValue, e: directives))
     }
 
     /// UnionMemberTypes : = |? NamedType ( | NamedType )*
-    mutating func parseUnionMembers() throws(GraphQLError) -> [Name] {
-        guard try skip(.equals) else { return [] }
+    mutating func parseUnionMembers() throws(GraphQLError) -> UInt32 {
+        guard try skip(.equals) else { return 0 }
         _ = try skip(.pipe)
-        var names = [try parseName()]
-        while try skip(.pipe) {
-            names.append(try parseName())
-        }
-        return names
+        return try parseNames(separatedBy: .pipe)
     }
 
     /// EnumValuesDefinition : { EnumValueDefinition+ }, EnumValueDefinition : Description? EnumValue Directives[Const]?
     /// EnumValue : Name but not `true`, `false` or `null`
-    mutating func parseEnumValues() throws(GraphQLError) -> [EnumValueDefinition] {
-        guard try skip(.braceLeft) else { return [] }
-        var values: [EnumValueDefinition] = []
+    mutating func parseEnumValues() throws(GraphQLError) -> UInt32 {
+        guard try skip(.braceLeft) else { return 0 }
+        let list = openList()
         repeat {
             let start = token
             let description = try parseDescription()
@@ -162,57 +171,56 @@ extension Parser {
             }
             let name = try parseName()
             let directives = try parseDirectives(constant: true)
-            values.append(EnumValueDefinition(description: description, name: name, directives: directives,
-                                              location: location(from: start)))
+            let value = add(SyntaxNode(.enumValueDefinition, location(from: start), a: description, b: name, c: directives))
+            pending.append(value)
         } while try !skip(.braceRight)
-        return values
+        return closeList(list)
     }
 
     /// DirectiveDefinition : Description? directive @ Name ArgumentsDefinition? repeatable? on DirectiveLocations
-    mutating func parseDirectiveDefinition(start: Token, description: Description?) throws(GraphQLError) -> DirectiveDefinition {
+    mutating func parseDirectiveDefinition(start: Token, description: UInt32) throws(GraphQLError) -> UInt32 {
         try expectKeyword("directive")
         try expect(.at)
         let name = try parseName()
-        let arguments = try parseArgumentDefinitions()
+        let arguments = try parseInputValueDefinitions(closedBy: .parenLeft)
         let repeatable = try skipKeyword("repeatable")
         try expectKeyword("on")
         _ = try skip(.pipe)
-        var locations = [try parseDirectiveLocation()]
-        while try skip(.pipe) {
-            locations.append(try parseDirectiveLocation())
-        }
-        return DirectiveDefinition(description: description, name: name, arguments: arguments, isRepeatable: repeatable,
-                                   locations: locations, location: location(from: start))
+        let list = openList()
+        repeat {
+            let location = try parseDirectiveLocation()
+            pending.append(location)
+        } while try skip(.pipe)
+        return add(SyntaxNode(.directiveDefinition, flag: repeatable ? 1 : 0, location(from: start),
+                              a: description, b: name, c: arguments, d: closeList(list)))
     }
 
     /// DirectiveLocation : ExecutableDirectiveLocation | TypeSystemDirectiveLocation
-    mutating func parseDirectiveLocation() throws(GraphQLError) -> Name {
+    mutating func parseDirectiveLocation() throws(GraphQLError) -> UInt32 {
         let current = token
         let name = try parseName()
-        guard DirectiveLocation(rawValue: name.value) != nil else { throw unexpected(current) }
+        guard DirectiveLocation(rawValue: text(current)) != nil else { throw unexpected(current) }
         return name
     }
 
     /// TypeSystemExtension : SchemaExtension | TypeExtension
-    mutating func parseTypeSystemExtension() throws(GraphQLError) -> Definition {
+    mutating func parseTypeSystemExtension() throws(GraphQLError) -> UInt32 {
         let start = token
-        let keyword = try lookahead()
-        guard keyword.kind == .name else { throw unexpected(keyword) }
-        let word = text(keyword)
-        switch word {
-        case "schema":
+        let next = try lookahead()
+        guard let keyword = TypeSystemKeyword(lexer, next) else { throw unexpected(next) }
+        switch keyword {
+        case .schema:
             try expectKeyword("extend")
             try expectKeyword("schema")
             let directives = try parseDirectives(constant: true)
             let operations = try parseOperationTypeDefinitions(required: false)
-            if directives.isEmpty && operations.isEmpty { throw unexpected() }
-            return .schemaExtension(SchemaExtension(directives: directives, operationTypes: operations,
-                                                    location: location(from: start)))
-        case "scalar", "type", "interface", "union", "enum", "input":
-            try expectKeyword("extend")
-            return .typeExtension(try parseTypeDefinition(keyword: word, start: start, description: nil, isExtension: true))
+            if directives == 0 && operations == 0 { throw unexpected() }
+            return add(SyntaxNode(.schema, flag: SyntaxNode.extensionFlag, location(from: start), b: directives, c: operations))
+        case .directive:
+            throw unexpected(next)
         default:
-            throw unexpected(keyword)
+            try expectKeyword("extend")
+            return try parseTypeDefinition(keyword, start: start, description: 0, isExtension: true)
         }
     }
 }

@@ -2,34 +2,32 @@ extension Parser {
     /// Value[Const] :
     ///   [~Const] Variable | IntValue | FloatValue | StringValue | BooleanValue | NullValue
     ///   | EnumValue | ListValue[?Const] | ObjectValue[?Const]
-    mutating func parseValue(constant: Bool) throws(GraphQLError) -> Value {
+    mutating func parseValue(constant: Bool) throws(GraphQLError) -> UInt32 {
         let current = token
         switch current.kind {
         case .bracketLeft:
             return try parseList(constant: constant)
         case .braceLeft:
             return try parseObject(constant: constant)
-        case .int:
+        case .int, .float, .string, .blockString:
             try advance()
-            return Value(.int(text(current)), location: current.location)
-        case .float:
-            try advance()
-            return Value(.float(text(current)), location: current.location)
-        case .string, .blockString:
-            try advance()
-            return Value(.string(lexer.value(of: current), isBlock: current.kind == .blockString), location: current.location)
+            let kind: SyntaxKind = switch current.kind {
+            case .int: .int
+            case .float: .float
+            case .string: .string
+            default: .blockString
+            }
+            return add(SyntaxNode(kind, current.location))
         case .name:
             try advance()
-            let kind: Value.Kind = if lexer.spells(current, "true") {
-                .boolean(true)
+            if lexer.spells(current, "true") {
+                return add(SyntaxNode(.boolean, flag: 1, current.location))
             } else if lexer.spells(current, "false") {
-                .boolean(false)
+                return add(SyntaxNode(.boolean, flag: 0, current.location))
             } else if lexer.spells(current, "null") {
-                .null
-            } else {
-                .enumValue(text(current))
+                return add(SyntaxNode(.null, current.location))
             }
-            return Value(kind, location: current.location)
+            return add(SyntaxNode(.enumValue, current.location))
         case .dollar:
             if constant {
                 let next = try lookahead()
@@ -38,58 +36,60 @@ extension Parser {
                 }
                 throw unexpected()
             }
-            let variable = try parseVariable()
-            return Value(.variable(variable.value), location: location(from: current))
+            let name = try parseVariable()
+            return add(SyntaxNode(.variable, location(from: current), a: name))
         default:
             throw unexpected()
         }
     }
 
     /// ListValue[Const] : [ ] | [ Value[?Const]+ ]
-    mutating func parseList(constant: Bool) throws(GraphQLError) -> Value {
+    mutating func parseList(constant: Bool) throws(GraphQLError) -> UInt32 {
         let start = token
         try enterNesting()
         try expect(.bracketLeft)
-        var items: [Value] = []
+        let list = openList()
         while try !skip(.bracketRight) {
-            items.append(try parseValue(constant: constant))
+            let item = try parseValue(constant: constant)
+            pending.append(item)
         }
         leaveNesting()
-        return Value(.list(items), location: location(from: start))
+        return add(SyntaxNode(.list, location(from: start), a: closeList(list)))
     }
 
     /// ObjectValue[Const] : { } | { ObjectField[?Const]+ }, ObjectField : Name : Value
-    mutating func parseObject(constant: Bool) throws(GraphQLError) -> Value {
+    mutating func parseObject(constant: Bool) throws(GraphQLError) -> UInt32 {
         let start = token
         try enterNesting()
         try expect(.braceLeft)
-        var fields: [ObjectField] = []
+        let list = openList()
         while try !skip(.braceRight) {
             let fieldStart = token
             let name = try parseName()
             try expect(.colon)
             let value = try parseValue(constant: constant)
-            fields.append(ObjectField(name: name, value: value, location: location(from: fieldStart)))
+            let field = add(SyntaxNode(.objectField, location(from: fieldStart), a: name, b: value))
+            pending.append(field)
         }
         leaveNesting()
-        return Value(.object(fields), location: location(from: start))
+        return add(SyntaxNode(.object, location(from: start), a: closeList(list)))
     }
 
-    /// Type : NamedType | ListType | NonNullType
-    mutating func parseTypeReference() throws(GraphQLError) -> TypeReference {
+    /// Type : NamedType | ListType | NonNullType — a named type is its name node.
+    mutating func parseTypeReference() throws(GraphQLError) -> UInt32 {
         let start = token
-        var type: TypeReference
+        var type: UInt32
         if try skip(.bracketLeft) {
             try enterNesting()
             let inner = try parseTypeReference()
             try expect(.bracketRight)
             leaveNesting()
-            type = .list(inner, location(from: start))
+            type = add(SyntaxNode(.listType, location(from: start), a: inner))
         } else {
-            type = .named(try parseName())
+            type = try parseName()
         }
         if try skip(.bang) {
-            type = .nonNull(type, location(from: start))
+            type = add(SyntaxNode(.nonNullType, location(from: start), a: type))
         }
         return type
     }

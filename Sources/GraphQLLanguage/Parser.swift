@@ -12,20 +12,58 @@ public struct Parser {
     var tokenCount = 0
     var depth = 0
     let limits: ParserLimits
+    /// The tree being built (see `SyntaxTree`): node 0 and list 0 stand for "none" and "empty".
+    /// The parser owns these buffers until `finish` hands them to a tree, and `discard` frees them.
+    var nodes: NodeBuffer<SyntaxNode>
+    var lists: NodeBuffer<UInt32>
+    /// Children of the lists still open, innermost last.
+    var pending: NodeBuffer<UInt32>
 
-    init(bytes: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(GraphQLError) {
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: ParserLimits) {
         self.lexer = Lexer(bytes: bytes)
         self.limits = limits
-        self.token = Token(kind: .endOfFile, start: 0, end: 0, line: 1, column: 1)
-        try advance()
+        self.token = Token(kind: .endOfFile, location: Location(start: 0, end: 0, line: 1, column: 1))
+        // About one node per eight bytes in typical documents; the buffers grow past that.
+        nodes = NodeBuffer(capacity: bytes.count / 8 + 8)
+        nodes.append(SyntaxNode(.none, Location(start: 0, end: 0, line: 0, column: 0)))
+        lists = NodeBuffer(capacity: bytes.count / 16 + 8)
+        lists.append(0)
+        pending = NodeBuffer(capacity: 64)
+    }
+
+    /// A finished tree, the node `build` returned, and where the last token ended.
+    struct Built {
+        let tree: SyntaxTree
+        let root: UInt32
+        let end: Int
+        let tokenCount: Int
+    }
+
+    /// Runs `body` on a parser over `bytes`; the parser's buffers go to the finished tree, or are
+    /// freed when parsing fails.
+    static func build(_ bytes: [UInt8], limits: ParserLimits,
+                      _ body: (inout Parser) throws(GraphQLError) -> UInt32) throws(GraphQLError) -> Built {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(GraphQLError) -> Built in
+            var parser = Parser(bytes: buffer, limits: limits)
+            defer { parser.pending.deallocate() }
+            do throws(GraphQLError) {
+                try parser.advance()
+                let root = try body(&parser)
+                let tree = SyntaxTree(bytes: bytes, nodes: parser.nodes.elements, lists: parser.lists.elements)
+                return Built(tree: tree, root: root, end: parser.previousEnd, tokenCount: parser.tokenCount)
+            } catch {
+                parser.nodes.deallocate()
+                parser.lists.deallocate()
+                throw error
+            }
+        }
     }
 
     /// Parses a whole document.
     public static func parse(_ source: Source, limits: ParserLimits = .default) throws(GraphQLError) -> Document {
-        try source.bytes.withUnsafeBufferPointer { (bytes) throws(GraphQLError) -> Document in
-            var parser = try Parser(bytes: bytes, limits: limits)
-            return try parser.parseDocument()
-        }
+        let built = try build(source.bytes, limits: limits) { (parser) throws(GraphQLError) in try parser.parseDocument() }
+        return Document(tree: built.tree, definitions: built.root,
+                        location: Location(start: 0, end: built.end, line: 1, column: 1), tokenCount: built.tokenCount)
     }
 
     public static func parse(_ text: String, limits: ParserLimits = .default) throws(GraphQLError) -> Document {
@@ -34,39 +72,67 @@ public struct Parser {
 
     /// Parses a single value, such as a default value or a variable written in GraphQL syntax.
     public static func parseValue(_ text: String, constant: Bool = true, limits: ParserLimits = .default) throws(GraphQLError) -> Value {
-        try Source(text).bytes.withUnsafeBufferPointer { (bytes) throws(GraphQLError) -> Value in
-            var parser = try Parser(bytes: bytes, limits: limits)
+        let built = try build(Array(text.utf8), limits: limits) { (parser) throws(GraphQLError) in
             let value = try parser.parseValue(constant: constant)
             try parser.expect(.endOfFile)
             return value
         }
+        return Value(tree: built.tree, index: built.root)
     }
 
     /// Parses a type reference such as `[String!]!`.
     public static func parseType(_ text: String) throws(GraphQLError) -> TypeReference {
-        try Source(text).bytes.withUnsafeBufferPointer { (bytes) throws(GraphQLError) -> TypeReference in
-            var parser = try Parser(bytes: bytes, limits: .default)
+        let built = try build(Array(text.utf8), limits: .default) { (parser) throws(GraphQLError) in
             let type = try parser.parseTypeReference()
             try parser.expect(.endOfFile)
             return type
         }
+        return TypeReference(tree: built.tree, index: built.root)
     }
 
-    /// Document : Definition+
-    mutating func parseDocument() throws(GraphQLError) -> Document {
-        var definitions: [Definition] = []
+    /// Document : Definition+ — returns the list of definitions.
+    mutating func parseDocument() throws(GraphQLError) -> UInt32 {
+        let list = openList()
         repeat {
-            definitions.append(try parseDefinition())
+            let definition = try parseDefinition()
+            pending.append(definition)
         } while token.kind != .endOfFile
-        let location = Location(start: 0, end: previousEnd, line: 1, column: 1)
-        return Document(definitions: definitions, location: location, tokenCount: tokenCount)
+        return closeList(list)
+    }
+
+    // MARK: Tree
+
+    /// Adds a node; its children are already in the tree.
+    @inline(__always)
+    mutating func add(_ node: SyntaxNode) -> UInt32 {
+        nodes.append(node)
+        return UInt32(truncatingIfNeeded: nodes.count &- 1)
+    }
+
+    /// Starts a list: its children go to `pending` until `closeList`.
+    @inline(__always)
+    func openList() -> Int {
+        pending.count
+    }
+
+    /// Moves the children pending since `start` into the tree's lists; returns the list's offset.
+    mutating func closeList(_ start: Int) -> UInt32 {
+        let count = pending.count &- start
+        guard count > 0 else { return 0 }
+        let offset = UInt32(truncatingIfNeeded: lists.count)
+        lists.append(UInt32(truncatingIfNeeded: count))
+        for index in start..<pending.count {
+            lists.append(pending[index])
+        }
+        pending.removeLast(count)
+        return offset
     }
 
     // MARK: Tokens
 
     mutating func advance() throws(GraphQLError) {
         previousEnd = token.end
-        token = try lexer.next()
+        try lexer.next(into: &token)
         guard token.kind != .endOfFile else { return }
         tokenCount += 1
         if let maxTokens = limits.maxTokens, tokenCount > maxTokens {
@@ -155,8 +221,8 @@ public struct Parser {
     }
 
     /// Name : /[_A-Za-z][_0-9A-Za-z]*/
-    mutating func parseName() throws(GraphQLError) -> Name {
+    mutating func parseName() throws(GraphQLError) -> UInt32 {
         let current = try expect(.name)
-        return Name(text(current), location: current.location)
+        return add(SyntaxNode(.name, current.location))
     }
 }

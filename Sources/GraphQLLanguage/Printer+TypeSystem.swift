@@ -49,7 +49,7 @@ extension Printer {
     }
 
     /// Argument definitions inline, or one per line when any of them spans lines (a description).
-    static func arguments(_ nodes: [InputValueDefinition]) -> String {
+    static func arguments(_ nodes: SyntaxList<InputValueDefinition>) -> String {
         let printed = nodes.map(print)
         if printed.contains(where: { $0.contains("\n") }) {
             return wrap("(\n", indent(printed.joined(separator: "\n")), "\n)")

@@ -68,7 +68,7 @@ public enum Printer {
         "@" + node.name.value + wrap("(", node.arguments.map(print).joined(separator: ", "), ")")
     }
 
-    static func directives(_ nodes: [Directive]) -> String {
+    static func directives(_ nodes: SyntaxList<Directive>) -> String {
         nodes.map(print).joined(separator: " ")
     }
 

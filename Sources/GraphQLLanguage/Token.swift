@@ -36,12 +36,15 @@ public enum TokenKind: UInt8, Sendable {
 /// parser turns a token's bytes into a value only when it keeps it (see `Lexer.value(of:)`).
 public struct Token: Sendable {
     public var kind: TokenKind
-    public var start: Int
-    public var end: Int
-    public var line: Int
-    public var column: Int
+    public var location: Location
 
-    public var location: Location {
-        Location(start: start, end: end, line: line, column: column)
+    public init(kind: TokenKind, location: Location) {
+        self.kind = kind
+        self.location = location
     }
+
+    public var start: Int { location.start }
+    public var end: Int { location.end }
+    public var line: Int { location.line }
+    public var column: Int { location.column }
 }

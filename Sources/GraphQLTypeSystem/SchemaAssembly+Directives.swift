@@ -45,14 +45,14 @@ extension SchemaAssembly {
         }
     }
 
-    mutating func checkArguments(_ arguments: [InputValueDefinition]) {
+    mutating func checkArguments(_ arguments: SyntaxList<InputValueDefinition>) {
         for argument in arguments {
             check(argument.directives, at: .argumentDefinition)
             checkInputFieldNames(argument.defaultValue)
         }
     }
 
-    mutating func check(_ usages: [Directive], at location: DirectiveLocation) {
+    mutating func check(_ usages: SyntaxList<Directive>, at location: DirectiveLocation) {
         var seen: [String: Directive] = [:]
         for usage in usages {
             let name = usage.name.value

@@ -36,7 +36,7 @@ extension SchemaAssembly {
             fields: makeFields(node.fields, owner: node.name.value), location: node.name.location)
     }
 
-    mutating func makeFields(_ nodes: [FieldDefinition], owner: String, existing: [GraphQLField] = []) -> [GraphQLField] {
+    mutating func makeFields(_ nodes: SyntaxList<FieldDefinition>, owner: String, existing: [GraphQLField] = []) -> [GraphQLField] {
         var fields = existing
         for node in nodes {
             if let previous = fields.first(where: { $0.name == node.name.value }) {
@@ -56,7 +56,7 @@ extension SchemaAssembly {
         case argument, inputField
     }
 
-    mutating func makeInputValues(_ nodes: [InputValueDefinition], owner: String, what: InputValueKind,
+    mutating func makeInputValues(_ nodes: SyntaxList<InputValueDefinition>, owner: String, what: InputValueKind,
                                   existing: [GraphQLInputValue] = []) -> [GraphQLInputValue] {
         var values = existing
         for node in nodes {
@@ -73,7 +73,7 @@ extension SchemaAssembly {
         return values
     }
 
-    mutating func makeEnumValues(_ nodes: [EnumValueDefinition], owner: String, existing: [GraphQLEnumValue] = []) -> [GraphQLEnumValue] {
+    mutating func makeEnumValues(_ nodes: SyntaxList<EnumValueDefinition>, owner: String, existing: [GraphQLEnumValue] = []) -> [GraphQLEnumValue] {
         var values = existing
         for node in nodes {
             if let previous = values.first(where: { $0.name == node.name.value }) {
@@ -107,12 +107,12 @@ extension SchemaAssembly {
     }
 
     /// `@deprecated(reason:)`: the reason given, or the directive's default.
-    func deprecationReason(_ directives: [Directive]) -> String? {
-        guard let directive = directives.first(where: { $0.name.value == "deprecated" }) else { return nil }
-        return stringArgument([directive], directive: "deprecated", argument: "reason") ?? "No longer supported"
+    func deprecationReason(_ directives: SyntaxList<Directive>) -> String? {
+        guard directives.contains(where: { $0.name.value == "deprecated" }) else { return nil }
+        return stringArgument(directives, directive: "deprecated", argument: "reason") ?? "No longer supported"
     }
 
-    func stringArgument(_ directives: [Directive], directive: String, argument: String) -> String? {
+    func stringArgument(_ directives: SyntaxList<Directive>, directive: String, argument: String) -> String? {
         let value = directives.first { $0.name.value == directive }?.arguments.first { $0.name.value == argument }?.value
         if case .string(let text, _)? = value?.kind { return text }
         return nil

@@ -145,7 +145,7 @@ struct SchemaAssembly {
 
     mutating func rootTypeNames() -> [OperationType: String] {
         var roots: [OperationType: String] = [:]
-        let definitions = (schemaDefinition?.operationTypes ?? []) + extraSchemaDefinitions.flatMap(\.operationTypes)
+        let definitions = (schemaDefinition.map { Array($0.operationTypes) } ?? []) + extraSchemaDefinitions.flatMap(\.operationTypes)
             + schemaExtensions.flatMap(\.operationTypes)
         for definition in definitions {
             if roots[definition.operation] != nil {

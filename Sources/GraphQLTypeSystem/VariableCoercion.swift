@@ -10,7 +10,7 @@ public struct VariableCoercion {
         self.schema = schema
     }
 
-    public func coerce(_ definitions: [VariableDefinition], inputs: [String: JSONValue]) -> Result<[String: CoercedValue], GraphQLErrors> {
+    public func coerce(_ definitions: SyntaxList<VariableDefinition>, inputs: [String: JSONValue]) -> Result<[String: CoercedValue], GraphQLErrors> {
         var values: [String: CoercedValue] = [:]
         var errors: [GraphQLError] = []
         let literals = LiteralCoercion(schema: schema)

@@ -74,7 +74,7 @@ struct DocumentWalker {
         }
     }
 
-    mutating func walk(_ directives: [Directive], at location: DirectiveLocation) {
+    mutating func walk(_ directives: SyntaxList<Directive>, at location: DirectiveLocation) {
         guard !directives.isEmpty else { return }
         nodeCounter += 1
         for directive in directives {

@@ -42,7 +42,7 @@ struct FieldCollector {
         return context.schema.isSubType(type, of: condition)
     }
 
-    func included(_ directives: [Directive]) -> Bool {
+    func included(_ directives: SyntaxList<Directive>) -> Bool {
         for directive in directives {
             let condition = directive.arguments.first { $0.name.value == "if" }?.value.kind
             if directive.name.value == "skip", condition == .boolean(true) { return false }

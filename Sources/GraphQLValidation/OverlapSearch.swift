@@ -321,19 +321,19 @@ final class OverlapSearch {
     static func argumentsKey(_ field: Field) -> String {
         guard !field.arguments.isEmpty else { return "{}" }
         return "{" + field.arguments.sorted { $0.name.value < $1.name.value }
-            .map { "\($0.name.value): \(Printer.print(sorted($0.value)))" }.joined(separator: ", ") + "}"
+            .map { "\($0.name.value): \(printSorted($0.value))" }.joined(separator: ", ") + "}"
     }
 
-    static func sorted(_ value: Value) -> Value {
+    /// A value printed with the fields of its objects in name order.
+    static func printSorted(_ value: Value) -> String {
         switch value.kind {
         case .object(let fields):
-            let ordered = fields.map { ObjectField(name: $0.name, value: sorted($0.value), location: $0.location) }
-                .sorted { $0.name.value < $1.name.value }
-            return Value(.object(ordered), location: value.location)
+            "{" + fields.sorted { $0.name.value < $1.name.value }
+                .map { $0.name.value + ": " + printSorted($0.value) }.joined(separator: ", ") + "}"
         case .list(let items):
-            return Value(.list(items.map(sorted)), location: value.location)
+            "[" + items.map(printSorted).joined(separator: ", ") + "]"
         default:
-            return value
+            Printer.print(value)
         }
     }
 }

@@ -1,23 +1,32 @@
 /// `schema @directives { query: Query … }` (spec §3.3).
-public struct SchemaDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var directives: [Directive]
-    public var operationTypes: [OperationTypeDefinition]
-    public var location: Location
+public struct SchemaDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var directives: SyntaxList<Directive> { list(node.b) }
+    public var operationTypes: SyntaxList<OperationTypeDefinition> { list(node.c) }
 }
 
 /// `extend schema @directives { … }` (spec §3.3.2).
-public struct SchemaExtension: Sendable, Hashable {
-    public var directives: [Directive]
-    public var operationTypes: [OperationTypeDefinition]
-    public var location: Location
+public struct SchemaExtension: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var directives: SyntaxList<Directive> { list(node.b) }
+    public var operationTypes: SyntaxList<OperationTypeDefinition> { list(node.c) }
 }
 
 /// `query: Query` inside a schema definition.
-public struct OperationTypeDefinition: Sendable, Hashable {
-    public var operation: OperationType
-    public var type: Name
-    public var location: Location
+public struct OperationTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var operation: OperationType { OperationType(flag: node.flag) }
+    public var type: Name { name(node.a) }
 }
 
 /// A named type's definition, or (in `Definition.typeExtension`) its extension, which has no
@@ -29,6 +38,17 @@ public enum TypeDefinition: Sendable, Hashable {
     case union(UnionTypeDefinition)
     case enumeration(EnumTypeDefinition)
     case inputObject(InputObjectTypeDefinition)
+
+    init(tree: SyntaxTree, index: UInt32) {
+        switch tree[index].kind {
+        case .scalarType: self = .scalar(ScalarTypeDefinition(tree: tree, index: index))
+        case .interfaceType: self = .interface(ObjectTypeDefinition(tree: tree, index: index))
+        case .unionType: self = .union(UnionTypeDefinition(tree: tree, index: index))
+        case .enumType: self = .enumeration(EnumTypeDefinition(tree: tree, index: index))
+        case .inputObjectType: self = .inputObject(InputObjectTypeDefinition(tree: tree, index: index))
+        default: self = .object(ObjectTypeDefinition(tree: tree, index: index))
+        }
+    }
 
     public var name: Name {
         switch self {
@@ -51,81 +71,108 @@ public enum TypeDefinition: Sendable, Hashable {
     }
 }
 
-public struct ScalarTypeDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var directives: [Directive]
-    public var location: Location
+public struct ScalarTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var directives: SyntaxList<Directive> { list(node.c) }
 }
 
 /// An object type or an interface: both have interfaces they implement and fields.
-public struct ObjectTypeDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var interfaces: [Name]
-    public var directives: [Directive]
-    public var fields: [FieldDefinition]
-    public var location: Location
+public struct ObjectTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var interfaces: SyntaxList<Name> { list(node.c) }
+    public var directives: SyntaxList<Directive> { list(node.d) }
+    public var fields: SyntaxList<FieldDefinition> { list(node.e) }
 }
 
-public struct FieldDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var arguments: [InputValueDefinition]
-    public var type: TypeReference
-    public var directives: [Directive]
-    public var location: Location
+public struct FieldDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var arguments: SyntaxList<InputValueDefinition> { list(node.c) }
+    public var type: TypeReference { TypeReference(tree: tree, index: node.d) }
+    public var directives: SyntaxList<Directive> { list(node.e) }
 }
 
 /// An argument or input field definition.
-public struct InputValueDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var type: TypeReference
-    public var defaultValue: Value?
-    public var directives: [Directive]
-    public var location: Location
+public struct InputValueDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var type: TypeReference { TypeReference(tree: tree, index: node.c) }
+    public var defaultValue: Value? { node.d == 0 ? nil : Value(tree: tree, index: node.d) }
+    public var directives: SyntaxList<Directive> { list(node.e) }
 }
 
-public struct UnionTypeDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var directives: [Directive]
-    public var members: [Name]
-    public var location: Location
+public struct UnionTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var directives: SyntaxList<Directive> { list(node.c) }
+    public var members: SyntaxList<Name> { list(node.d) }
 }
 
-public struct EnumTypeDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var directives: [Directive]
-    public var values: [EnumValueDefinition]
-    public var location: Location
+public struct EnumTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var directives: SyntaxList<Directive> { list(node.c) }
+    public var values: SyntaxList<EnumValueDefinition> { list(node.d) }
 }
 
-public struct EnumValueDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var directives: [Directive]
-    public var location: Location
+public struct EnumValueDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var directives: SyntaxList<Directive> { list(node.c) }
 }
 
-public struct InputObjectTypeDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var directives: [Directive]
-    public var fields: [InputValueDefinition]
-    public var location: Location
+public struct InputObjectTypeDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var directives: SyntaxList<Directive> { list(node.c) }
+    public var fields: SyntaxList<InputValueDefinition> { list(node.d) }
 }
 
 /// `directive @name(arguments) repeatable on LOCATIONS` (spec §3.13).
-public struct DirectiveDefinition: Sendable, Hashable {
-    public var description: Description?
-    public var name: Name
-    public var arguments: [InputValueDefinition]
-    public var isRepeatable: Bool
-    public var locations: [Name]
-    public var location: Location
+public struct DirectiveDefinition: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
+
+    public var description: Description? { description(node.a) }
+    public var name: Name { name(node.b) }
+    public var arguments: SyntaxList<InputValueDefinition> { list(node.c) }
+    public var isRepeatable: Bool { node.flag != 0 }
+    public var locations: SyntaxList<Name> { list(node.d) }
 }
 
 /// Where a directive may appear (spec §3.13, `DirectiveLocation`).

@@ -1,5 +1,5 @@
 /// An input value written in a document (spec §2.9), with its location.
-public struct Value: Sendable, Hashable {
+public struct Value: SyntaxNodeView {
     public enum Kind: Sendable, Hashable {
         case variable(String)
         /// The literal's text, exactly as written; coercion decides its range.
@@ -9,37 +9,56 @@ public struct Value: Sendable, Hashable {
         case boolean(Bool)
         case null
         case enumValue(String)
-        case list([Value])
-        case object([ObjectField])
+        case list(SyntaxList<Value>)
+        case object(SyntaxList<ObjectField>)
     }
 
-    public var kind: Kind
-    public var location: Location
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
 
-    public init(_ kind: Kind, location: Location) {
-        self.kind = kind
-        self.location = location
+    public var kind: Kind {
+        let node = self.node
+        switch node.kind {
+        case .variable: return .variable(name(node.a).value)
+        case .int: return .int(tree.text(node.location))
+        case .float: return .float(tree.text(node.location))
+        case .string, .blockString:
+            let isBlock = node.kind == .blockString
+            return .string(tree.stringValue(node.location, isBlock: isBlock), isBlock: isBlock)
+        case .boolean: return .boolean(node.flag != 0)
+        case .enumValue: return .enumValue(tree.text(node.location))
+        case .list: return .list(list(node.a))
+        case .object: return .object(list(node.a))
+        default: return .null
+        }
     }
 }
 
 /// `name: value` inside an input object literal.
-public struct ObjectField: Sendable, Hashable {
-    public var name: Name
-    public var value: Value
-    public var location: Location
+public struct ObjectField: SyntaxNodeView {
+    public let tree: SyntaxTree
+    public let index: UInt32
+    public init(tree: SyntaxTree, index: UInt32) { (self.tree, self.index) = (tree, index) }
 
-    public init(name: Name, value: Value, location: Location) {
-        self.name = name
-        self.value = value
-        self.location = location
-    }
+    public var name: Name { name(node.a) }
+    public var value: Value { Value(tree: tree, index: node.b) }
 }
 
 /// A type in a variable or field definition (spec §2.11): `Name`, `[Type]`, `Type!`.
-public enum TypeReference: Sendable, Hashable {
+public indirect enum TypeReference: Sendable, Hashable {
     case named(Name)
-    indirect case list(TypeReference, Location)
-    indirect case nonNull(TypeReference, Location)
+    case list(TypeReference, Location)
+    case nonNull(TypeReference, Location)
+
+    init(tree: SyntaxTree, index: UInt32) {
+        let node = tree[index]
+        switch node.kind {
+        case .listType: self = .list(TypeReference(tree: tree, index: node.a), node.location)
+        case .nonNullType: self = .nonNull(TypeReference(tree: tree, index: node.a), node.location)
+        default: self = .named(Name(tree: tree, index: index))
+        }
+    }
 
     public var location: Location {
         switch self {

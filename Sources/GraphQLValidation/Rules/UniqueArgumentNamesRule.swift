@@ -3,7 +3,7 @@ import GraphQLLanguage
 /// A field or directive gives each argument once (spec §5.4.2, Argument Uniqueness).
 enum UniqueArgumentNamesRule: ValidationRule {
     static func validate(_ context: inout ValidationContext) {
-        var argumentLists: [[Argument]] = context.fields.map(\.field.arguments)
+        var argumentLists: [SyntaxList<Argument>] = context.fields.map(\.field.arguments)
         argumentLists += context.directives.map(\.directive.arguments)
         for arguments in argumentLists where arguments.count > 1 {
             let groups = Dictionary(grouping: arguments, by: \.name.value)

@@ -59,7 +59,7 @@ enum ValuesOfCorrectTypeRule: ValidationRule {
             }
         }
 
-        mutating func checkObject(_ value: Value, _ fields: [ObjectField], _ input: GraphQLInputObjectType) {
+        mutating func checkObject(_ value: Value, _ fields: SyntaxList<ObjectField>, _ input: GraphQLInputObjectType) {
             let given = Set(fields.map(\.name.value))
             for field in input.fields where field.isRequired && !given.contains(field.name) {
                 report("Field \"\(input.name).\(field.name)\" of required type \"\(field.type)\" was not provided.", value.location)
@@ -75,7 +75,7 @@ enum ValuesOfCorrectTypeRule: ValidationRule {
             }
         }
 
-        mutating func checkOneOf(_ value: Value, _ fields: [ObjectField], _ input: GraphQLInputObjectType) {
+        mutating func checkOneOf(_ value: Value, _ fields: SyntaxList<ObjectField>, _ input: GraphQLInputObjectType) {
             guard fields.count == 1 else {
                 report("OneOf Input Object \"\(input.name)\" must specify exactly one key.", value.location)
                 return
