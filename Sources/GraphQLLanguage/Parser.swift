@@ -12,6 +12,8 @@ public struct Parser {
     var tokenCount = 0
     var depth = 0
     let limits: ParserLimits
+    /// `limits.maxTokens`, or no limit.
+    let tokenLimit: Int
     /// The tree being built (see `SyntaxTree`): node 0 and list 0 stand for "none" and "empty".
     /// The parser owns these buffers until `finish` hands them to a tree, and `discard` frees them.
     var nodes: NodeBuffer<SyntaxNode>
@@ -22,11 +24,13 @@ public struct Parser {
     init(bytes: UnsafeBufferPointer<UInt8>, limits: ParserLimits) {
         self.lexer = Lexer(bytes: bytes)
         self.limits = limits
+        self.tokenLimit = limits.maxTokens ?? .max
         self.token = Token(kind: .endOfFile, location: Location(start: 0, end: 0, line: 1, column: 1))
-        // About one node per eight bytes in typical documents; the buffers grow past that.
-        nodes = NodeBuffer(capacity: bytes.count / 8 + 8)
+        // At most about one node per four bytes in typical documents; the buffers grow past that,
+        // and pages reserved but never written cost no memory.
+        nodes = NodeBuffer(capacity: bytes.count / 4 + 16)
         nodes.append(SyntaxNode(.none, Location(start: 0, end: 0, line: 0, column: 0)))
-        lists = NodeBuffer(capacity: bytes.count / 16 + 8)
+        lists = NodeBuffer(capacity: bytes.count / 8 + 16)
         lists.append(0)
         pending = NodeBuffer(capacity: 64)
     }
@@ -121,9 +125,7 @@ public struct Parser {
         guard count > 0 else { return 0 }
         let offset = UInt32(truncatingIfNeeded: lists.count)
         lists.append(UInt32(truncatingIfNeeded: count))
-        for index in start..<pending.count {
-            lists.append(pending[index])
-        }
+        lists.append(suffixOf: pending, from: start)
         pending.removeLast(count)
         return offset
     }
@@ -134,10 +136,13 @@ public struct Parser {
         previousEnd = token.end
         try lexer.next(into: &token)
         guard token.kind != .endOfFile else { return }
-        tokenCount += 1
-        if let maxTokens = limits.maxTokens, tokenCount > maxTokens {
-            throw error(at: token, "Document contains more than \(maxTokens) tokens. Parsing aborted.")
-        }
+        tokenCount &+= 1
+        if tokenCount > tokenLimit { throw tooManyTokens() }
+    }
+
+    @inline(never)
+    func tooManyTokens() -> GraphQLError {
+        error(at: token, "Document contains more than \(tokenLimit) tokens. Parsing aborted.")
     }
 
     /// The token after the current one, without consuming anything.
@@ -150,11 +155,14 @@ public struct Parser {
     @discardableResult
     mutating func expect(_ kind: TokenKind) throws(GraphQLError) -> Token {
         let current = token
-        guard current.kind == kind else {
-            throw error(at: current, "Expected \(kind.displayName), found \(describe(current)).")
-        }
+        guard current.kind == kind else { throw expected(kind) }
         try advance()
         return current
+    }
+
+    @inline(never)
+    func expected(_ kind: TokenKind) -> GraphQLError {
+        error(at: token, "Expected \(kind.displayName), found \(describe(token)).")
     }
 
     /// Consumes a token of `kind` if it is next.
@@ -222,7 +230,9 @@ public struct Parser {
 
     /// Name : /[_A-Za-z][_0-9A-Za-z]*/
     mutating func parseName() throws(GraphQLError) -> UInt32 {
-        let current = try expect(.name)
-        return add(SyntaxNode(.name, current.location))
+        guard token.kind == .name else { throw expected(.name) }
+        let name = add(SyntaxNode(.name, token.location))
+        try advance()
+        return name
     }
 }

@@ -2,7 +2,7 @@ import GraphQLLanguage
 
 /// A GraphQL schema (spec §3.3): named types, directives and root operation types. Immutable
 /// once built; types refer to each other by name.
-public struct GraphQLSchema: Sendable {
+public final class GraphQLSchema: Sendable {
     public let description: String?
     /// Every named type, user-defined, built-in and introspection, by name.
     public let types: [String: GraphQLNamedType]

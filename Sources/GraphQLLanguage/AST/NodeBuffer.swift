@@ -23,6 +23,17 @@ struct NodeBuffer<Element: BitwiseCopyable> {
         base[index]
     }
 
+    /// Appends `other[from..<other.count]`: the run of children a list takes over.
+    mutating func append(suffixOf other: NodeBuffer<Element>, from start: Int) {
+        let added = other.count &- start
+        while count &+ added > capacity { grow() }
+        // Lists are short: a loop beats a call to memmove.
+        for offset in 0..<added {
+            (base + (count &+ offset)).initialize(to: other.base[start &+ offset])
+        }
+        count &+= added
+    }
+
     /// Forgets the last `removed` elements.
     @inline(__always)
     mutating func removeLast(_ removed: Int) {
