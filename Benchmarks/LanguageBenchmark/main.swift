@@ -61,8 +61,9 @@ for path in arguments {
     let data = read(path)
     let source = Source(bytes: Array(data), name: path)
     let before = peakResidentBytes()
+    let treeBytes: Int
     do {
-        _ = try Parser.parse(source, limits: .trusted)
+        treeBytes = try Parser.parse(source, limits: .trusted).tree.storageBytes
     } catch {
         FileHandle.standardError.write(Data("\(path): \(error.message)\n".utf8))
         exit(1)
@@ -70,5 +71,5 @@ for path in arguments {
     let growth = peakResidentBytes() - before
     let perSecond = measure { _ = try! Parser.parse(source, limits: .trusted) }
     let megabytes = perSecond * Double(data.count) / 1_000_000
-    print(#"{"file":"\#(path)","bytes":\#(data.count),"documents_per_second":\#(perSecond),"megabytes_per_second":\#(megabytes),"peak_rss_growth_bytes":\#(growth)}"#)
+    print(#"{"file":"\#(path)","bytes":\#(data.count),"documents_per_second":\#(perSecond),"megabytes_per_second":\#(megabytes),"tree_bytes":\#(treeBytes),"peak_rss_growth_bytes":\#(growth)}"#)
 }

@@ -84,6 +84,7 @@ struct Lexer {
     }
 
     /// Numbers and strings: the tokens whose reading can span lines or fail in their middle.
+    @inline(never)
     mutating func readLiteral(into token: inout Token, at start: Int) throws(GraphQLError) {
         let startLine = line
         let column = column(at: start)
@@ -202,6 +203,7 @@ struct Lexer {
         return (try? decodeScalar(at: offset))?.scalar ?? UInt32(bytes[offset])
     }
 
+    @inline(never)
     func unexpectedCharacter(at offset: Int) -> GraphQLError {
         if bytes[offset] == UInt8(ascii: "'") {
             return error(at: offset, "Unexpected single quote character ('), did you mean to use a double quote (\")?")

@@ -22,6 +22,11 @@ public final class SyntaxTree: @unchecked Sendable {
         lists.deallocate()
     }
 
+    /// Memory the tree holds besides the source bytes: its nodes and lists.
+    public var storageBytes: Int {
+        nodes.count * MemoryLayout<SyntaxNode>.stride + lists.count * MemoryLayout<UInt32>.stride
+    }
+
     @inline(__always)
     subscript(index: UInt32) -> SyntaxNode {
         nodes[Int(index)]
