@@ -14,6 +14,12 @@ public struct ProjectSettings: Sendable, Equatable {
     public var databaseURL: String?
     public var host: String?
     public var port: Int?
+    public var auth = AuthSettings()
+    /// The roles the API serves, in the order written.
+    public var roles: [RoleModel] = []
+    /// The transaction setting that holds the request's tenant.
+    public var tenantSetting = "app.tenant_id"
+    public var limits = RequestLimits()
 
     public init(databaseURL: String? = nil, host: String? = nil, port: Int? = nil) {
         self.databaseURL = databaseURL
@@ -31,16 +37,17 @@ public struct ProjectSettings: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, file: String, environment: [String: String]) throws -> ProjectSettings {
-        var reader = SettingsReader(file: file, environment: environment)
+        var reader = YAMLReader(file: file, environment: environment)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw SchemaErrors([SettingsReader.syntaxError(error, file: file)])
+            throw SchemaErrors([YAMLReader.syntaxError(error, file: file)])
         }
         var settings = ProjectSettings()
         if let root {
-            let sections = reader.mapping(root, keys: ["database", "server"], context: "the settings file")
+            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits"],
+                                          context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url"], context: "database")
                 settings.databaseURL = fields["url"].flatMap { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -50,6 +57,13 @@ public struct ProjectSettings: Sendable, Equatable {
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }
             }
+            if let auth = sections["auth"] { settings.auth = reader.auth(auth) }
+            if let roles = sections["roles"] { settings.roles = reader.roles(roles) }
+            if let tenancy = sections["tenancy"] {
+                let fields = reader.mapping(tenancy, keys: ["setting"], context: "tenancy")
+                if let setting = fields["setting"].flatMap({ reader.string($0) }) { settings.tenantSetting = setting }
+            }
+            if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
         }
         guard reader.errors.isEmpty else {
             throw SchemaErrors(reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

@@ -2,7 +2,7 @@ import Yams
 
 /// Reads typed values out of YAML nodes, collecting every problem with its position instead of
 /// stopping at the first.
-struct SettingsReader {
+struct YAMLReader {
     let file: String
     let substitution: EnvironmentSubstitution
     private(set) var errors: [SchemaError] = []
@@ -13,8 +13,67 @@ struct SettingsReader {
     }
 
     mutating func fail(_ node: Node, _ message: String) {
-        let mark = node.mark
-        errors.append(SchemaError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
+        fail(at: position(of: node), message)
+    }
+
+    mutating func fail(at position: SourcePosition, _ message: String) {
+        errors.append(SchemaError(file: position.file, line: position.line, column: position.column, message: message))
+    }
+
+    func position(of node: Node) -> SourcePosition {
+        SourcePosition(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    /// The entries of a mapping whose keys are names the author chooses (columns, roles…), in order.
+    mutating func entries(_ node: Node, context: String) -> [(name: String, key: Node, value: Node)] {
+        guard case .mapping(let mapping) = node else {
+            fail(node, "\(context) must be a mapping of names to values")
+            return []
+        }
+        return mapping.compactMap { key, value in
+            guard case .scalar(let scalar) = key else {
+                fail(key, "keys in \(context) must be plain names")
+                return nil
+            }
+            return (scalar.string, key, value)
+        }
+    }
+
+    /// A sequence's items; a single value counts as a one-item sequence.
+    mutating func items(_ node: Node) -> [Node] {
+        if case .sequence(let sequence) = node { return Array(sequence) }
+        return [node]
+    }
+
+    /// A list of names, written as a sequence or as one name.
+    mutating func names(_ node: Node, context: String) -> [(name: String, node: Node)] {
+        items(node).compactMap { item in
+            guard case .scalar = item, let name = string(item) else {
+                fail(item, "\(context) must be names")
+                return nil
+            }
+            return (name, item)
+        }
+    }
+
+    mutating func bool(_ node: Node) -> Bool? {
+        guard let text = string(node) else { return nil }
+        switch text {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            fail(node, "expected true or false, got '\(text)'")
+            return nil
+        }
+    }
+
+    mutating func positiveInt(_ node: Node, _ what: String) -> Int? {
+        guard let text = string(node) else { return nil }
+        guard let value = Int(text), value > 0 else {
+            fail(node, "\(what) must be a whole number above 0, got '\(text)'")
+            return nil
+        }
+        return value
     }
 
     /// The mapping's entries by key; unknown keys are reported with the nearest known one.

@@ -1,0 +1,65 @@
+import Foundation
+
+/// A column's PostgreSQL type, as the schema author names it, with what the API makes of it.
+public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
+    /// The kinds of value Strata treats alike: they decide the GraphQL scalar, the comparison
+    /// operators and the aggregates a column gets.
+    public enum Category: String, Sendable, Hashable {
+        case text, integer, bigint, numeric, float, boolean, uuid, timestamptz, timestamp, date, time, jsonb, json
+    }
+
+    public let category: Category
+    /// The type as PostgreSQL's `format_type` prints it (`numeric(6,2)`, `timestamp with time zone`).
+    public let sqlName: String
+
+    /// Reads a type name such as `uuid`, `int8`, `numeric(14, 2)` or `varchar(80)`.
+    public init?(_ written: String) {
+        let lowered = written.lowercased().trimmingCharacters(in: .whitespaces)
+        var base = lowered
+        var modifier = ""
+        if let open = lowered.firstIndex(of: "("), lowered.hasSuffix(")") {
+            base = String(lowered[..<open]).trimmingCharacters(in: .whitespaces)
+            let inside = lowered[lowered.index(after: open)..<lowered.index(before: lowered.endIndex)]
+            let numbers = inside.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !numbers.isEmpty, numbers.allSatisfy({ Int($0) != nil }) else { return nil }
+            modifier = "(" + numbers.joined(separator: ",") + ")"
+        }
+        guard let (category, canonical, allowsModifier) = Self.known[base], modifier.isEmpty || allowsModifier else { return nil }
+        self.category = category
+        self.sqlName = canonical + modifier
+    }
+
+    public var description: String { sqlName }
+
+    /// Names PostgreSQL accepts, by category, with the name `format_type` uses.
+    static let known: [String: (Category, String, Bool)] = [
+        "text": (.text, "text", false),
+        "varchar": (.text, "character varying", true),
+        "character varying": (.text, "character varying", true),
+        "citext": (.text, "citext", false),
+        "smallint": (.integer, "smallint", false), "int2": (.integer, "smallint", false),
+        "integer": (.integer, "integer", false), "int": (.integer, "integer", false), "int4": (.integer, "integer", false),
+        "bigint": (.bigint, "bigint", false), "int8": (.bigint, "bigint", false),
+        "numeric": (.numeric, "numeric", true), "decimal": (.numeric, "numeric", true),
+        "real": (.float, "real", false), "float4": (.float, "real", false),
+        "double precision": (.float, "double precision", false), "float8": (.float, "double precision", false),
+        "boolean": (.boolean, "boolean", false), "bool": (.boolean, "boolean", false),
+        "uuid": (.uuid, "uuid", false),
+        "timestamptz": (.timestamptz, "timestamp with time zone", false),
+        "timestamp with time zone": (.timestamptz, "timestamp with time zone", false),
+        "timestamp": (.timestamp, "timestamp without time zone", false),
+        "timestamp without time zone": (.timestamp, "timestamp without time zone", false),
+        "date": (.date, "date", false),
+        "time": (.time, "time without time zone", false),
+        "jsonb": (.jsonb, "jsonb", false),
+        "json": (.json, "json", false),
+    ]
+
+    /// The names an author may write, for "did you mean" hints.
+    public static var writtenNames: [String] { known.keys.sorted() }
+
+    /// Numbers: summed, averaged and incremented.
+    public var isNumeric: Bool { [.integer, .bigint, .numeric, .float].contains(category) }
+    /// Ordered values: compared with `_gt` and friends, and given `min`/`max`.
+    public var isOrdered: Bool { ![.boolean, .json, .jsonb].contains(category) }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Yams
+
+/// Everything under `schema/`: the project settings from `strata.yaml` and one table per file in
+/// `tables/`. Loading reports every problem in every file at once, each at its line and column.
+public struct SchemaProject: Sendable {
+    public var settings: ProjectSettings
+    /// Tables in file-name order.
+    public var tables: [TableModel]
+
+    public init(settings: ProjectSettings, tables: [TableModel]) {
+        self.settings = settings
+        self.tables = tables
+    }
+
+    public func table(named name: String) -> TableModel? {
+        tables.first { $0.name == name }
+    }
+
+    public var roleNames: [String] { settings.roles.map(\.name) }
+
+    /// Loads `directory/strata.yaml` and `directory/tables/*.yaml`.
+    public static func load(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SchemaProject {
+        var errors: [SchemaError] = []
+        var settings = ProjectSettings()
+        do {
+            settings = try ProjectSettings.load(file: directory + "/strata.yaml", environment: environment)
+        } catch let failure as SchemaErrors {
+            errors += failure.errors
+        }
+        let tablesDirectory = directory + "/tables"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: tablesDirectory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var files: [(path: String, text: String)] = []
+        for name in names {
+            let path = tablesDirectory + "/" + name
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read as UTF-8 text"))
+                continue
+            }
+            files.append((path, text))
+        }
+        do {
+            let project = try parse(settings: settings, files: files, environment: environment)
+            guard errors.isEmpty else { throw SchemaErrors(errors) }
+            return project
+        } catch let failure as SchemaErrors {
+            throw SchemaErrors(errors + failure.errors)
+        }
+    }
+
+    /// Builds the project from settings and the texts of table files (path, YAML).
+    public static func parse(settings: ProjectSettings, files: [(path: String, text: String)],
+                             environment: [String: String] = [:]) throws -> SchemaProject {
+        var errors: [SchemaError] = []
+        var parsed: [(file: TableFile, reader: YAMLReader)] = []
+        for (path, text) in files {
+            var reader = YAMLReader(file: path, environment: environment)
+            do {
+                guard let root = try Yams.compose(yaml: text) else {
+                    errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one table"))
+                    continue
+                }
+                if let file = TableFile.read(root, reader: &reader) { parsed.append((file, reader)) }
+                errors += reader.errors
+            } catch let error as YamlError {
+                errors.append(YAMLReader.syntaxError(error, file: path))
+            } catch {
+                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read: \(error)"))
+            }
+        }
+        var tables: [String: TableModel] = [:]
+        for (file, _) in parsed {
+            if let existing = tables[file.table.name] {
+                errors.append(file.table.position.error(
+                    "table API name '\(file.table.name)' is already used by \(existing.position); give one of them another 'name:'"))
+                continue
+            }
+            tables[file.table.name] = file.table
+        }
+        var result: [TableModel] = []
+        for (file, _) in parsed where tables[file.table.name]?.position == file.table.position {
+            var reader = YAMLReader(file: file.table.position.file, environment: environment)
+            var table = file.table
+            table.relationships = table.relationships.compactMap { resolve($0, of: table, node: file.relationshipNodes[$0.name],
+                                                                         tables: tables, reader: &reader) }
+            tables[table.name] = table
+            result.append(table)
+            errors += reader.errors
+        }
+        // Permissions read last: their filters follow relationships to other tables.
+        for index in result.indices {
+            guard let file = parsed.first(where: { $0.file.table.position == result[index].position })?.file,
+                  let node = file.permissionsNode else { continue }
+            var reader = YAMLReader(file: result[index].position.file, environment: environment)
+            result[index].permissions = reader.permissions(node, table: result[index], tables: tables, roles: settings.roles.map(\.name))
+            errors += reader.errors
+        }
+        let project = SchemaProject(settings: settings, tables: result)
+        errors += project.crossChecks()
+        guard errors.isEmpty else {
+            throw SchemaErrors(errors.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })
+        }
+        return project
+    }
+
+    /// A relationship's target table and column mapping, checked against both tables.
+    static func resolve(_ relationship: RelationshipModel, of table: TableModel, node: Node?, tables: [String: TableModel],
+                        reader: inout YAMLReader) -> RelationshipModel? {
+        guard let target = tables[relationship.target] else {
+            reader.fail(at: relationship.position, "relationship '\(relationship.name)' refers to unknown table '\(relationship.target)'"
+                + NameSuggestion.hint(for: relationship.target, among: tables.keys.sorted()))
+            return nil
+        }
+        guard let node else { return nil }
+        var resolved = relationship
+        for (source, key, value) in reader.entries(node, context: "columns of relationship '\(relationship.name)'") {
+            guard let targetColumn = reader.string(value) else { continue }
+            guard table.column(named: source) != nil else {
+                reader.fail(key, "relationship '\(relationship.name)' maps unknown column '\(source)' of '\(table.name)'"
+                    + NameSuggestion.hint(for: source, among: table.columns.map(\.name)))
+                continue
+            }
+            guard target.column(named: targetColumn) != nil else {
+                reader.fail(value, "relationship '\(relationship.name)' maps to unknown column '\(targetColumn)' of '\(target.name)'"
+                    + NameSuggestion.hint(for: targetColumn, among: target.columns.map(\.name)))
+                continue
+            }
+            resolved.columnMapping.append((source, targetColumn))
+        }
+        return resolved.columnMapping.isEmpty ? nil : resolved
+    }
+}
