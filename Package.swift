@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "Server", "Database", "SchemaModel", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation",
+                "Server", "Database", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

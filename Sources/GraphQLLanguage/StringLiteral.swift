@@ -1,7 +1,7 @@
 /// Prints a string value as a quoted GraphQL string, escaping what graphql-js escapes:
 /// quotes, backslashes and control characters (C0, DEL and C1).
-enum StringLiteral {
-    static func print(_ value: String) -> String {
+public enum StringLiteral {
+    public static func print(_ value: String) -> String {
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar.value {

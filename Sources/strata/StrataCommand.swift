@@ -15,7 +15,8 @@ struct StrataCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 2 usage error.
             """,
         version: StrataVersion.current,
-        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, ValidateCommand.self, FormatCommand.self, VersionCommand.self])
+        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, SchemaCommand.self, ValidateCommand.self, FormatCommand.self,
+                      VersionCommand.self])
 
     static func main() async {
         LoggingSystem.bootstrap { label in

@@ -1,0 +1,94 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+import SchemaModel
+
+/// The GraphQL API one role sees: only the tables, columns, relationships and operations its
+/// permissions allow, named as Hasura names them (`tasks`, `tasks_by_pk`, `tasks_bool_exp`, …).
+public struct RoleSchema: Sendable {
+    public let role: String
+    /// The schema as SDL, in canonical print.
+    public let sdl: String
+    public let schema: GraphQLSchema
+    /// Whether `__schema` and `__type` answer for this role.
+    public let allowsIntrospection: Bool
+
+    /// Builds the API of `role`, which must be one of the project's roles.
+    public static func build(_ project: SchemaProject, role: String) throws(GraphQLErrors) -> RoleSchema {
+        var builder = RoleSchemaBuilder(project: project, role: role)
+        let sdl = builder.sdl()
+        let document: Document
+        do {
+            document = try Parser.parse(Source(sdl, name: "the API of role '\(role)'"), limits: .trusted)
+        } catch {
+            throw GraphQLErrors([error])
+        }
+        let schema = try SchemaBuilder.build(document)
+        let allows = project.settings.roles.first { $0.name == role }?.allowsIntrospection ?? true
+        return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: allows)
+    }
+
+    /// Every role's API.
+    public static func buildAll(_ project: SchemaProject) throws(GraphQLErrors) -> [String: RoleSchema] {
+        var result: [String: RoleSchema] = [:]
+        for role in project.roleNames {
+            result[role] = try build(project, role: role)
+        }
+        return result
+    }
+}
+
+/// Writes a role's API as SDL, table by table.
+struct RoleSchemaBuilder {
+    let project: SchemaProject
+    let role: String
+    let views: [String: TableView]
+    var writer = SDLWriter()
+
+    init(project: SchemaProject, role: String) {
+        self.project = project
+        self.role = role
+        let selectable = Set(project.tables.filter { $0.permissions[role]?.select != nil }.map(\.name))
+        var views: [String: TableView] = [:]
+        for table in project.tables {
+            views[table.name] = TableView(table, role: role, selectable: selectable)
+        }
+        self.views = views
+    }
+
+    /// Tables in file order, as this role sees them.
+    var tables: [TableView] { project.tables.compactMap { views[$0.name] } }
+
+    mutating func sdl() -> String {
+        var queries: [SDLWriter.Field] = []
+        var mutations: [SDLWriter.Field] = []
+        for view in tables {
+            queries += queryFields(view)
+            mutations += mutationFields(view)
+        }
+        if queries.isEmpty {
+            queries = [SDLWriter.Field("no_queries_available", "String!",
+                                       description: "This role may not read any table; the field answers null.")]
+        }
+        writer.object("query_root", description: "The tables \(role) may read.", fields: queries.sorted { $0.name < $1.name })
+        if !mutations.isEmpty {
+            writer.object("mutation_root", description: "The writes \(role) may make.", fields: mutations.sorted { $0.name < $1.name })
+        }
+        writer.schema(query: "query_root", mutation: mutations.isEmpty ? nil : "mutation_root")
+        return writer.text
+    }
+
+    /// The scalar of a column type, defining a custom scalar the first time it is used.
+    mutating func scalar(_ type: ColumnType) -> String {
+        let name = ScalarNames.name(of: type)
+        if !ScalarNames.builtIn.contains(name), !writer.has(name) {
+            let definition = ScalarNames.definition(of: name)
+            writer.scalar(name, description: definition.description, specifiedBy: definition.url)
+        }
+        return name
+    }
+
+    /// `name!` unless the column may hold null.
+    mutating func outputType(_ column: ColumnModel) -> String {
+        scalar(column.type) + (column.isNullable ? "" : "!")
+    }
+}

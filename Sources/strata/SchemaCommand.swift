@@ -1,0 +1,65 @@
+import APISchema
+import ArgumentParser
+import Foundation
+import GraphQLLanguage
+import SchemaModel
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Show the GraphQL API the YAML schema describes.",
+        subcommands: [SchemaPrintCommand.self])
+}
+
+struct SchemaPrintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "print",
+        abstract: "Print a role's GraphQL API as SDL.",
+        discussion: """
+            Loads the YAML under --schema and prints the schema the role sees: only the tables,
+            columns, relationships and operations its permissions allow. Without --role, prints
+            every role's schema, each after a '# role: NAME' line. Problems in the YAML are
+            printed as file:line:column lines and the command exits 1.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Directory of the YAML schema, holding strata.yaml.", valueName: "dir"))
+    var schema: String = "schema"
+
+    @Option(name: .long, help: ArgumentHelp("The role whose API to print.", valueName: "role"))
+    var role: String?
+
+    func run() throws {
+        let project = try SchemaFiles.load(schema)
+        let roles = role.map { [$0] } ?? project.roleNames
+        for name in roles {
+            guard project.roleNames.contains(name) else {
+                throw ValidationError("unknown role '\(name)'; the roles are: \(project.roleNames.joined(separator: ", "))")
+            }
+            let api = try SchemaFiles.api(project, role: name)
+            if role == nil { print("# role: \(name)\n") }
+            print(api.sdl, terminator: "")
+            if role == nil && name != roles.last { print() }
+        }
+    }
+}
+
+/// Loading the YAML schema for commands, with its problems printed as the author's editor expects.
+enum SchemaFiles {
+    static func load(_ directory: String) throws -> SchemaProject {
+        do {
+            return try SchemaProject.load(directory: directory)
+        } catch let failure as SchemaErrors {
+            FileHandle.standardError.write(Data((failure.description + "\n").utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    static func api(_ project: SchemaProject, role: String) throws -> RoleSchema {
+        do {
+            return try RoleSchema.build(project, role: role)
+        } catch {
+            FileHandle.standardError.write(Data("the API of role '\(role)' is not a valid schema:\n\(error.errors.map(\.message).joined(separator: "\n"))\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
