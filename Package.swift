@@ -102,7 +102,7 @@ let package = Package(
             resources: [.copy("Cases")], swiftSettings: strict),
         .testTarget(name: "GraphQLValidationTests", dependencies: ["GraphQLValidation", "GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
-        .testTarget(name: "APISchemaTests", dependencies: ["APISchema"], swiftSettings: strict),
+        .testTarget(name: "APISchemaTests", dependencies: ["APISchema", "SchemaModel", "GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "SQLTests", dependencies: ["SQL"], swiftSettings: strict),
         .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
