@@ -11,18 +11,10 @@ struct ConformanceTests {
         let tool = URL(fileURLWithPath: ProjectFiles.strataExecutable).deletingLastPathComponent()
             .appendingPathComponent("strata-conformance").path
         try #require(FileManager.default.isExecutableFile(atPath: tool), "build strata-conformance first (swift build --build-tests)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProjectFiles.root + "/scripts/conformance-language")
-        process.currentDirectoryURL = URL(fileURLWithPath: ProjectFiles.root)
-        process.environment = ProcessInfo.processInfo.environment.merging(["STRATA_CONFORMANCE_TOOL": tool]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, report) = try ScriptRun.run(ProjectFiles.root + "/scripts/conformance-language", directory: ProjectFiles.root,
+                                                 environment: ["STRATA_CONFORMANCE_TOOL": tool])
         print(report)
-        #expect(process.terminationStatus == 0, "\(report)")
+        #expect(status == 0, "\(report)")
         if report.hasPrefix("skipped:") { return }
         #expect(report.components(separatedBy: "PASS").count == 4, "all three reports pass")
     }
