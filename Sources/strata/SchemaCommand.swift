@@ -2,13 +2,14 @@ import APISchema
 import ArgumentParser
 import Foundation
 import GraphQLLanguage
+import GraphQLTypeSystem
 import SchemaModel
 
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Show the GraphQL API the YAML schema describes.",
-        subcommands: [SchemaPrintCommand.self])
+        subcommands: [SchemaPrintCommand.self, SchemaIntrospectCommand.self])
 }
 
 struct SchemaPrintCommand: ParsableCommand {
@@ -39,6 +40,52 @@ struct SchemaPrintCommand: ParsableCommand {
             if role == nil { print("# role: \(name)\n") }
             print(api.sdl, terminator: "")
             if role == nil && name != roles.last { print() }
+        }
+    }
+}
+
+struct SchemaIntrospectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "introspect",
+        abstract: "Answer an introspection query as a role, without a server.",
+        discussion: """
+            Validates the query (by default the full introspection query tools send) against the
+            role's API and prints {"data": …} as the server answers it, or {"errors": […]} and
+            exits 1 — also when the role's YAML disables introspection.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("Directory of the YAML schema, holding strata.yaml.", valueName: "dir"))
+    var schema: String = "schema"
+
+    @Option(name: .long, help: ArgumentHelp("The role asking.", valueName: "role"))
+    var role: String
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the query; - reads standard input.", valueName: "file"))
+    var query: String?
+
+    @Option(name: .long, help: ArgumentHelp("Variables, as a JSON object.", valueName: "json"))
+    var variables: String?
+
+    func run() throws {
+        let project = try SchemaFiles.load(schema)
+        guard project.roleNames.contains(role) else {
+            throw ValidationError("unknown role '\(role)'; the roles are: \(project.roleNames.joined(separator: ", "))")
+        }
+        let api = try SchemaFiles.api(project, role: role)
+        let source = try query.map { try GraphQLFile.read($0) } ?? Source(Introspection.standardQuery)
+        var inputs: [String: JSONValue] = [:]
+        if let variables {
+            guard case .object(let members)? = try? JSONValue.parse(variables) else {
+                throw ValidationError("--variables must be a JSON object")
+            }
+            inputs = Dictionary(members) { first, _ in first }
+        }
+        switch IntrospectionRequest.answer(source, api: api, variables: inputs) {
+        case .success(let data):
+            print(#"{"data":"# + data.serialized + "}")
+        case .failure(let errors):
+            print(GraphQLError.responseBody(errors.errors))
+            throw ExitCode.failure
         }
     }
 }
