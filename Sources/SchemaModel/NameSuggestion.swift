@@ -1,6 +1,6 @@
 /// Picks the known name closest to a misspelt one, for "did you mean …?" hints.
-enum NameSuggestion {
-    static func closest(to name: String, among candidates: [String]) -> String? {
+public enum NameSuggestion {
+    public static func closest(to name: String, among candidates: [String]) -> String? {
         let limit = max(1, name.count / 3)
         return candidates
             .map { ($0, distance(name.lowercased(), $0.lowercased())) }
@@ -8,7 +8,7 @@ enum NameSuggestion {
             .min { $0.1 < $1.1 }?.0
     }
 
-    static func hint(for name: String, among candidates: [String]) -> String {
+    public static func hint(for name: String, among candidates: [String]) -> String {
         closest(to: name, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 

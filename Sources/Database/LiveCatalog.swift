@@ -1,0 +1,105 @@
+import Logging
+import PostgresNIO
+
+/// What the database says about its tables, read once from the system catalogs for
+/// `strata check`: columns with their types and nullability, keys, foreign keys, row-level
+/// security, and functions.
+public struct LiveCatalog: Sendable {
+    public struct Table: Sendable {
+        public var schema: String
+        public var name: String
+        public var rowSecurity: Bool
+        public var forcedRowSecurity: Bool
+        /// Columns in their order, with `format_type`'s spelling of the type.
+        public var columns: [Column] = []
+        public var primaryKey: [String] = []
+        /// Unique constraints by name.
+        public var unique: [String: [String]] = [:]
+        public var foreignKeys: [ForeignKey] = []
+
+        public func column(named name: String) -> Column? { columns.first { $0.name == name } }
+    }
+
+    public struct Column: Sendable {
+        public var name: String
+        public var type: String
+        public var notNull: Bool
+    }
+
+    public struct ForeignKey: Sendable {
+        public var name: String
+        public var columns: [String]
+        public var targetSchema: String
+        public var targetTable: String
+        public var targetColumns: [String]
+    }
+
+    public struct Function: Sendable {
+        public var schema: String
+        public var name: String
+        /// `pg_get_function_identity_arguments`, e.g. `task public.tasks`.
+        public var arguments: String
+        public var returns: String
+    }
+
+    /// Tables and views by `schema.name`.
+    public var tables: [String: Table] = [:]
+    public var functions: [Function] = []
+
+    public func table(_ schema: String, _ name: String) -> Table? { tables["\(schema).\(name)"] }
+
+    /// Reads every user table, view and function (outside the system schemas).
+    public static func read(_ connection: PostgresConnection, logger: Logger) async throws -> LiveCatalog {
+        var catalog = LiveCatalog()
+        let tables = try await connection.query("""
+            SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (schema, name, security, forced) in tables.decode((String, String, Bool, Bool).self) {
+            catalog.tables["\(schema).\(name)"] = Table(schema: schema, name: name, rowSecurity: security, forcedRowSecurity: forced)
+        }
+        let columns = try await connection.query("""
+            SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY n.nspname, c.relname, a.attnum
+            """, logger: logger)
+        for try await (schema, table, name, type, notNull) in columns.decode((String, String, String, String, Bool).self) {
+            catalog.tables["\(schema).\(table)"]?.columns.append(Column(name: name, type: type, notNull: notNull))
+        }
+        let constraints = try await connection.query("""
+            SELECT n.nspname, c.relname, con.conname, con.contype::text,
+                   ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.position),
+                   coalesce(tn.nspname, ''), coalesce(t.relname, ''),
+                   ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.position)
+            FROM pg_constraint con
+            JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_class t ON t.oid = con.confrelid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+            WHERE con.contype IN ('p', 'u', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (schema, table, name, kind, keys, targetSchema, target, targetKeys)
+            in constraints.decode((String, String, String, String, [String], String, String, [String]).self) {
+            let key = "\(schema).\(table)"
+            switch kind {
+            case "p": catalog.tables[key]?.primaryKey = keys
+            case "u": catalog.tables[key]?.unique[name] = keys
+            default:
+                catalog.tables[key]?.foreignKeys.append(ForeignKey(
+                    name: name, columns: keys, targetSchema: targetSchema, targetTable: target, targetColumns: targetKeys))
+            }
+        }
+        let functions = try await connection.query("""
+            SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL)
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (schema, name, arguments, returns) in functions.decode((String, String, String, String).self) {
+            catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns))
+        }
+        return catalog
+    }
+}

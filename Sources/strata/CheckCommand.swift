@@ -1,0 +1,39 @@
+import ArgumentParser
+import Database
+import Foundation
+import Logging
+import SchemaModel
+
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the YAML schema against the live database.",
+        discussion: """
+            Loads the YAML, connects to the database and verifies every table, column, type,
+            nullability, key, relationship (backed by a foreign key) and computed-field function,
+            and that every tenant table has row-level security enabled and forced. Prints each
+            mismatch as file:line:column and exits 1, or prints OK and exits 0.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+
+    func run() async throws {
+        let schema = try SchemaFiles.load(project.schema)
+        let logger = Logger(label: "strata")
+        let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
+        let catalog: LiveCatalog
+        do {
+            catalog = try await connections.owner.withConnection(logger: logger) { try await LiveCatalog.read($0, logger: logger) }
+            await connections.close(logger: logger)
+        } catch {
+            await connections.close(logger: logger)
+            throw error
+        }
+        let mismatches = SchemaCheck(project: schema, catalog: catalog).mismatches()
+        guard mismatches.isEmpty else {
+            print(mismatches.map(\.description).joined(separator: "\n"))
+            throw ExitCode.failure
+        }
+        print("OK: \(schema.tables.count) tables match the database.")
+    }
+}

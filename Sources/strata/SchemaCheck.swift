@@ -1,0 +1,119 @@
+import Database
+import SchemaModel
+
+/// Compares the YAML schema with the live database: every table, column, type, nullability,
+/// key, relationship and computed field, and row-level security on tenant tables. Each mismatch
+/// is reported at the YAML line that states what the database contradicts.
+struct SchemaCheck {
+    let project: SchemaProject
+    let catalog: LiveCatalog
+
+    func mismatches() -> [SchemaError] {
+        project.tables.flatMap(check).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+    }
+
+    func check(_ table: TableModel) -> [SchemaError] {
+        guard let live = catalog.table(table.schema, table.table) else {
+            let known = catalog.tables.values.filter { $0.schema == table.schema }.map(\.name)
+            return [table.position.error("table \(table.qualifiedName) does not exist in the database"
+                + NameSuggestion.hint(for: table.table, among: known))]
+        }
+        var errors = columnChecks(table, live) + keyChecks(table, live)
+        errors += table.relationships.compactMap { relationshipCheck($0, of: table, live) }
+        errors += table.computedFields.compactMap { computedFieldCheck($0, of: table) }
+        if table.tenantColumn != nil {
+            if !live.rowSecurity {
+                errors.append(table.position.error("row-level security is not enabled on \(table.qualifiedName), a tenant table; "
+                    + "run ALTER TABLE \(table.qualifiedName) ENABLE ROW LEVEL SECURITY and add a policy on the tenant setting"))
+            } else if !live.forcedRowSecurity {
+                errors.append(table.position.error("row-level security is not forced on \(table.qualifiedName), so its owner bypasses it; "
+                    + "run ALTER TABLE \(table.qualifiedName) FORCE ROW LEVEL SECURITY"))
+            }
+        }
+        return errors
+    }
+
+    func columnChecks(_ table: TableModel, _ live: LiveCatalog.Table) -> [SchemaError] {
+        table.columns.compactMap { column in
+            guard let actual = live.column(named: column.name) else {
+                return column.position.error("column '\(column.name)' does not exist in \(table.qualifiedName)"
+                    + NameSuggestion.hint(for: column.name, among: live.columns.map(\.name)))
+            }
+            if actual.type.lowercased() != column.type.sqlName {
+                return column.position.error("column '\(column.name)' is \(actual.type) in the database, not \(column.type.sqlName)")
+            }
+            if actual.notNull && column.isNullable {
+                return column.position.error("column '\(column.name)' is NOT NULL in the database; remove 'nullable: true'")
+            }
+            if !actual.notNull && !column.isNullable {
+                return column.position.error("column '\(column.name)' allows NULL in the database; add 'nullable: true' or make it NOT NULL")
+            }
+            return nil
+        }
+    }
+
+    func keyChecks(_ table: TableModel, _ live: LiveCatalog.Table) -> [SchemaError] {
+        var errors: [SchemaError] = []
+        if live.primaryKey != table.primaryKey {
+            let actual = live.primaryKey.isEmpty ? "no primary key" : "primary key (\(live.primaryKey.joined(separator: ", ")))"
+            errors.append(table.position.error("\(table.qualifiedName) has \(actual) in the database, not (\(table.primaryKey.joined(separator: ", ")))"))
+        }
+        for constraint in table.uniqueConstraints {
+            guard let columns = live.unique[constraint.name] else {
+                errors.append(constraint.position.error("unique constraint '\(constraint.name)' does not exist on \(table.qualifiedName)"
+                    + NameSuggestion.hint(for: constraint.name, among: Array(live.unique.keys))))
+                continue
+            }
+            if columns != constraint.columns {
+                errors.append(constraint.position.error("unique constraint '\(constraint.name)' covers (\(columns.joined(separator: ", "))) in the database"))
+            }
+        }
+        return errors
+    }
+
+    /// A relationship needs a foreign key between its columns, in either direction, and columns of the same type.
+    func relationshipCheck(_ relationship: RelationshipModel, of table: TableModel, _ live: LiveCatalog.Table) -> SchemaError? {
+        guard let target = project.table(named: relationship.target),
+              let liveTarget = catalog.table(target.schema, target.table) else { return nil }
+        let source = relationship.columnMapping.map(\.source)
+        let destination = relationship.columnMapping.map(\.target)
+        for (from, to) in relationship.columnMapping {
+            if let a = live.column(named: from), let b = liveTarget.column(named: to), a.type != b.type {
+                return relationship.position.error("relationship '\(relationship.name)' joins \(from) (\(a.type)) with \(target.name).\(to) (\(b.type))")
+            }
+        }
+        let outgoing = live.foreignKeys.contains {
+            $0.targetSchema == target.schema && $0.targetTable == target.table && $0.columns == source && $0.targetColumns == destination
+        }
+        let incoming = liveTarget.foreignKeys.contains {
+            $0.targetSchema == table.schema && $0.targetTable == table.table && $0.columns == destination && $0.targetColumns == source
+        }
+        guard outgoing || incoming else {
+            return relationship.position.error("no foreign key links \(table.qualifiedName)(\(source.joined(separator: ", "))) and "
+                + "\(target.qualifiedName)(\(destination.joined(separator: ", "))); relationship '\(relationship.name)' would have nothing to keep it true")
+        }
+        if relationship.kind == .object && !outgoing && !(liveTarget.primaryKey == destination || liveTarget.unique.values.contains(destination)) {
+            return relationship.position.error("object relationship '\(relationship.name)' may match several rows: "
+                + "\(target.qualifiedName)(\(destination.joined(separator: ", "))) is not a key")
+        }
+        return nil
+    }
+
+    func computedFieldCheck(_ field: ComputedFieldModel, of table: TableModel) -> SchemaError? {
+        let candidates = catalog.functions.filter { $0.schema == field.functionSchema && $0.name == field.function }
+        guard !candidates.isEmpty else {
+            return field.position.error("function \(field.functionSchema).\(field.function) of computed field '\(field.name)' does not exist"
+                + NameSuggestion.hint(for: field.function, among: catalog.functions.filter { $0.schema == field.functionSchema }.map(\.name)))
+        }
+        let rowType = [table.qualifiedName, table.table]
+        guard let function = candidates.first(where: { candidate in
+            rowType.contains { candidate.arguments.hasSuffix(" " + $0) || candidate.arguments == $0 }
+        }) else {
+            return field.position.error("function \(field.functionSchema).\(field.function) does not take a row of \(table.qualifiedName) as its only argument")
+        }
+        if function.returns != field.returns.sqlName {
+            return field.position.error("function \(field.functionSchema).\(field.function) returns \(function.returns), not \(field.returns.sqlName)")
+        }
+        return nil
+    }
+}
