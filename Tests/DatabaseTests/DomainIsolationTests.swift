@@ -6,8 +6,8 @@ import TestSupport
 @Suite("The demo domain under row-level security")
 struct DomainIsolationTests {
     let logger = Logger(label: "test")
-    let acme = "00000000-0000-4000-8000-000000000001"
-    let globex = "00000000-0000-4000-8000-000000000002"
+    let acme = DemoTenants.acme
+    let globex = DemoTenants.globex
 
     /// Two tenants, each with a user, a project and a task, written as the owner.
     func seeded() async throws -> TestDatabase {

@@ -7,8 +7,8 @@ import TestSupport
 @Suite("Roles and row-level security on the embedded PostgreSQL")
 struct RoleIntegrationTests {
     let logger = Logger(label: "test")
-    let acme = "00000000-0000-4000-8000-000000000001"
-    let globex = "00000000-0000-4000-8000-000000000002"
+    let acme = DemoTenants.acme
+    let globex = DemoTenants.globex
 
     func seeded() async throws -> TestDatabase {
         let database = try await TestCluster.shared.makeDatabase()
