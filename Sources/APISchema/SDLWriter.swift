@@ -24,7 +24,9 @@ struct SDLWriter {
 
     func has(_ name: String) -> Bool { defined.contains(name) }
 
-    /// Marks `name` as defined; false when it already was (the caller then skips it).
+    /// Marks `name` as defined; false when it already was (the caller then skips it). Types that
+    /// refer to themselves through relationships (`tasks` → `project` → `tasks`) claim a key
+    /// `"<type>#object"` or `"<type>#input"` before writing their fields, so the cycle ends there.
     mutating func claim(_ name: String) -> Bool {
         defined.insert(name).inserted
     }

@@ -25,18 +25,18 @@ struct TableFile {
             return nil
         }
         let name = fields["name"].flatMap { reader.graphQLName($0, what: "the table's API name") } ?? parts.last!
-        var table = TableModel(
-            schema: parts.count == 2 ? parts[0] : "public", table: parts.last!, name: name,
-            description: fields["description"].flatMap { reader.string($0) },
-            columns: [], primaryKey: [], uniqueConstraints: [], tenantColumn: nil, relationships: [],
-            computedFields: [], permissions: [:], events: [], position: reader.position(of: tableNode))
-        var file = TableFile(table: table, permissionsNode: fields["permissions"])
-        if let columns = fields["columns"] {
-            table.columns = reader.entries(columns, context: "columns").compactMap { reader.column($0.name, $0.key, $0.value) }
+        var columns: [ColumnModel] = []
+        if let node = fields["columns"] {
+            columns = reader.entries(node, context: "columns").compactMap { reader.column($0.name, $0.key, $0.value) }
         } else {
             reader.fail(root, "table '\(name)' lists no columns; add 'columns:' with at least its primary key")
         }
-        file.table = table
+        let table = TableModel(
+            schema: parts.count == 2 ? parts[0] : "public", table: parts.last!, name: name,
+            description: fields["description"].flatMap { reader.string($0) },
+            columns: columns, primaryKey: [], uniqueConstraints: [], tenantColumn: nil, relationships: [],
+            computedFields: [], permissions: [:], events: [], position: reader.position(of: tableNode))
+        var file = TableFile(table: table, permissionsNode: fields["permissions"])
         file.readKeys(fields, reader: &reader)
         file.readRelationships(fields["relationships"], reader: &reader)
         file.readComputedFields(fields["computed_fields"], reader: &reader)

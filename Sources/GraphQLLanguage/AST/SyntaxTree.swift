@@ -3,7 +3,8 @@
 /// therefore makes a handful of allocations however many nodes it has, and dropping it frees
 /// them at once; the public node types (`Field`, `Value`, …) are small views into this storage.
 public final class SyntaxTree: @unchecked Sendable {
-    // Immutable once built; the node and list storage is owned here and freed with the tree.
+    // Sendable because nothing writes to the buffers after init: the parser hands them over
+    // finished, the tree only reads them and frees them in deinit, so threads share reads only.
     /// The document's bytes: names, numbers and strings are read from them when asked for.
     let bytes: [UInt8]
     let nodes: UnsafeBufferPointer<SyntaxNode>
