@@ -53,7 +53,7 @@ public struct SchemaProject: Sendable {
     public static func parse(settings: ProjectSettings, files: [(path: String, text: String)],
                              environment: [String: String] = [:]) throws -> SchemaProject {
         var errors: [SchemaError] = []
-        var parsed: [(file: TableFile, reader: YAMLReader)] = []
+        var parsed: [TableFile] = []
         for (path, text) in files {
             var reader = YAMLReader(file: path, environment: environment)
             do {
@@ -61,7 +61,7 @@ public struct SchemaProject: Sendable {
                     errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one table"))
                     continue
                 }
-                if let file = TableFile.read(root, reader: &reader) { parsed.append((file, reader)) }
+                if let file = TableFile.read(root, reader: &reader) { parsed.append(file) }
                 errors += reader.errors
             } catch let error as YamlError {
                 errors.append(YAMLReader.syntaxError(error, file: path))
@@ -70,16 +70,18 @@ public struct SchemaProject: Sendable {
             }
         }
         var tables: [String: TableModel] = [:]
-        for (file, _) in parsed {
+        var kept: [TableFile] = []
+        for file in parsed {
             if let existing = tables[file.table.name] {
                 errors.append(file.table.position.error(
                     "table API name '\(file.table.name)' is already used by \(existing.position); give one of them another 'name:'"))
                 continue
             }
             tables[file.table.name] = file.table
+            kept.append(file)
         }
         var result: [TableModel] = []
-        for (file, _) in parsed where tables[file.table.name]?.position == file.table.position {
+        for file in kept {
             var reader = YAMLReader(file: file.table.position.file, environment: environment)
             var table = file.table
             table.relationships = table.relationships.compactMap { resolve($0, of: table, node: file.relationshipNodes[$0.name],
@@ -89,10 +91,9 @@ public struct SchemaProject: Sendable {
             errors += reader.errors
         }
         // Permissions read last: their filters follow relationships to other tables.
-        for index in result.indices {
-            guard let file = parsed.first(where: { $0.file.table.position == result[index].position })?.file,
-                  let node = file.permissionsNode else { continue }
-            var reader = YAMLReader(file: result[index].position.file, environment: environment)
+        for (index, file) in kept.enumerated() {
+            guard let node = file.permissionsNode else { continue }
+            var reader = YAMLReader(file: file.table.position.file, environment: environment)
             result[index].permissions = reader.permissions(node, table: result[index], tables: tables, roles: settings.roles.map(\.name))
             errors += reader.errors
         }

@@ -40,7 +40,7 @@ struct YAMLReader {
     }
 
     /// A sequence's items; a single value counts as a one-item sequence.
-    mutating func items(_ node: Node) -> [Node] {
+    func items(_ node: Node) -> [Node] {
         if case .sequence(let sequence) = node { return Array(sequence) }
         return [node]
     }
