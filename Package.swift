@@ -104,7 +104,16 @@ let package = Package(
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
         .testTarget(name: "APISchemaTests", dependencies: ["APISchema", "SchemaModel", "GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "SQLTests", dependencies: ["SQL"], swiftSettings: strict),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner"], swiftSettings: strict),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: [
+                "Planner", "TestSupport", "SchemaModel", "APISchema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden", "seed.sql"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(

@@ -11,6 +11,11 @@ public struct RoleSchema: Sendable {
     public let schema: GraphQLSchema
     /// Whether `__schema` and `__type` answer for this role.
     public let allowsIntrospection: Bool
+    /// Every table of the project as this role sees it, by API name; the planner reads
+    /// columns, relationships and permissions from here.
+    public let tables: [String: TableView]
+    /// Request limits (rows, depth, statement timeout) from the project's settings.
+    public let limits: RequestLimits
 
     /// Builds the API of `role`, which must be one of the project's roles.
     public static func build(_ project: SchemaProject, role: String) throws(GraphQLErrors) -> RoleSchema {
@@ -24,7 +29,8 @@ public struct RoleSchema: Sendable {
         }
         let schema = try SchemaBuilder.build(document)
         let allows = project.settings.roles.first { $0.name == role }?.allowsIntrospection ?? true
-        return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: allows)
+        return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: allows,
+                          tables: builder.views, limits: project.settings.limits)
     }
 
     /// Every role's API.

@@ -15,7 +15,7 @@ public enum SessionSettings {
         let values = [session.role, session.tenantID ?? "", session.userID ?? "", session.claimsJSON]
         let isLocal = SQLExpression.boolean(scope == .transaction)
         let outputs = zip(names, values).map { name, value in
-            SQLSelect.Output(.builtin("set_config", [.bind(.text(name)), .bind(.text(value)), isLocal]))
+            SQLSelect.Output(.builtin("set_config", [.value(.text(name)), .value(.text(value)), isLocal]))
         }
         return SQLSelect(outputs)
     }

@@ -1,13 +1,16 @@
-/// Statement text with `$n` placeholders, and the values to bind to them, in order.
+/// Statement text with `$n` placeholders, and what to bind to each, in order.
 public struct RenderedSQL: Sendable, Hashable {
     public var text: String
-    public var binds: [SQLValue]
+    /// `binds[n - 1]` is bound to `$n`.
+    public var binds: [SQLBind]
 }
 
-/// Renders SQL trees to text. Identifiers are quoted and every value becomes a `$n` bind.
+/// Renders SQL trees to text. Identifiers are quoted and every value becomes a `$n` bind; equal
+/// binds share one placeholder, so the session's tenant is sent once however often it is used.
 public struct SQLRenderer {
     private var text = ""
-    private var binds: [SQLValue] = []
+    private var binds: [SQLBind] = []
+    private var placeholders: [SQLBind: Int] = [:]
 
     public init() {}
 
@@ -25,30 +28,62 @@ public struct SQLRenderer {
 
     mutating func write(_ select: SQLSelect) {
         text += "SELECT "
-        for (index, output) in select.outputs.enumerated() {
-            if index > 0 { text += ", " }
-            write(output.expression)
-            if let alias = output.alias { text += " AS " + alias.rendered }
+        if !select.distinctOn.isEmpty {
+            text += "DISTINCT ON ("
+            list(select.distinctOn) { $0.write($1) }
+            text += ") "
+        }
+        list(select.outputs) { renderer, output in
+            renderer.write(output.expression)
+            if let alias = output.alias { renderer.text += " AS " + alias.rendered }
         }
         if let source = select.from {
-            text += " FROM " + source.table.rendered
-            if let alias = source.alias { text += " AS " + alias.rendered }
+            text += " FROM "
+            write(source)
+        }
+        for join in select.joins {
+            text += " LEFT JOIN LATERAL "
+            write(join.source)
+            text += " ON "
+            write(join.condition)
         }
         if let filter = select.filter {
             text += " WHERE "
             write(filter)
         }
+        if !select.groupBy.isEmpty {
+            text += " GROUP BY "
+            list(select.groupBy) { $0.write($1) }
+        }
         if !select.orderBy.isEmpty {
             text += " ORDER BY "
-            for (index, ordering) in select.orderBy.enumerated() {
-                if index > 0 { text += ", " }
-                write(ordering.expression)
-                text += ordering.descending ? " DESC" : " ASC"
-            }
+            write(select.orderBy)
         }
         if let limit = select.limit {
             text += " LIMIT "
             write(limit)
+        }
+        if let offset = select.offset {
+            text += " OFFSET "
+            write(offset)
+        }
+    }
+
+    mutating func write(_ source: SQLSource) {
+        switch source {
+        case .table(let name, let alias):
+            text += name.rendered + " AS " + alias.rendered
+        case .subquery(let select, let alias):
+            text += "("
+            write(select)
+            text += ") AS " + alias.rendered
+        }
+    }
+
+    mutating func write(_ orderBy: [SQLOrdering]) {
+        list(orderBy) { renderer, ordering in
+            renderer.write(ordering.expression)
+            renderer.text += " " + ordering.direction.rawValue + " " + ordering.nulls.rawValue
         }
     }
 
@@ -57,26 +92,40 @@ public struct SQLRenderer {
         case .column(let table, let column):
             if let table { text += table.rendered + "." }
             text += column.rendered
-        case .bind(let value):
-            binds.append(value)
-            text += "$\(binds.count)"
+        case .bind(let bind):
+            if let number = placeholders[bind] {
+                text += "$\(number)"
+            } else {
+                binds.append(bind)
+                placeholders[bind] = binds.count
+                text += "$\(binds.count)"
+            }
         case .function(let name, let arguments):
             text += name.rendered + "("
-            for (index, argument) in arguments.enumerated() {
-                if index > 0 { text += ", " }
-                write(argument)
-            }
+            list(arguments) { $0.write($1) }
             text += ")"
+        case .aggregate(let aggregate):
+            write(aggregate)
         case .cast(let inner, let type):
             text += "("
             write(inner)
-            text += ")::" + type.rawValue
+            text += ")::" + type.name
         case .binary(let left, let op, let right):
             text += "("
             write(left)
             text += " \(op.rawValue) "
             write(right)
             text += ")"
+        case .quantified(let left, let op, let quantifier, let right):
+            text += "("
+            write(left)
+            text += " \(op.rawValue) \(quantifier.rawValue) ("
+            write(right)
+            text += "))"
+        case .and(let terms):
+            junction(terms, with: "AND", empty: "TRUE")
+        case .or(let terms):
+            junction(terms, with: "OR", empty: "FALSE")
         case .not(let inner):
             text += "(NOT "
             write(inner)
@@ -85,10 +134,94 @@ public struct SQLRenderer {
             text += "("
             write(inner)
             text += " IS NULL)"
+        case .isNotNull(let inner):
+            text += "("
+            write(inner)
+            text += " IS NOT NULL)"
         case .boolean(let value):
             text += value ? "TRUE" : "FALSE"
+        case .null:
+            text += "NULL"
+        case .integer(let value):
+            text += String(value)
+        case .name(let name):
+            text += "'" + name.text + "'"
         case .star(let table):
             text += table.map { $0.rendered + ".*" } ?? "*"
+        case .subquery(let select):
+            text += "("
+            write(select)
+            text += ")"
+        case .exists(let select):
+            text += "EXISTS ("
+            write(select)
+            text += ")"
+        case .array(let elements):
+            text += "ARRAY["
+            list(elements) { $0.write($1) }
+            text += "]"
+        case .row(let elements):
+            text += "ROW("
+            list(elements) { $0.write($1) }
+            text += ")"
+        case .coalesce(let arguments):
+            text += "COALESCE("
+            list(arguments) { $0.write($1) }
+            text += ")"
+        case .caseWhen(let arms, let otherwise):
+            text += "CASE"
+            for arm in arms {
+                text += " WHEN "
+                write(arm.condition)
+                text += " THEN "
+                write(arm.result)
+            }
+            if let otherwise {
+                text += " ELSE "
+                write(otherwise)
+            }
+            text += " END"
+        }
+    }
+
+    mutating func write(_ aggregate: SQLAggregate) {
+        text += aggregate.name.rendered + "("
+        if aggregate.distinct { text += "DISTINCT " }
+        if aggregate.arguments.isEmpty {
+            text += "*"
+        } else {
+            list(aggregate.arguments) { $0.write($1) }
+        }
+        if !aggregate.orderBy.isEmpty {
+            text += " ORDER BY "
+            write(aggregate.orderBy)
+        }
+        text += ")"
+        if let filter = aggregate.filter {
+            text += " FILTER (WHERE "
+            write(filter)
+            text += ")"
+        }
+    }
+
+    private mutating func junction(_ terms: [SQLExpression], with word: String, empty: String) {
+        switch terms.count {
+        case 0: text += empty
+        case 1: write(terms[0])
+        default:
+            text += "("
+            for (index, term) in terms.enumerated() {
+                if index > 0 { text += " \(word) " }
+                write(term)
+            }
+            text += ")"
+        }
+    }
+
+    private mutating func list<Element>(_ elements: [Element], _ body: (inout SQLRenderer, Element) -> Void) {
+        for (index, element) in elements.enumerated() {
+            if index > 0 { text += ", " }
+            body(&self, element)
         }
     }
 }

@@ -1,4 +1,5 @@
-/// A `SELECT` statement: output expressions with aliases, an optional source, filter, order and limit.
+/// A `SELECT` statement: `DISTINCT ON`, outputs, one source with lateral joins, filter, grouping,
+/// order, limit and offset.
 public struct SQLSelect: Sendable, Hashable {
     public struct Output: Sendable, Hashable {
         public var expression: SQLExpression
@@ -10,38 +11,66 @@ public struct SQLSelect: Sendable, Hashable {
         }
     }
 
-    public struct Source: Sendable, Hashable {
-        public var table: SQLQualifiedName
-        public var alias: SQLIdentifier?
-
-        public init(_ table: SQLQualifiedName, as alias: SQLIdentifier? = nil) {
-            self.table = table
-            self.alias = alias
-        }
-    }
-
-    public struct Ordering: Sendable, Hashable {
-        public var expression: SQLExpression
-        public var descending: Bool
-
-        public init(_ expression: SQLExpression, descending: Bool = false) {
-            self.expression = expression
-            self.descending = descending
-        }
-    }
-
+    public var distinctOn: [SQLExpression]
     public var outputs: [Output]
-    public var from: Source?
+    public var from: SQLSource?
+    public var joins: [SQLJoin]
     public var filter: SQLExpression?
-    public var orderBy: [Ordering]
+    public var groupBy: [SQLExpression]
+    public var orderBy: [SQLOrdering]
     public var limit: SQLExpression?
+    public var offset: SQLExpression?
 
-    public init(_ outputs: [Output], from: Source? = nil, where filter: SQLExpression? = nil,
-                orderBy: [Ordering] = [], limit: SQLExpression? = nil) {
+    public init(distinctOn: [SQLExpression] = [], _ outputs: [Output], from: SQLSource? = nil, joins: [SQLJoin] = [],
+                where filter: SQLExpression? = nil, groupBy: [SQLExpression] = [], orderBy: [SQLOrdering] = [],
+                limit: SQLExpression? = nil, offset: SQLExpression? = nil) {
+        self.distinctOn = distinctOn
         self.outputs = outputs
         self.from = from
+        self.joins = joins
         self.filter = filter
+        self.groupBy = groupBy
         self.orderBy = orderBy
         self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// What a `FROM` reads: a table or a subquery, always under an alias.
+public indirect enum SQLSource: Sendable, Hashable {
+    case table(SQLQualifiedName, as: SQLIdentifier)
+    case subquery(SQLSelect, as: SQLIdentifier)
+}
+
+/// `LEFT JOIN LATERAL (…) AS alias ON condition`.
+public struct SQLJoin: Sendable, Hashable {
+    public var source: SQLSource
+    public var condition: SQLExpression
+
+    public init(leftLateral source: SQLSource, on condition: SQLExpression = .boolean(true)) {
+        self.source = source
+        self.condition = condition
+    }
+}
+
+/// One `ORDER BY` key.
+public struct SQLOrdering: Sendable, Hashable {
+    public enum Direction: String, Sendable, Hashable {
+        case ascending = "ASC", descending = "DESC"
+    }
+
+    public enum Nulls: String, Sendable, Hashable {
+        case first = "NULLS FIRST", last = "NULLS LAST"
+    }
+
+    public var expression: SQLExpression
+    public var direction: Direction
+    public var nulls: Nulls
+
+    /// PostgreSQL's defaults: ascending puts nulls last, descending first.
+    public init(_ expression: SQLExpression, _ direction: Direction = .ascending, nulls: Nulls? = nil) {
+        self.expression = expression
+        self.direction = direction
+        self.nulls = nulls ?? (direction == .ascending ? .last : .first)
     }
 }

@@ -1,0 +1,48 @@
+import SchemaModel
+import SQL
+
+/// How values of a column type cross between GraphQL and SQL: the type binds are cast to, and
+/// the expression that puts a value into the response JSON.
+enum ColumnCodec {
+    /// Binds travel as text; the statement casts them to the column's type.
+    static func sqlType(_ type: ColumnType) -> SQLType {
+        switch type.category {
+        case .text: .text
+        case .integer: .integer
+        case .bigint: .bigint
+        case .numeric: .numeric
+        case .float: .doublePrecision
+        case .boolean: .boolean
+        case .uuid: .uuid
+        case .timestamptz: .timestamptz
+        case .timestamp: .timestamp
+        case .date: .date
+        case .time: .time
+        case .jsonb: .jsonb
+        case .json: .json
+        }
+    }
+
+    /// Whether a GraphQL value of this column is bound as JSON text.
+    static func bindsAsJSON(_ type: ColumnType) -> Bool {
+        type.category == .jsonb || type.category == .json
+    }
+
+    /// The largest integer a JSON number carries exactly in every client (2^53 - 1).
+    static let largestExactInteger: Int64 = 9_007_199_254_740_991
+
+    /// The value as the response shows it. PostgreSQL's JSON already writes timestamps in
+    /// ISO 8601; `numeric` becomes a string to keep every digit, and `bigint` a string only
+    /// beyond 2^53, where a JSON number would be rounded.
+    static func output(_ value: SQLExpression, category: ColumnType.Category) -> SQLExpression {
+        switch category {
+        case .numeric:
+            return .cast(value, .text)
+        case .bigint:
+            let fits = SQLExpression.binary(.builtin("abs", [value]), .lessOrEqual, .integer(largestExactInteger))
+            return .caseWhen([SQLWhen(fits, then: .builtin("to_json", [value]))], else: .builtin("to_json", [.cast(value, .text)]))
+        default:
+            return value
+        }
+    }
+}

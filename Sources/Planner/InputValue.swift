@@ -1,0 +1,181 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+
+/// An argument's value wherever it came from: written in the document, a variable of the
+/// request, or a part of a variable's value. The document is valid and the variables coerced,
+/// so shapes match the schema; this only reads them.
+enum InputValue {
+    case literal(Value)
+    /// A value inside a variable (or a variable's default), read as part of the plan's shape.
+    case json(JSONValue)
+
+    /// What a value is, once variables are looked up.
+    enum Shape {
+        case absent
+        case null
+        case scalar
+        case enumValue(String)
+        case list([InputValue])
+        case object([(String, InputValue)])
+    }
+}
+
+/// The request's variables, and which of them shaped the plan.
+final class VariableReader {
+    /// Each provided variable's value, or its definition's default.
+    private let values: [String: InputValue]
+    /// Variables whose value was read for its shape (so the plan depends on it).
+    private(set) var structural: Set<String> = []
+
+    init(definitions: SyntaxList<VariableDefinition>, provided: [String: JSONValue]) {
+        var values: [String: InputValue] = [:]
+        for definition in definitions {
+            let name = definition.variable.value
+            if let value = provided[name] {
+                values[name] = .json(value)
+            } else if let fallback = definition.defaultValue {
+                values[name] = .literal(fallback)
+                // A default written in the document: the plan may fold it in.
+                structural.insert(name)
+            }
+        }
+        self.values = values
+    }
+
+    func markAllStructural() {
+        structural.formUnion(values.keys)
+    }
+
+    /// The shape of a value; reading a variable's shape makes the plan depend on its value.
+    func shape(_ input: InputValue) -> InputValue.Shape {
+        switch input {
+        case .json(let value):
+            return Self.shape(value)
+        case .literal(let value):
+            switch value.kind {
+            case .variable(let name):
+                structural.insert(name)
+                guard let resolved = values[name] else { return .absent }
+                return shape(resolved)
+            case .null: return .null
+            case .enumValue(let name): return .enumValue(name)
+            case .list(let items): return .list(items.map { InputValue.literal($0) })
+            case .object(let fields): return .object(fields.map { ($0.name.value, InputValue.literal($0.value)) })
+            case .int, .float, .string, .boolean: return .scalar
+            }
+        }
+    }
+
+    static func shape(_ value: JSONValue) -> InputValue.Shape {
+        switch value {
+        case .null: .null
+        case .array(let items): .list(items.map { InputValue.json($0) })
+        case .object(let members): .object(members.map { ($0.0, InputValue.json($0.1)) })
+        case .string(let text): .enumValue(text)
+        case .bool, .number: .scalar
+        }
+    }
+
+    /// Whether a variable was sent, sent as null, or sent with a value.
+    enum VariableState: Hashable {
+        case absent, null, present
+    }
+
+    /// If `input` is a variable reference, the variable's name and state. Only the state is
+    /// read, which every plan's cache key holds.
+    func variableReference(_ input: InputValue) -> (name: String, state: VariableState)? {
+        guard case .literal(let value) = input, case .variable(let name) = value.kind else { return nil }
+        return (name, state(of: name))
+    }
+
+    func state(of name: String) -> VariableState {
+        switch values[name] {
+        case nil: return .absent
+        case .json(.null)?: return .null
+        case .literal(let fallback)?:
+            if case .null = fallback.kind { return .null }
+            return .present
+        default: return .present
+        }
+    }
+
+    /// A boolean, for arguments that change the plan (`@skip(if:)`, `count(distinct:)`).
+    func boolean(_ input: InputValue) -> Bool? {
+        switch input {
+        case .json(.bool(let flag)): return flag
+        case .json: return nil
+        case .literal(let value):
+            switch value.kind {
+            case .boolean(let flag): return flag
+            case .variable(let name):
+                structural.insert(name)
+                return values[name].flatMap(boolean)
+            default: return nil
+            }
+        }
+    }
+
+    /// An integer, for arguments the plan folds in.
+    func integer(_ input: InputValue) -> Int? {
+        switch input {
+        case .json(.number(let text)): return Int(text)
+        case .json: return nil
+        case .literal(let value):
+            switch value.kind {
+            case .int(let text): return Int(text)
+            case .variable(let name):
+                structural.insert(name)
+                return values[name].flatMap(integer)
+            default: return nil
+            }
+        }
+    }
+
+    /// A string argument the plan folds in (`__type(name:)`).
+    func string(_ input: InputValue) -> String? {
+        switch input {
+        case .json(.string(let text)): return text
+        case .json: return nil
+        case .literal(let value):
+            switch value.kind {
+            case .string(let text, _), .enumValue(let text): return text
+            case .variable(let name):
+                structural.insert(name)
+                return values[name].flatMap(string)
+            default: return nil
+            }
+        }
+    }
+
+    /// The value's text for a bind, when it is not a variable reference: literals and parts of
+    /// variables. JSON scalars (`jsonb`) keep their JSON form.
+    func constantText(_ input: InputValue, json: Bool) -> String? {
+        let value = jsonValue(input)
+        return PlanParameter.scalarText(value, json: json)
+    }
+
+    /// The value as JSON, variables inside it substituted (and thereby part of the plan's shape).
+    func jsonValue(_ input: InputValue) -> JSONValue {
+        switch input {
+        case .json(let value):
+            return value
+        case .literal(let value):
+            switch value.kind {
+            case .variable(let name):
+                structural.insert(name)
+                return values[name].map(jsonValue) ?? .null
+            case .int(let text), .float(let text): return .number(text)
+            case .string(let text, _), .enumValue(let text): return .string(text)
+            case .boolean(let flag): return .bool(flag)
+            case .null: return .null
+            case .list(let items): return .array(items.map { jsonValue(.literal($0)) })
+            case .object(let fields): return .object(fields.map { ($0.name.value, jsonValue(.literal($0.value))) })
+            }
+        }
+    }
+
+    /// The request's variables as JSON, for the introspection executor.
+    func allValues() -> [String: JSONValue] {
+        values.mapValues(jsonValue)
+    }
+}

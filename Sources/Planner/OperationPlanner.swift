@@ -1,0 +1,112 @@
+import APISchema
+import GraphQLLanguage
+import GraphQLTypeSystem
+import SQL
+
+/// Plans a query operation of a validated document as one SQL statement: every root field is
+/// a subquery of one `SELECT` whose single value is the response's `data` object, built by
+/// PostgreSQL as JSON. Introspection fields are answered from the role's schema and folded in.
+public enum OperationPlanner {
+    /// - Parameters:
+    ///   - document: a document that passed validation against `api.schema`.
+    ///   - variables: the request's variables, already coerced without errors.
+    public static func plan(_ document: Document, operationName: String?, api: RoleSchema,
+                            variables: [String: JSONValue]) throws(GraphQLErrors) -> QueryPlan {
+        let operation = try OperationSelection.select(in: document, named: operationName)
+        guard operation.operation == .query else {
+            throw GraphQLErrors([GraphQLError("\(operation.operation.rawValue.capitalized) operations are not served yet; only queries are.",
+                                              locations: [operation.location.sourceLocation], code: "not-supported")])
+        }
+        var fragments: [String: FragmentDefinition] = [:]
+        for fragment in document.fragments where fragments[fragment.name.value] == nil {
+            fragments[fragment.name.value] = fragment
+        }
+        let reader = VariableReader(definitions: operation.variableDefinitions, provided: variables)
+        let builder = PlanBuilder(api: api, variables: reader, fragments: fragments)
+        do {
+            return try plan(operation, document: document, builder: builder)
+        } catch {
+            throw GraphQLErrors([error])
+        }
+    }
+
+    private enum RootValue {
+        case constant(JSONValue)
+        case introspection(String)
+        case sql(SQLExpression)
+    }
+
+    private static func plan(_ operation: OperationDefinition, document: Document, builder: PlanBuilder) throws(GraphQLError) -> QueryPlan {
+        let api = builder.api
+        let rootName = api.schema.rootTypeName(for: .query) ?? "query_root"
+        var values: [(String, RootValue)] = []
+        for field in builder.fields([operation.selectionSet]) {
+            let path: [GraphQLError.PathComponent] = [.field(field.responseKey)]
+            switch field.name {
+            case "__typename":
+                values.append((field.responseKey, .constant(.string(rootName))))
+            case "__schema", "__type":
+                guard api.allowsIntrospection else {
+                    throw GraphQLError("Introspection is disabled for role '\(api.role)'.", locations: [field.location],
+                                       path: path, code: "INTROSPECTION_DISABLED")
+                }
+                values.append((field.responseKey, .introspection(field.responseKey)))
+            default:
+                values.append((field.responseKey, try rootField(field, builder: builder, path: path)))
+            }
+        }
+
+        var introspected: [String: JSONValue] = [:]
+        if values.contains(where: { if case .introspection = $0.1 { true } else { false } }) {
+            builder.variables.markAllStructural()
+            let introspection = Introspection(schema: api.schema, document: document, variables: builder.variables.allValues())
+            for (key, value) in introspection.resolveRoot(operation) { introspected[key] = value }
+        }
+        let usesDatabase = values.contains { if case .sql = $0.1 { true } else { false } }
+        guard usesDatabase else {
+            let data = values.map { key, value -> (String, JSONValue) in
+                switch value {
+                case .constant(let json): (key, json)
+                case .introspection(let key): (key, introspected[key] ?? .null)
+                case .sql: (key, .null)
+                }
+            }
+            return QueryPlan(body: .constant(.object(data)), structuralVariables: builder.variables.structural)
+        }
+
+        let pairs = values.map { key, value -> (String, SQLExpression) in
+            switch value {
+            case .constant(let json): (key, .cast(.value(.text(json.serialized)), .json))
+            case .introspection(let key): (key, .cast(.value(.text((introspected[key] ?? .null).serialized)), .json))
+            case .sql(let expression): (key, expression)
+            }
+        }
+        let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: "data")])
+        let rendered = SQLRenderer.render(statement)
+        let parameters = rendered.binds.map { bind -> PlanParameter in
+            switch bind {
+            case .value(let value): .value(value)
+            case .parameter(let index): builder.parameters[index]
+            }
+        }
+        return QueryPlan(body: .statement(sql: rendered.text, parameters: parameters), structuralVariables: builder.variables.structural)
+    }
+
+    private static func rootField(_ field: SelectedField, builder: PlanBuilder, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RootValue {
+        let name = field.name
+        let api = builder.api
+        if name == "no_queries_available" { return .constant(.null) }
+        if let view = api.tables[name], view.isSelectable {
+            return .sql(.subquery(try builder.list(view, field: field, parent: nil, path: path)))
+        }
+        if name.hasSuffix("_by_pk"), let view = api.tables[String(name.dropLast("_by_pk".count))], let key = view.primaryKey {
+            let query = try builder.rows(view, shapes: [RowShape(output: PlanBuilder.rootColumn, selections: field.subselections)],
+                                         arguments: RowArguments(primaryKeyOf: field, key: key), parent: nil, field: field, path: path)
+            return .sql(.subquery(query.select))
+        }
+        if name.hasSuffix("_aggregate"), let view = api.tables[String(name.dropLast("_aggregate".count))], view.allowsAggregates {
+            return .sql(.subquery(try builder.aggregate(view, field: field, parent: nil, path: path)))
+        }
+        throw builder.planningError("field '\(name)' not found in type 'query_root'", at: field, path: path)
+    }
+}

@@ -1,0 +1,110 @@
+import APISchema
+import GraphQLLanguage
+import SchemaModel
+import SQL
+
+/// A client's `where: <table>_bool_exp` as a condition.
+extension PlanBuilder {
+    func whereCondition(_ input: InputValue, on view: TableView, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> Condition {
+        switch variables.shape(input) {
+        case .absent, .null:
+            return .always
+        case .object(let members):
+            var terms: [Condition] = []
+            for (key, value) in members {
+                switch key {
+                case "_and":
+                    terms.append(.and(try conditions(value, on: view, path: path)))
+                case "_or":
+                    let alternatives = try conditions(value, on: view, path: path)
+                    // A null `_or` adds no condition; an empty list matches no row.
+                    if case .null = variables.shape(value) { continue }
+                    terms.append(.or(alternatives))
+                case "_not":
+                    if case .null = variables.shape(value) { continue }
+                    terms.append(.not(try whereCondition(value, on: view, path: path)))
+                default:
+                    if let column = view.columns.first(where: { $0.name == key }) {
+                        terms.append(try comparisons(value, column: column, path: path))
+                    } else if let relationship = view.relationships.first(where: { $0.name == key }),
+                              let target = api.tables[relationship.target] {
+                        if case .null = variables.shape(value) { continue }
+                        terms.append(.relationship(relationship, try whereCondition(value, on: target, path: path)))
+                    } else {
+                        throw planningError("field '\(key)' not found in type '\(view.name)_bool_exp'", at: value, path: path)
+                    }
+                }
+            }
+            return .and(terms)
+        default:
+            throw planningError("expected an object of type '\(view.name)_bool_exp'", at: input, path: path)
+        }
+    }
+
+    /// A list of boolean expressions (or one, which input coercion treats as a list of one).
+    private func conditions(_ input: InputValue, on view: TableView, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [Condition] {
+        switch variables.shape(input) {
+        case .absent, .null: return []
+        case .list(let items):
+            var result: [Condition] = []
+            for item in items { result.append(try whereCondition(item, on: view, path: path)) }
+            return result
+        default: return [try whereCondition(input, on: view, path: path)]
+        }
+    }
+
+    /// `{ _eq: …, _in: […], … }` on one column: every comparison must hold.
+    private func comparisons(_ input: InputValue, column: ColumnModel, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> Condition {
+        guard case .object(let members) = variables.shape(input) else { return .always }
+        let json = ColumnCodec.bindsAsJSON(column.type)
+        var terms: [Condition] = []
+        for (key, value) in members {
+            guard let op = ComparisonOperator(rawValue: key) else {
+                throw planningError("operator '\(key)' is not defined for column '\(column.name)'", at: value, path: path)
+            }
+            // An operator given an absent variable is not there at all.
+            if let reference = variables.variableReference(value), reference.state == .absent { continue }
+            switch op {
+            case .isNull:
+                guard let flag = variables.boolean(value) else { continue }
+                terms.append(.compare(column, op, .flag(flag)))
+            case .in, .nin:
+                terms.append(.compare(column, op, listOperand(value, json: json).map(Condition.Operand.list) ?? .null))
+            case .hasKey:
+                terms.append(.compare(column, op, scalarOperand(value, json: false)))
+            default:
+                terms.append(.compare(column, op, scalarOperand(value, json: json)))
+            }
+        }
+        return .and(terms)
+    }
+
+    /// One value: a variable becomes a parameter, anything else a constant bind.
+    func scalarOperand(_ input: InputValue, json: Bool) -> Condition.Operand {
+        if let reference = variables.variableReference(input) {
+            return reference.state == .present ? .scalar(parameter(.variable(reference.name, json: json))) : .null
+        }
+        guard let text = variables.constantText(input, json: json) else { return .null }
+        return .scalar(.value(.text(text)))
+    }
+
+    /// A list of values as a `text[]`: a list variable is one parameter, a written list an array
+    /// of binds. Nil when the list is null.
+    func listOperand(_ input: InputValue, json: Bool) -> SQLExpression? {
+        if let reference = variables.variableReference(input) {
+            return reference.state == .present ? parameter(.variableList(reference.name, json: json)) : nil
+        }
+        switch variables.shape(input) {
+        case .absent, .null:
+            return nil
+        case .list(let items):
+            return .array(items.map { item -> SQLExpression in
+                if case .scalar(let value) = scalarOperand(item, json: json) { return value }
+                return .null
+            })
+        default:
+            guard case .scalar(let value) = scalarOperand(input, json: json) else { return nil }
+            return .array([value])
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import GraphQLTypeSystem
+import SchemaModel
+import SQL
+
+/// A planned operation: one SQL statement whose single row and column is the response's `data`
+/// object as JSON, and where each of its `$n` placeholders gets its value from. A plan does not
+/// depend on the session or on scalar variables, so one plan (and one prepared statement) serves
+/// every request with the same document, role and variable shape.
+public struct QueryPlan: Sendable {
+    public enum Body: Sendable {
+        /// Run `sql` and forward the JSON it returns.
+        case statement(sql: String, parameters: [PlanParameter])
+        /// Answered without the database: an introspection-only operation.
+        case constant(JSONValue)
+    }
+
+    public let body: Body
+    /// Variables whose whole value shaped the SQL (input objects, enums, `@skip(if:)` flags);
+    /// the others only reach binds, so only whether they are null or absent matters.
+    public let structuralVariables: Set<String>
+
+    public var sql: String? {
+        if case .statement(let sql, _) = body { return sql }
+        return nil
+    }
+
+    public var parameters: [PlanParameter] {
+        if case .statement(_, let parameters) = body { return parameters }
+        return []
+    }
+}
+
+/// Where one `$n` of a plan's statement gets its value.
+public enum PlanParameter: Sendable, Hashable {
+    /// Known when the operation was planned: a literal of the document, a name.
+    case value(SQLValue)
+    /// A scalar variable of the request; `json` when its value is bound as JSON text (a `jsonb`
+    /// scalar), else as its string or number text.
+    case variable(String, json: Bool)
+    /// A list variable, bound as `text[]`.
+    case variableList(String, json: Bool)
+    /// A value of the request's session: its tenant, user, role or a claim.
+    case session(SessionValue)
+}
+
+extension PlanParameter {
+    /// The value to bind for a request with these variables and this session.
+    public func value(variables: [String: JSONValue], session: Session) -> SQLValue {
+        switch self {
+        case .value(let value):
+            return value
+        case .variable(let name, let json):
+            guard let value = variables[name] else { return .null }
+            return Self.scalarText(value, json: json).map(SQLValue.text) ?? .null
+        case .variableList(let name, let json):
+            switch variables[name] {
+            case nil, .null?: return .null
+            case .array(let items)?: return .textArray(items.compactMap { Self.scalarText($0, json: json) })
+            case let single?: return .textArray(Self.scalarText(single, json: json).map { [$0] } ?? [])
+            }
+        case .session(let value):
+            return session.value(of: value).map(SQLValue.text) ?? .null
+        }
+    }
+
+    /// How a scalar's value travels: JSON scalars as JSON text, others as their text.
+    static func scalarText(_ value: JSONValue, json: Bool) -> String? {
+        if json { return value == .null ? nil : value.serialized }
+        switch value {
+        case .null: return nil
+        case .string(let text): return text
+        case .number(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .array, .object: return value.serialized
+        }
+    }
+}

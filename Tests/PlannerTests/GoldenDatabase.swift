@@ -1,0 +1,106 @@
+import Database
+import Foundation
+import GraphQLTypeSystem
+import Logging
+import Planner
+import PostgresNIO
+import SQL
+import TestSupport
+
+/// The seeded database golden operations run against, and how they run there: as the request's
+/// role with its tenant, user and claims set for the transaction, as the server sets them.
+actor GoldenDatabase {
+    static let shared = GoldenDatabase()
+
+    private var database: Task<TestDatabase, any Error>?
+    let logger = Logger(label: "strata.golden")
+
+    func seeded() async throws -> TestDatabase {
+        if let database { return try await database.value }
+        let logger = self.logger
+        let task = Task {
+            let database = try await TestCluster.shared.makeDatabase()
+            let seed = try String(contentsOfFile: ProjectFiles.root + "/Tests/PlannerTests/seed.sql", encoding: .utf8)
+            try await database.withConnection { connection in
+                for statement in SQLScript(seed).statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                }
+            }
+            return database
+        }
+        database = task
+        return try await task.value
+    }
+
+    /// Runs a planned statement with `binds` for `session`, with the connection's settings for
+    /// `settingsTenant` (the session's own unless a test makes them disagree).
+    nonisolated func run(_ sql: String, binds: [SQLValue], session: Session, settingsTenant: String? = nil) async throws -> String {
+        let database = try await seeded()
+        let logger = self.logger
+        return try await database.withConnection(as: "strata_authenticator") { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let settings = SQLRenderer.render(SessionSettings.statement(for: session, scope: .transaction))
+                var settingsBinds = PostgresBindings()
+                for case .value(let value) in settings.binds { settingsBinds.append(value) }
+                if let settingsTenant { settingsBinds = Self.replacingTenant(settingsBinds, settings: settings, with: settingsTenant, session: session) }
+                try await connection.query(PostgresQuery(unsafeSQL: settings.text, binds: settingsBinds), logger: logger)
+                var bindings = PostgresBindings()
+                for value in binds { bindings.append(value) }
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                var result = ""
+                for try await row in rows {
+                    result = try row.decode(String.self)
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw StatementFailure(description: String(reflecting: error))
+            }
+        }
+    }
+
+    private static func replacingTenant(_ bindings: PostgresBindings, settings: RenderedSQL, with tenant: String, session: Session) -> PostgresBindings {
+        var replaced = PostgresBindings()
+        for case .value(let value) in settings.binds {
+            if case .text(let text) = value, text == session.tenantID { replaced.append(tenant) } else { replaced.append(value) }
+        }
+        return replaced
+    }
+}
+
+/// A failed statement with PostgreSQL's whole report, so a failing test shows what went wrong.
+struct StatementFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension PostgresBindings {
+    mutating func append(_ value: SQLValue) {
+        switch value {
+        case .null: appendNull()
+        case .text(let text): append(text)
+        case .textArray(let items): append(items)
+        }
+    }
+}
+
+extension JSONValue {
+    /// The JSON re-written compactly, members in their order, for comparing results.
+    static func normalized(_ text: String) -> String {
+        (try? JSONValue.parse(text).serialized) ?? text
+    }
+
+    /// Every `tenant_id` string anywhere in the value.
+    var tenantIDs: [String] {
+        switch self {
+        case .object(let members):
+            return members.flatMap { key, value -> [String] in
+                if key == "tenant_id", case .string(let id) = value { return [id] }
+                return value.tenantIDs
+            }
+        case .array(let items): return items.flatMap(\.tenantIDs)
+        default: return []
+        }
+    }
+}
