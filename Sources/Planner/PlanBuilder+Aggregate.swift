@@ -31,7 +31,7 @@ extension PlanBuilder {
         aggregated = aggregated.filter { seen.insert($0).inserted }
 
         let query = try rows(view, shapes: shapes, arguments: RowArguments(selecting: field), parent: parent,
-                             aggregatedColumns: aggregated, field: field, path: path)
+                             aggregatedColumns: aggregated, appliesMaxRows: !shapes.isEmpty, field: field, path: path)
         let rowsAlias = nextAlias("r")
         var pairs: [(String, SQLExpression)] = []
         var nodes = 0

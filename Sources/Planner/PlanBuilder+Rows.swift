@@ -4,8 +4,9 @@ import SchemaModel
 import SQL
 
 /// The rows of a table that one selection reads. A base query picks the rows (filters, order,
-/// limit) from the table; an outer query builds each row's JSON, joining relationships
-/// laterally so they are evaluated only for rows that survive the limit.
+/// limit) and the columns the selection reads from the table; an outer query builds each row's
+/// JSON, joining relationships laterally so they are evaluated only for rows that survive the
+/// limit.
 struct RowsQuery {
     /// Outputs: one JSON column per requested row shape, `__o<n>` sort keys, aggregated columns.
     var select: SQLSelect
@@ -29,7 +30,7 @@ extension PlanBuilder {
 
     func rows(_ view: TableView, shapes: [RowShape], arguments: RowArguments,
               parent: (alias: SQLIdentifier, relationship: RelationshipModel)?, aggregatedColumns: [String] = [],
-              field: SelectedField?, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RowsQuery {
+              appliesMaxRows: Bool = true, field: SelectedField?, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RowsQuery {
         let table = nextAlias("t")
         var conditions: [SQLExpression] = []
         if let parent { conditions.append(link(parent.relationship, parent: parent.alias, child: table)) }
@@ -47,7 +48,18 @@ extension PlanBuilder {
         let distinctOn = try distinctColumns(arguments.distinctOn, on: view, as: table, keys: &keys, field: field, path: path)
 
         let shapeFields = shapes.map { fields($0.selections) }
-        var baseOutputs: [SQLSelect.Output] = [.init(.star(table: table))]
+        // Only the columns the selection reads: a role may hold column privileges only.
+        var needed = Set(aggregatedColumns)
+        for field in shapeFields.joined() {
+            if let relationship = view.relationships.first(where: { $0.name == field.name || $0.name + "_aggregate" == field.name }) {
+                needed.formUnion(relationship.columnMapping.map(\.source))
+            } else {
+                needed.insert(field.name)
+            }
+        }
+        var baseOutputs: [SQLSelect.Output] = view.table.columns.filter { needed.contains($0.name) }.map {
+            .init(.column(table: table, SQLIdentifier($0.name)), as: SQLIdentifier($0.name))
+        }
         for (index, key) in keys.enumerated() {
             baseOutputs.append(.init(key.expression, as: SQLIdentifier("__o\(index)")))
         }
@@ -57,8 +69,9 @@ extension PlanBuilder {
             let name = SQLQualifiedName(schema: SQLIdentifier(function.functionSchema), SQLIdentifier(function.function))
             baseOutputs.append(.init(.function(name, [.star(table: table)]), as: SQLIdentifier("__cf_" + function.name)))
         }
+        if baseOutputs.isEmpty { baseOutputs.append(.init(.integer(1), as: "__row")) }
         let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: .table(view.tableName, as: table), where: .and(conditions),
-                             orderBy: keys, limit: try rowLimit(view, arguments, path: path), offset: offset(arguments.offset))
+                             orderBy: keys, limit: try rowLimit(view, arguments, appliesMaxRows: appliesMaxRows, path: path), offset: offset(arguments.offset))
 
         let row = nextAlias("b")
         var joins: [SQLJoin] = []
@@ -164,10 +177,12 @@ extension PlanBuilder {
     }
 
     /// The smallest of the client's `limit`, the permission's row limit and the project's
-    /// `max_rows`. A `limit` variable stays a parameter.
-    private func rowLimit(_ view: TableView, _ arguments: RowArguments, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> SQLExpression? {
+    /// `max_rows` (which bounds what a response lists, so it does not cut aggregates short).
+    /// A `limit` variable stays a parameter.
+    private func rowLimit(_ view: TableView, _ arguments: RowArguments, appliesMaxRows: Bool,
+                          path: [GraphQLError.PathComponent]) throws(GraphQLError) -> SQLExpression? {
         if arguments.single { return .integer(1) }
-        let cap = [view.select?.limit, api.limits.maxRows].compactMap { $0 }.min()
+        let cap = [view.select?.limit, appliesMaxRows ? api.limits.maxRows : nil].compactMap { $0 }.min()
         guard let input = arguments.limit else { return cap.map { .integer(Int64($0)) } }
         if let reference = variables.variableReference(input) {
             guard reference.state == .present else { return cap.map { .integer(Int64($0)) } }

@@ -1,0 +1,2 @@
+SELECT "pg_catalog"."json_build_object"('projects', (SELECT COALESCE("pg_catalog"."json_agg"("r0"."__root" ORDER BY "r0"."__o0" ASC NULLS LAST), "pg_catalog"."json_build_array"()) AS "__root" FROM (SELECT "pg_catalog"."json_build_object"('name', "b0"."name") AS "__root", "b0"."__o0" AS "__o0" FROM (SELECT "t0"."name" AS "name", "t0"."name" AS "__o0" FROM "public"."projects" AS "t0" WHERE ("t0"."tenant_id" = ($1)::uuid) ORDER BY "t0"."name" ASC NULLS LAST LIMIT 1000) AS "b0") AS "r0")) AS "data"
+-- $1 = $session.tenant_id

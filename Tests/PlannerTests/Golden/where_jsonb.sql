@@ -1,0 +1,5 @@
+SELECT "pg_catalog"."json_build_object"('contains', (SELECT COALESCE("pg_catalog"."json_agg"("r0"."__root"), "pg_catalog"."json_build_array"()) AS "__root" FROM (SELECT "pg_catalog"."json_build_object"('kind', "b0"."kind", 'payload', "b0"."payload") AS "__root" FROM (SELECT "t0"."kind" AS "kind", "t0"."payload" AS "payload" FROM "public"."notifications" AS "t0" WHERE (("t0"."tenant_id" = ($1)::uuid) AND ("t0"."user_id" = ($2)::uuid) AND ("t0"."payload" @> ($3)::jsonb)) LIMIT 1000) AS "b0") AS "r0"), 'has_key', (SELECT COALESCE("pg_catalog"."json_agg"("r1"."__root"), "pg_catalog"."json_build_array"()) AS "__root" FROM (SELECT "pg_catalog"."json_build_object"('kind', "b1"."kind", 'payload', "b1"."payload", 'read_at', "b1"."read_at") AS "__root" FROM (SELECT "t1"."kind" AS "kind", "t1"."payload" AS "payload", "t1"."read_at" AS "read_at" FROM "public"."notifications" AS "t1" WHERE (("t1"."tenant_id" = ($1)::uuid) AND ("t1"."user_id" = ($2)::uuid) AND ("t1"."payload" ? ($4)::text)) LIMIT 1000) AS "b1") AS "r1")) AS "data"
+-- $1 = $session.tenant_id
+-- $2 = $session.user_id
+-- $3 = variable $shape as JSON
+-- $4 = "comment"

@@ -1,0 +1,4 @@
+SELECT "pg_catalog"."json_build_object"('sensitive', (SELECT COALESCE("pg_catalog"."json_agg"("r0"."__root" ORDER BY "r0"."__o0" ASC NULLS LAST), "pg_catalog"."json_build_array"()) AS "__root" FROM (SELECT "pg_catalog"."json_build_object"('title', "b0"."title") AS "__root", "b0"."__o0" AS "__o0" FROM (SELECT "t0"."title" AS "title", "t0"."title" AS "__o0" FROM "public"."tasks" AS "t0" WHERE (("t0"."tenant_id" = ($1)::uuid) AND ("t0"."title" ~ ($2)::text)) ORDER BY "t0"."title" ASC NULLS LAST LIMIT 500) AS "b0") AS "r0"), 'insensitive', (SELECT COALESCE("pg_catalog"."json_agg"("r1"."__root"), "pg_catalog"."json_build_array"()) AS "__root" FROM (SELECT "pg_catalog"."json_build_object"('title', "b1"."title") AS "__root" FROM (SELECT "t1"."title" AS "title" FROM "public"."tasks" AS "t1" WHERE (("t1"."tenant_id" = ($1)::uuid) AND ("t1"."title" ~* ($3)::text)) LIMIT 500) AS "b1") AS "r1")) AS "data"
+-- $1 = $session.tenant_id
+-- $2 = "^[A-Z][a-z]+ the"
+-- $3 = "^ORDER"
