@@ -114,7 +114,7 @@ let package = Package(
             exclude: ["Golden", "seed.sql"],
             swiftSettings: strict
         ),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "SQL", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",

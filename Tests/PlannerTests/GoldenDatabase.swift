@@ -40,7 +40,9 @@ actor GoldenDatabase {
         return try await database.withConnection(as: "strata_authenticator") { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
-                let settings = SQLRenderer.render(SessionSettings.statement(for: session, scope: .transaction))
+                let connectionSettings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID,
+                                                            claims: session.claimsJSON)
+                let settings = SQLRenderer.render(connectionSettings.statement(scope: .transaction))
                 var settingsBinds = PostgresBindings()
                 for case .value(let value) in settings.binds { settingsBinds.append(value) }
                 if let settingsTenant { settingsBinds = Self.replacingTenant(settingsBinds, settings: settings, with: settingsTenant, session: session) }

@@ -1,0 +1,116 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Handing connections to requests and taking them back.
+extension SessionPool {
+    /// What a waiting request is given: a connection, or the right to open one.
+    enum Grant: Sendable {
+        case lease(Lease)
+        case open(id: Int)
+    }
+
+    /// A connection for a request with `settings`, waiting if every connection is busy.
+    func lease(_ settings: ConnectionSettings) async throws -> Lease {
+        try Task.checkCancellation()
+        let requestID = storage.withLock { storage in
+            storage.nextRequestID += 1
+            return storage.nextRequestID
+        }
+        let grant: Grant = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
+                enum Outcome { case grant(Grant), wait, shutDown }
+                let outcome = storage.withLock { storage -> Outcome in
+                    guard !storage.isShutDown else { return .shutDown }
+                    switch storage.state.lease(requestID: requestID, settings: settings, waiter: continuation) {
+                    case .use(let id, let matches):
+                        let live = storage.live[id]!
+                        return .grant(.lease(Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches)))
+                    case .open(let id):
+                        return .grant(.open(id: id))
+                    case .wait:
+                        return .wait
+                    }
+                }
+                switch outcome {
+                case .grant(let grant): continuation.resume(returning: grant)
+                case .shutDown: continuation.resume(throwing: SessionPoolError.shutDown)
+                case .wait:
+                    // Cancelled before the handler below could find this waiter in the queue.
+                    if Task.isCancelled, let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
+                        waiter.resume(throwing: CancellationError())
+                    }
+                }
+            }
+        } onCancel: {
+            if let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
+                waiter.resume(throwing: CancellationError())
+            }
+        }
+        switch grant {
+        case .lease(let lease): return lease
+        case .open(let id): return try await open(id: id)
+        }
+    }
+
+    /// Opens connection `id`: UTC timestamps, the statement timeout, a name in `pg_stat_activity`.
+    private func open(id: Int) async throws -> Lease {
+        do {
+            var configuration = try self.configuration.endpoint.connectionConfiguration()
+            configuration.options.additionalStartupParameters = [
+                ("TimeZone", "UTC"),
+                ("statement_timeout", String(self.configuration.statementTimeoutMilliseconds)),
+                ("application_name", "strata"),
+            ]
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            do {
+                var backendID: Int32 = 0
+                for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) {
+                    backendID = try row.decode(Int32.self)
+                }
+                storage.withLock { $0.live[id] = Live(connection: connection, backendID: backendID, prepared: []) }
+                return Lease(id: id, connection: connection, backendID: backendID, matches: false)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            forget(id: id)
+            throw error
+        }
+    }
+
+    /// Gives the connection back. `settings` is what its session holds now (nil if unknown);
+    /// a broken connection, or one holding too many prepared statements, is closed instead.
+    func release(_ lease: Lease, settings: ConnectionSettings?, prepared: String?) async {
+        let retire = storage.withLock { storage -> Bool in
+            if let prepared { storage.live[lease.id]?.prepared.insert(prepared) }
+            let count = storage.live[lease.id]?.prepared.count ?? 0
+            return storage.isShutDown || lease.connection.isClosed || count > configuration.preparedStatementLimit
+        }
+        if retire {
+            try? await lease.connection.close()
+            forget(id: lease.id)
+            return
+        }
+        let next = storage.withLock { storage -> (Waiter, Lease)? in
+            switch storage.state.release(id: lease.id, settings: settings) {
+            case .idle:
+                return nil
+            case .resume(let waiter, let id, let matches):
+                let live = storage.live[id]!
+                return (waiter, Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches))
+            }
+        }
+        if let (waiter, lease) = next { waiter.resume(returning: .lease(lease)) }
+    }
+
+    /// Connection `id` is gone; a waiter, if any, may open its replacement.
+    private func forget(id: Int) {
+        let next = storage.withLock { storage -> (Waiter, Int)? in
+            storage.live[id] = nil
+            return storage.state.remove(id: id)
+        }
+        if let (waiter, newID) = next { waiter.resume(returning: .open(id: newID)) }
+    }
+}

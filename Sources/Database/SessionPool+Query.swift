@@ -1,0 +1,139 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import SQL
+import Synchronization
+
+/// Running a request's statement with its settings.
+extension SessionPool {
+    /// Runs `statement` with `binds` under `settings` and returns the first column of its first
+    /// row as PostgreSQL sent it (the planner's statements return one JSON value). Cancelling the
+    /// calling task cancels the statement on the server.
+    public func query(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
+        guard configuration.roles.contains(settings.role) else { throw SessionPoolError.roleNotAllowed(settings.role) }
+        switch configuration.scope {
+        case .session: return try await sessionQuery(statement, binds: binds, settings: settings)
+        case .transaction: return try await transactionQuery(statement, binds: binds, settings: settings)
+        }
+    }
+
+    private func sessionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
+        let lease = try await lease(settings)
+        var current: ConnectionSettings? = lease.matches ? settings : nil
+        do {
+            if !lease.matches {
+                let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
+                _ = try await cancellable(lease) {
+                    try await PlannedStatement.firstValue(of: self.settingsStatements[.session]!, binds: settingsBinds,
+                                                          on: lease.connection, logger: self.logger)
+                }
+                current = settings
+            }
+            let result = try await cancellable(lease) {
+                try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
+            }
+            await release(lease, settings: current, prepared: statement.name)
+            return result
+        } catch {
+            await release(lease, settings: current, prepared: statement.name)
+            throw error
+        }
+    }
+
+    /// `BEGIN`, transaction-local settings, the statement, `COMMIT`: nothing outlives the request.
+    private func transactionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
+        let anyConnection = ConnectionSettings(role: "", tenantID: nil, userID: nil, claims: "")
+        let lease = try await lease(anyConnection)
+        let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
+        do {
+            let result = try await cancellable(lease) {
+                try await lease.connection.query("BEGIN", logger: self.logger)
+                _ = try await PlannedStatement.firstValue(of: self.settingsStatements[.transaction]!, binds: settingsBinds,
+                                                          on: lease.connection, logger: self.logger)
+                let value = try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
+                try await lease.connection.query("COMMIT", logger: self.logger)
+                return value
+            }
+            await release(lease, settings: anyConnection, prepared: statement.name)
+            return result
+        } catch {
+            var clean = true
+            do { try await lease.connection.query("ROLLBACK", logger: logger) } catch { clean = false }
+            if !clean { try? await lease.connection.close() }
+            await release(lease, settings: anyConnection, prepared: statement.name)
+            throw error
+        }
+    }
+
+    /// Runs `body` on a leased connection; if the task is cancelled meanwhile, asks the server to
+    /// cancel the backend's statement, and waits for that request to finish before returning,
+    /// so a late cancel can never reach the connection's next holder.
+    func cancellable<T: Sendable>(_ lease: Lease, _ body: @Sendable () async throws -> T) async throws -> T {
+        let signal = CancelSignal()
+        let endpoint = configuration.endpoint
+        let logger = self.logger
+        let backendID = lease.backendID
+        let outcome: Result<T, any Error>
+        do {
+            outcome = .success(try await withTaskCancellationHandler {
+                try await body()
+            } onCancel: {
+                signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
+            })
+        } catch {
+            outcome = .failure(error)
+        }
+        let wasCancelled = await signal.finish()
+        switch outcome {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            if wasCancelled, let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" { throw CancellationError() }
+            throw error
+        }
+    }
+}
+
+/// The cancel request of one statement: started at most once, and awaited before the
+/// connection is given back.
+final class CancelSignal: Sendable {
+    private enum State {
+        case running
+        case cancelling(Task<Void, Never>)
+        case finished
+    }
+
+    private let state = Mutex(State.running)
+
+    func start(_ operation: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            guard case .running = state else { return }
+            state = .cancelling(Task { await operation() })
+        }
+    }
+
+    /// Stops further cancel requests; waits for one under way. True if one was made.
+    func finish() async -> Bool {
+        let pending = state.withLock { state -> Task<Void, Never>? in
+            defer { state = .finished }
+            if case .cancelling(let task) = state { return task }
+            return nil
+        }
+        guard let pending else { return false }
+        await pending.value
+        return true
+    }
+}
+
+/// Asks the server to cancel a backend's running statement, over a connection of its own.
+enum BackendCancel {
+    static func send(to backendID: Int32, through endpoint: DatabaseEndpoint, logger: Logger) async {
+        do {
+            try await endpoint.withConnection(logger: logger) { connection in
+                try await connection.query("SELECT pg_cancel_backend(\(backendID))", logger: logger)
+            }
+        } catch {
+            logger.warning("could not cancel a statement", metadata: ["backend": "\(backendID)", "error": "\(String(reflecting: error))"])
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import SQL
+import ServiceLifecycle
+import Synchronization
+
+/// Connections to PostgreSQL for requests, each running with its request's settings (role,
+/// tenant, user, claims).
+///
+/// Round trips are what a request costs, so in the default `session` scope a connection keeps
+/// the last settings it was given and the pool hands a request an idle connection whose
+/// settings already match, setting them (one statement, binds only) only on a mismatch. The
+/// `transaction` scope wraps every request in `BEGIN … COMMIT` with transaction-local settings,
+/// as PgBouncer's transaction pooling needs. Statements are prepared once per connection.
+///
+/// Why a request can never run with another's settings: a connection's recorded settings
+/// change only after the statement that set them succeeded; when that statement fails or is
+/// interrupted they become unknown and match nothing, so the next lease sets them again. A
+/// connection is leased to one request at a time. And the planner binds the session's tenant
+/// into the SQL, so even a wrong setting would yield no rows rather than another tenant's.
+public final class SessionPool: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var endpoint: DatabaseEndpoint
+        public var maximumConnections: Int
+        public var scope: ConnectionSettings.Scope
+        /// `statement_timeout` for every statement, in milliseconds.
+        public var statementTimeoutMilliseconds: Int
+        /// The roles a request may assume; anything else is refused before reaching SQL.
+        public var roles: Set<String>
+        /// A connection is replaced after preparing this many distinct statements, which
+        /// bounds the memory prepared plans hold on the server.
+        public var preparedStatementLimit: Int
+
+        public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
+                    statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000) {
+            self.endpoint = endpoint
+            self.maximumConnections = maximumConnections
+            self.scope = scope
+            self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
+            self.roles = roles
+            self.preparedStatementLimit = preparedStatementLimit
+        }
+    }
+
+    /// A connection lent to one request.
+    struct Lease: Sendable {
+        let id: Int
+        let connection: PostgresConnection
+        let backendID: Int32
+        /// Whether the connection already holds the request's settings.
+        let matches: Bool
+    }
+
+    struct Live: Sendable {
+        var connection: PostgresConnection
+        var backendID: Int32
+        var prepared: Set<String>
+    }
+
+    typealias Waiter = CheckedContinuation<Grant, any Error>
+
+    struct Storage: ~Copyable {
+        var state: SessionPoolState<ConnectionSettings, Waiter>
+        var live: [Int: Live] = [:]
+        var nextRequestID = 0
+        var isShutDown = false
+    }
+
+    public let configuration: Configuration
+    let logger: Logger
+    let storage: Mutex<Storage>
+    let settingsStatements: [ConnectionSettings.Scope: PreparedSQL]
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections)))
+        var statements: [ConnectionSettings.Scope: PreparedSQL] = [:]
+        for scope in [ConnectionSettings.Scope.session, .transaction] {
+            let sample = ConnectionSettings(role: "r", tenantID: "t", userID: "u", claims: "c")
+            statements[scope] = PreparedSQL(SQLRenderer.render(sample.statement(scope: scope)).text)
+        }
+        self.settingsStatements = statements
+    }
+
+    /// Runs until shutdown, then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    public func shutdown() async {
+        let (waiters, idle) = storage.withLock { storage -> ([Waiter], [PostgresConnection]) in
+            storage.isShutDown = true
+            let drained = storage.state.drain()
+            let connections = drained.idle.compactMap { storage.live.removeValue(forKey: $0)?.connection }
+            return (drained.waiters, connections)
+        }
+        for waiter in waiters { waiter.resume(throwing: SessionPoolError.shutDown) }
+        for connection in idle { try? await connection.close() }
+    }
+
+    /// Connections open now, idle ones, and requests waiting.
+    public var statistics: (open: Int, idle: Int, waiting: Int) {
+        storage.withLock { ($0.state.connections.count, $0.state.idleCount, $0.state.waiterCount) }
+    }
+}
+
+public enum SessionPoolError: Error, Sendable, Equatable {
+    case shutDown
+    case roleNotAllowed(String)
+}

@@ -1,0 +1,116 @@
+import Database
+import Foundation
+import Logging
+import NIOCore
+import SQL
+import Testing
+import TestSupport
+
+@Suite("Session pool against PostgreSQL")
+struct SessionPoolTests {
+    let logger: Logger = {
+        var logger = Logger(label: "strata.pool-test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// What the server says a statement ran with, and which request asked.
+    static let probe = PreparedSQL("""
+        SELECT json_build_object('request', $1::text, 'role', current_user, 'tenant', current_setting('app.tenant_id'), \
+        'user', current_setting('app.user_id'), 'claims', current_setting('request.jwt.claims'))::text
+        """)
+    static let failing = PreparedSQL("SELECT (1 / ($1::int - $1::int))::text")
+    static let slow = PreparedSQL("SELECT pg_sleep(5)::text || $1::text")
+
+    func pool(_ database: TestDatabase, scope: ConnectionSettings.Scope, roles: Set<String> = ["member", "admin"]) -> SessionPool {
+        SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2, scope: scope,
+                                         statementTimeoutMilliseconds: 10_000, roles: roles), logger: logger)
+    }
+
+    enum Outcome: Sendable {
+        case answered(request: Int, expected: String, got: String)
+        case failed(request: Int, String)
+        case cancelled
+    }
+
+    /// Thousands of requests from many tenants over two connections, some failing, some failing
+    /// while setting their settings, some cancelled while their statement runs: every answered
+    /// request ran with exactly its own role, tenant, user and claims.
+    @Test("interleaved requests over two connections never see another request's settings", arguments: [ConnectionSettings.Scope.session, .transaction])
+    func noLeaks(scope: ConnectionSettings.Scope) async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        // pg_monitor is a role the login role may not assume: setting it fails part-way.
+        let pool = pool(database, scope: scope, roles: ["member", "admin", "pg_monitor"])
+        let tenants = (0..<25).map { String(format: "00000000-0000-4000-8000-%012d", $0) }
+        let count = 3_000
+        let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
+            for request in 0..<count {
+                let tenant = tenants[(request * 7) % tenants.count]
+                let role = request % 37 == 0 ? "pg_monitor" : (request % 3 == 0 ? "admin" : "member")
+                let settings = ConnectionSettings(role: role, tenantID: tenant, userID: "user-\(request % 11)",
+                                                  claims: "{\"n\":\(request % 5)}")
+                let expected = "{\"request\" : \"\(request)\", \"role\" : \"\(role)\", \"tenant\" : \"\(tenant)\", \"user\" : \"user-\(request % 11)\", \"claims\" : \"{\\\"n\\\":\(request % 5)}\"}"
+                if request % 50 == 25 {
+                    // Cancelled mid-statement.
+                    let task = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings) }
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(30))
+                        task.cancel()
+                        do { _ = try await task.value; return .failed(request: request, "a cancelled statement finished") } catch is CancellationError {
+                            return .cancelled
+                        } catch {
+                            return .failed(request: request, "cancel: \(String(reflecting: error))")
+                        }
+                    }
+                    continue
+                }
+                group.addTask {
+                    let statement = request % 10 == 3 ? Self.failing : Self.probe
+                    do {
+                        let bytes = try await pool.query(statement, binds: [.text(String(request))], settings: settings)
+                        return .answered(request: request, expected: expected, got: bytes.map { String(buffer: $0) } ?? "null")
+                    } catch {
+                        return .failed(request: request, "\(statement == Self.failing ? "expected" : "unexpected") \(role)")
+                    }
+                }
+            }
+            var outcomes: [Outcome] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        var answered = 0, leaks: [String] = [], unexpected: [String] = [], cancelled = 0
+        for outcome in outcomes {
+            switch outcome {
+            case .answered(let request, let expected, let got):
+                answered += 1
+                if got != expected { leaks.append("request \(request): expected \(expected), got \(got)") }
+            case .failed(let request, let reason):
+                let allowed = reason.hasPrefix("expected") || reason == "unexpected pg_monitor"
+                if !allowed { unexpected.append("request \(request): \(reason)") }
+            case .cancelled:
+                cancelled += 1
+            }
+        }
+        #expect(leaks.isEmpty, "\(leaks.prefix(3))")
+        #expect(unexpected.isEmpty, "\(unexpected.prefix(3))")
+        #expect(answered > 2_400)
+        #expect(cancelled == count / 50)
+        #expect(pool.statistics.open <= 2)
+        // After all that, a plain request still works and sees its own settings.
+        let settings = ConnectionSettings(role: "member", tenantID: tenants[1], userID: "u", claims: "{}")
+        let last = try await pool.query(Self.probe, binds: [.text("last")], settings: settings).map { String(buffer: $0) }
+        #expect(last?.contains(tenants[1]) == true)
+        await pool.shutdown()
+    }
+
+    @Test("a role outside the project's list never reaches the database")
+    func unknownRole() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let pool = pool(database, scope: .session)
+        await #expect(throws: SessionPoolError.roleNotAllowed("postgres")) {
+            _ = try await pool.query(Self.probe, binds: [.text("1")], settings: ConnectionSettings(role: "postgres", tenantID: nil, userID: nil, claims: "{}"))
+        }
+        #expect(pool.statistics.open == 0)
+        await pool.shutdown()
+    }
+}
