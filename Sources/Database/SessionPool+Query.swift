@@ -129,7 +129,7 @@ final class CancelSignal: Sendable {
 enum BackendCancel {
     static func send(to backendID: Int32, through endpoint: DatabaseEndpoint, logger: Logger) async {
         do {
-            try await endpoint.withConnection(logger: logger) { connection in
+            _ = try await endpoint.withConnection(logger: logger) { connection in
                 try await connection.query("SELECT pg_cancel_backend(\(backendID))", logger: logger)
             }
         } catch {
