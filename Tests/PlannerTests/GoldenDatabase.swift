@@ -37,6 +37,9 @@ actor GoldenDatabase {
     nonisolated func run(_ sql: String, binds: [SQLValue], session: Session, settingsTenant: String? = nil) async throws -> String {
         let database = try await seeded()
         let logger = self.logger
+        // Tests run in parallel; a few connections at a time keep the cluster's limit in reach.
+        await acquire()
+        defer { Task { await self.releasePermit() } }
         return try await database.withConnection(as: "strata_authenticator") { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -61,6 +64,21 @@ actor GoldenDatabase {
                 throw StatementFailure(description: String(reflecting: error))
             }
         }
+    }
+
+    private var permits = 6
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private func acquire() async {
+        if permits > 0 {
+            permits -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func releasePermit() {
+        if waiting.isEmpty { permits += 1 } else { waiting.removeFirst().resume() }
     }
 
     private static func replacingTenant(_ bindings: PostgresBindings, settings: RenderedSQL, with tenant: String, session: Session) -> PostgresBindings {
