@@ -6,11 +6,14 @@ import Logging
 public struct StrataHTTPServer: Sendable {
     public let configuration: ServerConfiguration
     let readiness: any ReadinessCheck
+    let graphQL: GraphQLEndpoint?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, readiness: any ReadinessCheck, logger: Logger) {
+    /// - Parameter graphQL: the GraphQL endpoint; nil serves health checks only.
+    public init(configuration: ServerConfiguration, readiness: any ReadinessCheck, graphQL: GraphQLEndpoint?, logger: Logger) {
         self.configuration = configuration
         self.readiness = readiness
+        self.graphQL = graphQL
         self.logger = logger
     }
 
@@ -30,14 +33,7 @@ public struct StrataHTTPServer: Sendable {
                 return Self.json(.serviceUnavailable, #"{"status":"unavailable","reason":"database"}"#)
             }
         }
-        let notYet: @Sendable (Request, BasicRequestContext) async throws -> Response = { _, _ in
-            let body = GraphQLError.responseBody([GraphQLError(
-                "GraphQL execution is not available in this version of Strata yet.",
-                code: "not-implemented")])
-            return Self.json(.notImplemented, body, contentType: "application/graphql-response+json")
-        }
-        router.get("graphql", use: notYet)
-        router.post("graphql", use: notYet)
+        graphQL?.register(on: router)
         return router
     }
 

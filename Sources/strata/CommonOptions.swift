@@ -57,6 +57,18 @@ struct ListenOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Also expose the embedded PostgreSQL on 127.0.0.1 at this port.", valueName: "port"))
     var postgresPort: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Database connections for requests (env: STRATA_CONNECTIONS; default 8).", valueName: "n"))
+    var connections: Int?
+
+    func poolSize() throws -> Int {
+        let text = ProcessInfo.processInfo.environment["STRATA_CONNECTIONS"]
+        let size = connections ?? text.flatMap(Int.init) ?? 8
+        guard size > 0, size <= 1_000, text == nil || Int(text!) != nil || connections != nil else {
+            throw UsageError(message: "the number of connections must be between 1 and 1000")
+        }
+        return size
+    }
+
     func configuration(_ settings: ProjectSettings) throws -> ServerConfiguration {
         let environment = ProcessInfo.processInfo.environment
         let host = host ?? environment["STRATA_HOST"] ?? settings.host ?? "127.0.0.1"

@@ -16,13 +16,16 @@ struct DevCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "strata")
         let configuration = try listen.configuration(try project.settings())
+        let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: true, logger: logger)
             let applied = reports.flatMap(\.applied)
             Console.announce(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
             Console.announce("Database: \(connections.server.displayName)")
-            try await ServerLauncher(connections: connections, configuration: configuration,
+            let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
+            try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
+                                     fallbackSecret: secret, poolSize: try listen.poolSize(),
                                      allowUnsafeRole: false, logger: logger).run()
         } catch {
             await connections.close(logger: logger)

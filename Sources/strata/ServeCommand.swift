@@ -21,9 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "strata")
         let configuration = try listen.configuration(try project.settings())
+        let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
-        let launcher = ServerLauncher(connections: connections, configuration: configuration,
-                                      allowUnsafeRole: allowUnsafeRole, logger: logger)
+        let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
+                                      fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
+                                      poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, logger: logger)
         do {
             try await launcher.run()
         } catch {

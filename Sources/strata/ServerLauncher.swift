@@ -1,5 +1,8 @@
+import APISchema
 import Database
 import Foundation
+import GraphQLLanguage
+import SchemaModel
 import Logging
 import NIOCore
 import PostgresNIO
@@ -11,13 +14,39 @@ import ServiceLifecycle
 struct ServerLauncher {
     var connections: DatabaseConnections
     var configuration: ServerConfiguration
+    var project: SchemaProject
+    /// The HS secret when the project sets none (the development secret).
+    var fallbackSecret: String?
+    var poolSize: Int
     var allowUnsafeRole: Bool
     var logger: Logger
 
     func run() async throws {
         try await checkLoginRole()
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
-        let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client), logger: logger)
+        let settings = project.settings
+        let pool = SessionPool(configuration: .init(
+            endpoint: connections.server, maximumConnections: poolSize, scope: .session,
+            statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames)), logger: logger)
+        let apis: [String: RoleSchema]
+        do {
+            apis = try RoleSchema.buildAll(project)
+        } catch {
+            throw LaunchError(message: "the API is not a valid schema: \(error.errors.map(\.message).joined(separator: "; "))")
+        }
+        let executor = GraphQLExecutor(apis: apis, pool: pool,
+                                       limits: ParserLimits(maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth),
+                                       logger: logger)
+        let configuredSecret = settings.auth.secret.flatMap { $0.isEmpty ? nil : $0 }
+        let authenticator: TokenAuthenticator
+        do {
+            authenticator = try await TokenAuthenticator.make(settings: settings.auth, roles: Set(project.roleNames),
+                                                              secret: configuredSecret ?? fallbackSecret)
+        } catch let error as AuthConfigurationError {
+            throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
+        }
+        let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
+                                    graphQL: GraphQLEndpoint(executor: executor, authenticator: authenticator), logger: logger)
         let application = http.makeApplication { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }
@@ -25,7 +54,7 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
-        services += [client, application]
+        services += [client, pool, application]
         let group = ServiceGroup(configuration: .init(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,

@@ -12,7 +12,7 @@ struct HealthEndpointTests {
     }
 
     func application(_ readiness: any ReadinessCheck) -> some ApplicationProtocol {
-        StrataHTTPServer(configuration: .init(port: 0), readiness: readiness, logger: Logger(label: "test"))
+        StrataHTTPServer(configuration: .init(port: 0), readiness: readiness, graphQL: nil, logger: Logger(label: "test"))
             .makeApplication()
     }
 
@@ -41,21 +41,10 @@ struct HealthEndpointTests {
         }
     }
 
-    @Test("/graphql answers 501 with a GraphQL error body until execution lands")
-    func graphQLNotYet() async throws {
-        try await application(AlwaysReady()).test(.router) { client in
-            try await client.execute(uri: "/graphql", method: .post, body: ByteBuffer(string: #"{"query":"{ __typename }"}"#)) { response in
-                #expect(response.status == .notImplemented)
-                #expect(response.headers[.contentType] == "application/graphql-response+json")
-                #expect(String(buffer: response.body).hasPrefix(#"{"errors":[{"message":"#))
-            }
-        }
-    }
-
     @Test("the running server announces the URL with the port it bound")
     func announcesURL() async throws {
         let announced = AsyncStream<String>.makeStream()
-        let app = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), logger: Logger(label: "test"))
+        let app = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: nil, logger: Logger(label: "test"))
             .makeApplication { url in announced.continuation.yield(url) }
         try await app.test(.live) { client in
             var iterator = announced.stream.makeAsyncIterator()

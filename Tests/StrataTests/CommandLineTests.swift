@@ -29,6 +29,15 @@ struct CommandLineTests {
         #expect(result.stderr.contains("STRATA_PORT"))
     }
 
+    @Test("serve without a secret for its HS256 tokens refuses to start, saying what to set")
+    func refusesWithoutSecret() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let result = try await StrataProcess.run(["serve", "--port", "0", "--data-dir", try TestScratch.directory("no-secret"),
+                                                  "--database-url", database.url(user: "strata_authenticator")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("HS256 needs auth.jwt.secret (or STRATA_JWT_SECRET)"), "\(result.stderr)")
+    }
+
     @Test("serve refuses to run as a superuser, explaining why")
     func refusesSuperuser() async throws {
         let database = try await TestCluster.shared.makeDatabase()
@@ -42,13 +51,15 @@ struct CommandLineTests {
     @Test("serve as strata_authenticator answers /healthz, a second server on its port fails clearly, SIGTERM stops it")
     func servesAsAuthenticator() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        let server = try StrataProcess(["serve", "--port", "0", "--database-url", database.url(user: "strata_authenticator")])
+        let secret = ["STRATA_JWT_SECRET": "a-test-secret-of-at-least-32-bytes"]
+        let server = try StrataProcess(["serve", "--port", "0", "--database-url", database.url(user: "strata_authenticator")], environment: secret)
         let line = try await server.waitForOutput(containing: "Strata is serving")
         let port = try #require(HTTPProbe.port(in: line))
         #expect(try await HTTPProbe.status(port: port, path: "/healthz") == 200)
         #expect(try await HTTPProbe.status(port: port, path: "/readyz") == 200)
 
-        let clash = try await StrataProcess.run(["serve", "--port", "\(port)", "--database-url", database.url(user: "strata_authenticator")])
+        let clash = try await StrataProcess.run(["serve", "--port", "\(port)", "--database-url", database.url(user: "strata_authenticator")],
+                                                environment: secret)
         #expect(clash.status == 1)
         #expect(clash.stderr.contains("could not listen on 127.0.0.1:\(port): Address already in use"))
 

@@ -1,0 +1,138 @@
+import Foundation
+import GraphQLLanguage
+import Hummingbird
+import Logging
+import NIOCore
+import Planner
+
+/// `/graphql` over HTTP, as the GraphQL-over-HTTP specification describes: POST with a JSON
+/// body, GET with URL parameters (queries only), the response type from `Accept`, and status
+/// codes that tell request errors from results.
+public struct GraphQLEndpoint: Sendable {
+    public let executor: GraphQLExecutor
+    public let authenticator: TokenAuthenticator
+    /// The largest request body read, in bytes.
+    public var maximumBodySize: Int
+    /// How long a statement runs before the server starts watching for the client hanging up,
+    /// so that a disconnect cancels it. Watching costs the connection its keep-alive, so fast
+    /// requests never pay for it.
+    public var disconnectWatchDelay: Duration = .milliseconds(100)
+
+    public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20) {
+        self.executor = executor
+        self.authenticator = authenticator
+        self.maximumBodySize = maximumBodySize
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("graphql") { request, _ in await self.respond(to: request, isPost: false) }
+        router.post("graphql") { request, _ in await self.respond(to: request, isPost: true) }
+    }
+
+    func respond(to request: Request, isPost: Bool) async -> Response {
+        guard let media = ResponseMediaType.negotiate(accept: request.headers[.accept]) else {
+            return problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json)
+        }
+        var request = request
+        let graphQLRequest: GraphQLRequest
+        do {
+            graphQLRequest = try await read(&request, isPost: isPost)
+        } catch let problem as RequestProblem {
+            return self.problem(problem, media: media)
+        } catch {
+            return problem(RequestProblem(.payloadTooLarge, "The request body is larger than \(maximumBodySize) bytes."), media: media)
+        }
+        let session: Session
+        do {
+            session = try await authenticator.session(authorization: request.headers[.authorization])
+        } catch {
+            return problem(error, media: media)
+        }
+        let prepared: GraphQLExecutor.Prepared
+        switch executor.prepare(graphQLRequest, session: session) {
+        case .failure(let errors):
+            return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media)
+        case .success(let ready):
+            prepared = ready
+        }
+        if !isPost && prepared.operation != .query {
+            var response = problem(RequestProblem(.methodNotAllowed, "A \(prepared.operation.rawValue) must be sent with POST."), media: media)
+            response.headers[.allow] = "POST"
+            return response
+        }
+        switch await run(prepared, request: request) {
+        case .data(let data):
+            var body = ByteBuffer(string: "{\"data\":")
+            var data = data
+            body.writeBuffer(&data)
+            body.writeString("}")
+            return Response(status: .ok, headers: [.contentType: media.rawValue], body: .init(byteBuffer: body))
+        case .requestErrors(let errors):
+            return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors), media: media)
+        case .executionErrors(let errors):
+            let body = "{\"errors\":[\(errors.map(\.json).joined(separator: ","))],\"data\":null}"
+            return Self.response(.ok, body, media: media)
+        }
+    }
+
+    /// Runs the statement; once it has run for `disconnectWatchDelay`, a client hanging up
+    /// cancels it (and so its statement on the server).
+    private func run(_ prepared: GraphQLExecutor.Prepared, request: Request) async -> GraphQLExecutor.Outcome {
+        let executor = self.executor
+        let work = Task { await executor.run(prepared) }
+        return await withTaskCancellationHandler {
+            let early = await withTaskGroup(of: GraphQLExecutor.Outcome?.self) { group in
+                group.addTask { await work.value }
+                group.addTask { [disconnectWatchDelay] in
+                    try? await Task.sleep(for: disconnectWatchDelay)
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            if let early { return early }
+            do {
+                return try await request.body.consumeWithCancellationOnInboundClose { _ in await work.value }
+            } catch {
+                work.cancel()
+                return await work.value
+            }
+        } onCancel: {
+            work.cancel()
+        }
+    }
+
+    private func read(_ request: inout Request, isPost: Bool) async throws -> GraphQLRequest {
+        if isPost {
+            let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard contentType == "application/json" else {
+                throw RequestProblem(.unsupportedMediaType,
+                                     "POST bodies must be application/json; got \(contentType.map { "'\($0)'" } ?? "no Content-Type").")
+            }
+            let body = try await request.collectBody(upTo: maximumBodySize)
+            return try GraphQLRequest.parse(body: Array(buffer: body))
+        }
+        var parameters: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        return try GraphQLRequest.parse(parameters: parameters)
+    }
+
+    private func problem(_ problem: RequestProblem, media: ResponseMediaType) -> Response {
+        let status: HTTPResponse.Status = switch problem.kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .methodNotAllowed: .methodNotAllowed
+        case .notAcceptable: .notAcceptable
+        case .payloadTooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        }
+        var response = Self.response(status, GraphQLError.responseBody([problem.error]), media: media)
+        if problem.kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ body: String, media: ResponseMediaType) -> Response {
+        Response(status: status, headers: [.contentType: media.rawValue], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,114 @@
+import APISchema
+import Database
+import GraphQLLanguage
+import GraphQLTypeSystem
+import GraphQLValidation
+import Logging
+import NIOCore
+import Planner
+import PostgresNIO
+import SQL
+
+/// Runs GraphQL requests for sessions: parse, validate against the session role's API, coerce
+/// the variables, plan (all cached), and run the plan's one statement on the session pool.
+public final class GraphQLExecutor: Sendable {
+    /// What became of a request.
+    public enum Outcome: Sendable {
+        /// The `data` object's JSON, as PostgreSQL built it.
+        case data(ByteBuffer)
+        /// The request was refused before execution (syntax, validation, variables): no `data`.
+        case requestErrors([GraphQLError])
+        /// Execution failed: `data` is null.
+        case executionErrors([GraphQLError])
+    }
+
+    /// A request ready to run, once its operation's kind has been checked against the method.
+    public struct Prepared: Sendable {
+        public let operation: OperationType
+        let entry: PlanCache.Entry
+        let variables: [String: JSONValue]
+        let session: Session
+    }
+
+    let apis: [String: RoleSchema]
+    let pool: SessionPool?
+    let cache = PlanCache()
+    let limits: ParserLimits
+    let logger: Logger
+
+    /// - Parameter pool: where statements run; nil serves introspection only (for tests).
+    public init(apis: [String: RoleSchema], pool: SessionPool?, limits: ParserLimits, logger: Logger) {
+        self.apis = apis
+        self.pool = pool
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Parses, validates, coerces and plans, from the caches when it can.
+    public func prepare(_ request: GraphQLRequest, session: Session) -> Result<Prepared, GraphQLErrors> {
+        guard let api = apis[session.role] else {
+            return .failure(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: "access-denied")]))
+        }
+        let key = PlanCache.key(query: request.query, role: session.role)
+        let document: Document
+        if let cached = cache.document(key) {
+            document = cached
+        } else {
+            do {
+                document = try Parser.parse(Source(request.query), limits: limits)
+            } catch {
+                return .failure(GraphQLErrors([error]))
+            }
+            let errors = Validator.validate(document, against: api.schema)
+            guard errors.isEmpty else { return .failure(GraphQLErrors(errors)) }
+            cache.store(document, for: key)
+        }
+        let operation: OperationDefinition
+        do {
+            operation = try OperationSelection.select(in: document, named: request.operationName)
+        } catch {
+            return .failure(error)
+        }
+        if case .failure(let errors) = VariableCoercion(schema: api.schema).coerce(operation.variableDefinitions, inputs: request.variables) {
+            return .failure(errors)
+        }
+        let definitions = operation.variableDefinitions
+        if let entry = cache.plan(key, operationName: request.operationName, definitions: definitions, variables: request.variables) {
+            return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
+        }
+        let plan: QueryPlan
+        do {
+            plan = try OperationPlanner.plan(document, operationName: request.operationName, api: api, variables: request.variables)
+        } catch {
+            return .failure(error)
+        }
+        let lists = Set(plan.parameters.indices.filter {
+            if case .variableList = plan.parameters[$0] { true } else { false }
+        })
+        let entry = PlanCache.Entry(plan: plan, statement: plan.sql.map { PreparedSQL($0, listParameters: lists) })
+        cache.store(entry, document: key, operationName: request.operationName, definitions: definitions, variables: request.variables)
+        return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
+    }
+
+    /// Runs a prepared request.
+    public func run(_ prepared: Prepared) async -> Outcome {
+        let plan = prepared.entry.plan
+        switch plan.body {
+        case .constant(let data):
+            return .data(ByteBuffer(string: data.serialized))
+        case .statement(_, let parameters):
+            guard let pool, let statement = prepared.entry.statement else {
+                return .executionErrors([GraphQLError("This server has no database.", code: "internal-error")])
+            }
+            let session = prepared.session
+            let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }
+            let settings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
+            do {
+                let bytes = try await pool.query(statement, binds: binds, settings: settings)
+                return .data(bytes ?? ByteBuffer(string: "null"))
+            } catch {
+                return .executionErrors([DatabaseErrorReport.clientError(for: error, logger: logger)])
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import GraphQLLanguage
+import GraphQLTypeSystem
+
+/// A GraphQL request as GraphQL over HTTP defines it: the document's text, the operation to
+/// run, and the variables, from a POST body or GET parameters.
+public struct GraphQLRequest: Sendable {
+    public var query: String
+    public var operationName: String?
+    public var variables: [String: JSONValue]
+
+    public init(query: String, operationName: String? = nil, variables: [String: JSONValue] = [:]) {
+        self.query = query
+        self.operationName = operationName
+        self.variables = variables
+    }
+
+    /// Reads `{"query": …, "operationName": …, "variables": {…}, "extensions": {…}}`.
+    public static func parse(body: [UInt8]) throws(RequestProblem) -> GraphQLRequest {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes: body, maxDepth: 256)
+        } catch {
+            throw RequestProblem(.badRequest, "The request body is not valid JSON: \(error.message)")
+        }
+        guard case .object(let members) = json else {
+            throw RequestProblem(.badRequest, "The request body must be a JSON object with a \"query\" string.")
+        }
+        let fields = Dictionary(members, uniquingKeysWith: { $1 })
+        guard case .string(let query)? = fields["query"] else {
+            throw RequestProblem(.badRequest, fields["query"] == nil ? "The request has no \"query\"." : "\"query\" must be a string.")
+        }
+        return GraphQLRequest(query: query, operationName: try operationName(fields["operationName"]),
+                              variables: try variables(fields["variables"]))
+    }
+
+    /// Reads GET parameters: `query`, `operationName`, `variables` (JSON text).
+    public static func parse(parameters: [String: String]) throws(RequestProblem) -> GraphQLRequest {
+        guard let query = parameters["query"] else { throw RequestProblem(.badRequest, "The request has no \"query\" parameter.") }
+        var variables: JSONValue?
+        if let text = parameters["variables"], !text.isEmpty {
+            do {
+                variables = try JSONValue.parse(text, maxDepth: 256)
+            } catch {
+                throw RequestProblem(.badRequest, "The \"variables\" parameter is not valid JSON: \(error.message)")
+            }
+        }
+        let name = parameters["operationName"].flatMap { $0.isEmpty ? nil : JSONValue.string($0) }
+        return GraphQLRequest(query: query, operationName: try operationName(name), variables: try Self.variables(variables))
+    }
+
+    private static func operationName(_ value: JSONValue?) throws(RequestProblem) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let name)?: return name
+        default: throw RequestProblem(.badRequest, "\"operationName\" must be a string or null.")
+        }
+    }
+
+    private static func variables(_ value: JSONValue?) throws(RequestProblem) -> [String: JSONValue] {
+        switch value {
+        case nil, .null?: return [:]
+        case .object(let members)?: return Dictionary(members, uniquingKeysWith: { $1 })
+        default: throw RequestProblem(.badRequest, "\"variables\" must be a JSON object or null.")
+        }
+    }
+}
+
+/// A request the server cannot take as a GraphQL request at all: the HTTP status it earns and
+/// what to tell the client.
+public struct RequestProblem: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case badRequest, unauthorized, methodNotAllowed, notAcceptable, payloadTooLarge, unsupportedMediaType
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var code: String
+
+    public init(_ kind: Kind, _ message: String, code: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.code = code ?? {
+            switch kind {
+            case .badRequest: "BAD_REQUEST"
+            case .unauthorized: "UNAUTHENTICATED"
+            case .methodNotAllowed: "METHOD_NOT_ALLOWED"
+            case .notAcceptable: "NOT_ACCEPTABLE"
+            case .payloadTooLarge: "PAYLOAD_TOO_LARGE"
+            case .unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE"
+            }
+        }()
+    }
+
+    public var error: GraphQLError { GraphQLError(message, code: code) }
+}

@@ -1,0 +1,106 @@
+import Crypto
+import Database
+import Foundation
+import GraphQLLanguage
+import GraphQLTypeSystem
+import Planner
+import Synchronization
+
+/// Parsed-and-validated documents and their plans, so a repeated operation skips parsing,
+/// validation and planning. Documents are keyed by (hash of the text, role); plans by
+/// (document, operation name, the shape of the variables): the values of variables that shaped
+/// the SQL, and only whether the others were absent, null or present — so requests differing
+/// in scalar variables share one plan, one SQL text and one prepared statement.
+final class PlanCache: Sendable {
+    struct DocumentKey: Hashable, Sendable {
+        let digest: [UInt8]
+        let role: String
+    }
+
+    struct PlanKey: Hashable, Sendable {
+        let document: DocumentKey
+        let operationName: String?
+        let shape: [String]
+    }
+
+    /// A plan with its statement ready for the pool.
+    struct Entry: Sendable {
+        let plan: QueryPlan
+        let statement: PreparedSQL?
+    }
+
+    private struct Storage {
+        var documents: [DocumentKey: Document] = [:]
+        var documentOrder: [DocumentKey] = []
+        /// Per document and operation: the variables that shaped its plans.
+        var structural: [PlanKey: Set<String>] = [:]
+        var plans: [PlanKey: Entry] = [:]
+        var planOrder: [PlanKey] = []
+    }
+
+    private let storage = Mutex(Storage())
+    let capacity: Int
+
+    init(capacity: Int = 2_000) {
+        self.capacity = capacity
+    }
+
+    static func key(query: String, role: String) -> DocumentKey {
+        DocumentKey(digest: Array(SHA256.hash(data: Data(query.utf8))), role: role)
+    }
+
+    func document(_ key: DocumentKey) -> Document? {
+        storage.withLock { $0.documents[key] }
+    }
+
+    func store(_ document: Document, for key: DocumentKey) {
+        storage.withLock { storage in
+            guard storage.documents.updateValue(document, forKey: key) == nil else { return }
+            storage.documentOrder.append(key)
+            if storage.documentOrder.count > capacity {
+                storage.documents[storage.documentOrder.removeFirst()] = nil
+            }
+        }
+    }
+
+    /// The plan for these variables, if one was made for their shape.
+    func plan(_ document: DocumentKey, operationName: String?, definitions: SyntaxList<VariableDefinition>,
+              variables: [String: JSONValue]) -> Entry? {
+        storage.withLock { storage in
+            let operation = PlanKey(document: document, operationName: operationName, shape: [])
+            guard let structural = storage.structural[operation] else { return nil }
+            let key = PlanKey(document: document, operationName: operationName,
+                              shape: Self.shape(definitions, variables: variables, structural: structural))
+            return storage.plans[key]
+        }
+    }
+
+    func store(_ entry: Entry, document: DocumentKey, operationName: String?, definitions: SyntaxList<VariableDefinition>,
+               variables: [String: JSONValue]) {
+        let structural = entry.plan.structuralVariables
+        let key = PlanKey(document: document, operationName: operationName,
+                          shape: Self.shape(definitions, variables: variables, structural: structural))
+        storage.withLock { storage in
+            // Different variables can shape different plans of one operation (a `@skip` flag
+            // hides a part that reads another): lookups use them all. A stored plan's own key
+            // names only its variables, so a lookup matches it only when the rest are absent.
+            storage.structural[PlanKey(document: document, operationName: operationName, shape: []), default: []].formUnion(structural)
+            guard storage.plans.updateValue(entry, forKey: key) == nil else { return }
+            storage.planOrder.append(key)
+            if storage.planOrder.count > capacity {
+                let evicted = storage.planOrder.removeFirst()
+                storage.plans[evicted] = nil
+            }
+        }
+    }
+
+    /// One entry per declared variable: its whole value when it shaped the plan, else its state.
+    static func shape(_ definitions: SyntaxList<VariableDefinition>, variables: [String: JSONValue], structural: Set<String>) -> [String] {
+        definitions.map { definition in
+            let name = definition.variable.value
+            guard let value = variables[name] else { return "-" }
+            if structural.contains(name) { return "=" + value.serialized }
+            return value == .null ? "null" : "+"
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import GraphQLTypeSystem
+import JWTKit
+import Planner
+import SchemaModel
+
+/// Turns a request's `Authorization` header into its session: a bearer JWT signed with one of
+/// the accepted algorithms (HS256/384/512 with the project's secret; RS256 or ES256 with keys
+/// from a JWKS or PEM file), not expired, already valid, from the configured issuer for the
+/// configured audience; its claims mapped to role, tenant and user as the YAML says. No header
+/// means the anonymous role, when the project has one.
+public final class TokenAuthenticator: Sendable {
+    let settings: AuthSettings
+    let roles: Set<String>
+    /// One key collection per accepted algorithm, chosen by the token header's `alg`.
+    let keys: [String: JWTKeyCollection]
+    /// Tolerated clock difference for `exp` and `nbf`.
+    let leeway: TimeInterval = 30
+
+    init(settings: AuthSettings, roles: Set<String>, keys: [String: JWTKeyCollection]) {
+        self.settings = settings
+        self.roles = roles
+        self.keys = keys
+    }
+
+    /// Reads the keys the settings name. `secret` overrides the settings' (the one `strata dev`
+    /// keeps in its data directory).
+    public static func make(settings: AuthSettings, roles: Set<String>, secret: String? = nil) async throws -> TokenAuthenticator {
+        var keys: [String: JWTKeyCollection] = [:]
+        let secret = secret ?? settings.secret
+        for algorithm in settings.algorithms {
+            let collection = JWTKeyCollection()
+            switch algorithm {
+            case "HS256", "HS384", "HS512":
+                guard let secret, !secret.isEmpty else {
+                    throw AuthConfigurationError("\(algorithm) needs auth.jwt.secret (or STRATA_JWT_SECRET)")
+                }
+                try checkSecretLength(secret, for: algorithm)
+                let digest: DigestAlgorithm = algorithm == "HS256" ? .sha256 : algorithm == "HS384" ? .sha384 : .sha512
+                await collection.add(hmac: HMACKey(from: secret), digestAlgorithm: digest)
+            case "RS256", "ES256":
+                if let path = settings.jwksFile {
+                    let text = try readKeyFile(path)
+                    do {
+                        try await collection.add(jwksJSON: text)
+                    } catch {
+                        throw AuthConfigurationError("\(path) is not a JWKS document: \(error)")
+                    }
+                } else if let path = settings.publicKeyFile {
+                    let pem = try readKeyFile(path)
+                    do {
+                        if algorithm == "RS256" {
+                            await collection.add(rsa: try Insecure.RSA.PublicKey(pem: pem), digestAlgorithm: .sha256)
+                        } else {
+                            await collection.add(ecdsa: try ES256PublicKey(pem: pem))
+                        }
+                    } catch {
+                        throw AuthConfigurationError("\(path) does not hold a \(algorithm) public key in PEM form")
+                    }
+                } else {
+                    throw AuthConfigurationError("\(algorithm) needs auth.jwt.jwks_file or auth.jwt.public_key_file")
+                }
+            default:
+                throw AuthConfigurationError("unsupported JWT algorithm \(algorithm)")
+            }
+            keys[algorithm] = collection
+        }
+        return TokenAuthenticator(settings: settings, roles: roles, keys: keys)
+    }
+
+    /// A shared secret shorter than the hash it keys makes forging tokens easier (RFC 7518 §3.2).
+    public static func checkSecretLength(_ secret: String, for algorithm: String) throws {
+        let needed = algorithm == "HS512" ? 64 : algorithm == "HS384" ? 48 : 32
+        guard secret.utf8.count >= needed else {
+            throw AuthConfigurationError("the \(algorithm) secret must be at least \(needed) bytes long; it has \(secret.utf8.count)")
+        }
+    }
+
+    private static func readKeyFile(_ path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw AuthConfigurationError("cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The session of a request with this `Authorization` header (nil: none sent).
+    public func session(authorization: String?, now: Date = Date()) async throws(RequestProblem) -> Session {
+        guard let authorization, !authorization.isEmpty else {
+            guard let anonymous = settings.anonymousRole, roles.contains(anonymous) else {
+                throw RequestProblem(.unauthorized, "This endpoint needs an Authorization: Bearer token.", code: "invalid-jwt")
+            }
+            return Session(role: anonymous)
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: "invalid-jwt")
+        }
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let algorithm = Self.headerAlgorithm(token)
+        guard let algorithm, let collection = keys[algorithm] else {
+            throw RequestProblem(.unauthorized, "The token's algorithm \(algorithm.map { "'\($0)'" } ?? "(unreadable)") is not accepted; accepted: \(settings.algorithms.joined(separator: ", ")).",
+                                 code: "invalid-jwt")
+        }
+        let claims: ClaimSet
+        do {
+            claims = try await collection.verify(token, as: ClaimSet.self)
+        } catch {
+            throw RequestProblem(.unauthorized, "The token's signature does not verify.", code: "invalid-jwt")
+        }
+        try check(claims, now: now)
+        return try session(from: claims)
+    }
+
+    private func check(_ claims: ClaimSet, now: Date) throws(RequestProblem) {
+        let time = now.timeIntervalSince1970
+        if let expiry = Self.seconds(claims.value(at: "exp")), expiry + leeway <= time {
+            throw RequestProblem(.unauthorized, "The token has expired.", code: "invalid-jwt")
+        }
+        if let notBefore = Self.seconds(claims.value(at: "nbf")), notBefore - leeway > time {
+            throw RequestProblem(.unauthorized, "The token is not valid yet.", code: "invalid-jwt")
+        }
+        if let issuer = settings.issuer, claims.value(at: "iss") != .string(issuer) {
+            throw RequestProblem(.unauthorized, "The token was not issued by '\(issuer)'.", code: "invalid-jwt")
+        }
+        if let audience = settings.audience {
+            let matches: Bool
+            switch claims.value(at: "aud") {
+            case .string(let value)?: matches = value == audience
+            case .array(let values)?: matches = values.contains(.string(audience))
+            default: matches = false
+            }
+            if !matches { throw RequestProblem(.unauthorized, "The token is not meant for '\(audience)'.", code: "invalid-jwt") }
+        }
+    }
+
+    private func session(from claims: ClaimSet) throws(RequestProblem) -> Session {
+        guard let role = Self.text(claims.value(at: settings.roleClaim)) ?? settings.defaultRole else {
+            throw RequestProblem(.unauthorized, "The token has no '\(settings.roleClaim)' claim and the project has no default role.", code: "invalid-jwt")
+        }
+        guard roles.contains(role) else {
+            throw RequestProblem(.unauthorized, "The token's role '\(role)' is not one this API serves.", code: "access-denied")
+        }
+        return Session(role: role, tenantID: Self.text(claims.value(at: settings.tenantClaim)),
+                       userID: Self.text(claims.value(at: settings.userClaim)), claimsJSON: claims.json)
+    }
+
+    static func text(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)?: text
+        case .number(let text)?: text
+        default: nil
+        }
+    }
+
+    static func seconds(_ value: JSONValue?) -> Double? {
+        if case .number(let text)? = value { return Double(text) }
+        return nil
+    }
+
+    /// The `alg` of a token's header, read without trusting it.
+    static func headerAlgorithm(_ token: String) -> String? {
+        guard let header = token.split(separator: ".").first else { return nil }
+        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), case .object(let members)? = try? JSONValue.parse(bytes: Array(data)),
+              case .string(let algorithm)? = members.first(where: { $0.0 == "alg" })?.1 else { return nil }
+        return algorithm
+    }
+}
+
+/// Auth settings that cannot work, found at startup.
+public struct AuthConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
