@@ -49,16 +49,15 @@ public struct GraphQLEndpoint: Sendable {
             return problem(error, media: media)
         }
         let prepared: GraphQLExecutor.Prepared
-        switch executor.prepare(graphQLRequest, session: session) {
-        case .failure(let errors):
+        switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
+        case .refused(let errors):
             return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media)
-        case .success(let ready):
-            prepared = ready
-        }
-        if !isPost && prepared.operation != .query {
-            var response = problem(RequestProblem(.methodNotAllowed, "A \(prepared.operation.rawValue) must be sent with POST."), media: media)
+        case .readOnlyRequest(let operation):
+            var response = problem(RequestProblem(.methodNotAllowed, "A \(operation.rawValue) must be sent with POST."), media: media)
             response.headers[.allow] = "POST"
             return response
+        case .ready(let ready):
+            prepared = ready
         }
         switch await run(prepared, request: request) {
         case .data(let data):

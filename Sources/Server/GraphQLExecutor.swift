@@ -44,10 +44,33 @@ public final class GraphQLExecutor: Sendable {
         self.logger = logger
     }
 
-    /// Parses, validates, coerces and plans, from the caches when it can.
-    public func prepare(_ request: GraphQLRequest, session: Session) -> Result<Prepared, GraphQLErrors> {
+    /// What `prepare` made of a request.
+    public enum Preparation: Sendable {
+        case ready(Prepared)
+        /// Refused before execution (syntax, validation, variables, planning).
+        case refused(GraphQLErrors)
+        /// The operation is a mutation or subscription and the request may only read (GET).
+        case readOnlyRequest(OperationType)
+    }
+
+    /// Parses, validates, coerces and plans, from the caches when it can. A request that may
+    /// only read (GET) is refused before anything is planned if its operation writes.
+    public func prepare(_ request: GraphQLRequest, session: Session, readOnly: Bool = false) -> Preparation {
+        switch prepareResult(request, session: session, readOnly: readOnly) {
+        case .success(let prepared): return .ready(prepared)
+        case .failure(.errors(let errors)): return .refused(errors)
+        case .failure(.readOnly(let operation)): return .readOnlyRequest(operation)
+        }
+    }
+
+    private enum Refusal: Error {
+        case errors(GraphQLErrors)
+        case readOnly(OperationType)
+    }
+
+    private func prepareResult(_ request: GraphQLRequest, session: Session, readOnly: Bool) -> Result<Prepared, Refusal> {
         guard let api = apis[session.role] else {
-            return .failure(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: "access-denied")]))
+            return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: "access-denied")])))
         }
         let key = PlanCache.key(query: request.query, role: session.role)
         let document: Document
@@ -57,20 +80,21 @@ public final class GraphQLExecutor: Sendable {
             do {
                 document = try Parser.parse(Source(request.query), limits: limits)
             } catch {
-                return .failure(GraphQLErrors([error]))
+                return .failure(.errors(GraphQLErrors([error])))
             }
             let errors = Validator.validate(document, against: api.schema)
-            guard errors.isEmpty else { return .failure(GraphQLErrors(errors)) }
+            guard errors.isEmpty else { return .failure(.errors(GraphQLErrors(errors))) }
             cache.store(document, for: key)
         }
         let operation: OperationDefinition
         do {
             operation = try OperationSelection.select(in: document, named: request.operationName)
         } catch {
-            return .failure(error)
+            return .failure(.errors(error))
         }
+        if readOnly && operation.operation != .query { return .failure(.readOnly(operation.operation)) }
         if case .failure(let errors) = VariableCoercion(schema: api.schema).coerce(operation.variableDefinitions, inputs: request.variables) {
-            return .failure(errors)
+            return .failure(.errors(errors))
         }
         let definitions = operation.variableDefinitions
         if let entry = cache.plan(key, operationName: request.operationName, definitions: definitions, variables: request.variables) {
@@ -80,7 +104,7 @@ public final class GraphQLExecutor: Sendable {
         do {
             plan = try OperationPlanner.plan(document, operationName: request.operationName, api: api, variables: request.variables)
         } catch {
-            return .failure(error)
+            return .failure(.errors(error))
         }
         let lists = Set(plan.parameters.indices.filter {
             if case .variableList = plan.parameters[$0] { true } else { false }

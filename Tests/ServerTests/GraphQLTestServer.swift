@@ -1,0 +1,61 @@
+import APISchema
+import Database
+import Foundation
+import GraphQLLanguage
+import GraphQLTypeSystem
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import Logging
+import PostgresNIO
+import SchemaModel
+import Server
+import TestSupport
+
+/// The demo API served over the demo data, with an HS256 secret for minting tokens.
+struct GraphQLTestServer {
+    static let secret = "a-secret-for-tests-that-is-long-enough-for-hs256"
+    static let acme = DemoTenants.acme
+    static let alan = "10000000-0000-4000-8000-000000000002"
+
+    let server: StrataHTTPServer
+    let pool: SessionPool
+
+    static func start(auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
+        let database = try await TestCluster.shared.makeDatabase()
+        let logger = Logger(label: "strata.test")
+        try await database.withConnection { connection in
+            for file in ["0001_tenants.sql", "0002_task_platform.sql"] {
+                let text = try String(contentsOfFile: ProjectFiles.root + "/migrations/demo/" + file, encoding: .utf8)
+                for statement in SQLScript(text).statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                }
+            }
+        }
+        var project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
+        project.settings.auth.secret = secret
+        auth(&project.settings.auth)
+        let roles = Set(project.roleNames)
+        let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
+                                                    roles: roles), logger: logger)
+        let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pool: pool, limits: .default, logger: logger)
+        let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles)
+        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: 64 * 1024)
+        endpoint.disconnectWatchDelay = .milliseconds(100)
+        let server = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
+        return GraphQLTestServer(server: server, pool: pool)
+    }
+
+    /// An HS256 token with these claims.
+    static func token(_ claims: [(String, JSONValue)], secret: String = secret, digest: DigestAlgorithm = .sha256) async throws -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: digest)
+        return try await keys.sign(ClaimSet(claims))
+    }
+
+    static func memberToken(expiresIn seconds: Int = 600) async throws -> String {
+        let now = Int(Date().timeIntervalSince1970)
+        return try await token([("role", .string("member")), ("tenant_id", .string(acme)), ("sub", .string(alan)),
+                                ("exp", .number(String(now + seconds)))])
+    }
+}
