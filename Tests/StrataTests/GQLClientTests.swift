@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("A real GraphQL client against strata dev")
+struct GQLClientTests {
+    /// PyPI's gql with its requests transport: introspection, then three operations, with a
+    /// token from `strata token --data-dir` for the dev server's own secret.
+    @Test("gql fetches the schema by introspection and runs three operations")
+    func gqlClient() async throws {
+        let (pythonStatus, python) = try ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-gql", directory: ProjectFiles.root)
+        try #require(pythonStatus == 0, "gql could not be installed: \(python)")
+        let dataDirectory = try TestScratch.directory("gql-dev")
+        let server = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
+        let line = try await server.waitForOutput(containing: "Strata is serving")
+        let port = try #require(HTTPProbe.port(in: line))
+        let token = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member",
+                                                 "--tenant", DemoTenants.acme, "--user", "10000000-0000-4000-8000-000000000002"])
+        try #require(token.status == 0, "\(token.stderr)")
+        let (status, report) = try ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                 [ProjectFiles.root + "/scripts/lib/gql-client.py", "http://127.0.0.1:\(port)/graphql",
+                                                  token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+        server.signal(SIGTERM)
+        _ = try await server.exitStatus()
+        print(report)
+        #expect(status == 0, "\(report)")
+        #expect(report.contains("query root query_root"))
+        #expect(report.contains(#"tasks: {"tasks": [{"id": "12000000-0000-4000-8000-000000000002", "project": {"name": "Warehouse robots"}, "title": "Write the safety checklist"}]}"#))
+        #expect(report.contains(#"tasks_by_pk: {"tasks_by_pk": {"comments": [], "status": "todo", "title": "Write the safety checklist"}}"#))
+        #expect(report.contains(#"tasks_aggregate: {"tasks_aggregate": {"aggregate": {"count": 2, "sum": {"reward": "160.00"}}}}"#))
+        #expect(report.contains("local validation: GraphQLError"))
+    }
+}
