@@ -14,7 +14,8 @@ public struct RoleSchema: Sendable {
     /// Every table of the project as this role sees it, by API name; the planner reads
     /// columns, relationships and permissions from here.
     public let tables: [String: TableView]
-    /// Request limits (rows, depth, statement timeout) from the project's settings.
+    /// Request limits (rows, depth, statement timeout) from the project's settings, with this
+    /// role's own depth and field bounds where it sets them.
     public let limits: RequestLimits
 
     /// Builds the API of `role`, which must be one of the project's roles.
@@ -28,9 +29,12 @@ public struct RoleSchema: Sendable {
             throw GraphQLErrors([error])
         }
         let schema = try SchemaBuilder.build(document)
-        let allows = project.settings.roles.first { $0.name == role }?.allowsIntrospection ?? true
-        return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: allows,
-                          tables: builder.views, limits: project.settings.limits)
+        let model = project.settings.roles.first { $0.name == role }
+        var limits = project.settings.limits
+        if let depth = model?.maxDepth { limits.maxDepth = depth }
+        if let fields = model?.maxFields { limits.maxFields = fields }
+        return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: model?.allowsIntrospection ?? true,
+                          tables: builder.views, limits: limits)
     }
 
     /// Every role's API.

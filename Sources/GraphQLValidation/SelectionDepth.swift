@@ -1,14 +1,15 @@
 import GraphQLLanguage
 
-/// Two bounds on what fragments can do. The parser bounds syntax, but fragments can chain without
+/// Bounds on what fragments can do. The parser bounds syntax, but fragments can chain without
 /// end (F0 spreads F1 spreads F2 …), and validation, planning and SQL all recurse along spread
 /// chains and field nesting. A document is refused, before anything recurses through its fragments,
 /// when a chain of spreads is longer than the limit, or an operation's fields nest deeper than it
-/// with fragments expanded (fields in `{ a { b } }` nest two deep).
+/// with fragments expanded (fields in `{ a { b } }` nest two deep), or, when a field limit is
+/// given, selects more fields than it with each fragment counted wherever it is spread.
 enum SelectionDepth {
     /// The first problem, as an error; nil when the document is within the limit.
-    static func check(_ document: Document, fragments: [String: FragmentDefinition], limit: Int) -> GraphQLError? {
-        let (depths, chains) = fragmentDepths(document, fragments: fragments)
+    static func check(_ document: Document, fragments: [String: FragmentDefinition], limit: Int, maxFields: Int? = nil) -> GraphQLError? {
+        let (depths, chains, counts) = fragmentDepths(document, fragments: fragments)
         for fragment in document.fragments {
             let chain = chains[fragment.name.value] ?? 0
             if chain > limit {
@@ -23,6 +24,15 @@ enum SelectionDepth {
                 return GraphQLError("\(name) nests fields \(depth) levels deep, counting its fragments; the limit is \(limit).",
                                     locations: [operation.location.sourceLocation], code: "GRAPHQL_VALIDATION_FAILED")
             }
+            if let maxFields {
+                let fields = count(of: operation.selectionSet, fragmentCounts: counts)
+                if fields > maxFields {
+                    let name = operation.name.map { "The operation \"\($0.value)\"" } ?? "The operation"
+                    let shown = fields >= saturated ? "more than \(maxFields)" : "\(fields)"
+                    return GraphQLError("\(name) selects \(shown) fields, counting each fragment where it is spread; the limit is \(maxFields).",
+                                        locations: [operation.location.sourceLocation], code: "GRAPHQL_VALIDATION_FAILED")
+                }
+            }
         }
         return nil
     }
@@ -30,9 +40,11 @@ enum SelectionDepth {
     /// Each fragment's field depth and the length of the longest spread chain it starts, computed in
     /// dependency order by an explicit stack (no recursion along spread chains). A spread that closes
     /// a cycle counts as 0; NoFragmentCyclesRule reports the cycle.
-    static func fragmentDepths(_ document: Document, fragments: [String: FragmentDefinition]) -> (depths: [String: Int], chains: [String: Int]) {
+    static func fragmentDepths(_ document: Document, fragments: [String: FragmentDefinition])
+        -> (depths: [String: Int], chains: [String: Int], counts: [String: Int]) {
         var depths: [String: Int] = [:]
         var chains: [String: Int] = [:]
+        var counts: [String: Int] = [:]
         var onStack: Set<String> = []
         for start in document.fragments.map(\.name.value) where depths[start] == nil {
             var stack: [(name: String, pending: [String])] = []
@@ -52,11 +64,32 @@ enum SelectionDepth {
                 onStack.remove(top.name)
                 if let fragment = fragments[top.name] {
                     depths[top.name] = depth(of: fragment.selectionSet, fragmentDepths: depths)
+                    counts[top.name] = count(of: fragment.selectionSet, fragmentCounts: counts)
                     chains[top.name] = 1 + (spreadNames(in: fragment.selectionSet).compactMap { chains[$0] }.max() ?? 0)
                 }
             }
         }
-        return (depths, chains)
+        return (depths, chains, counts)
+    }
+
+    /// Counts stop growing here: fragments spread inside fragments multiply.
+    static let saturated = 1 << 40
+
+    /// Fields of a selection set, each fragment counted wherever it is spread.
+    static func count(of selectionSet: SelectionSet, fragmentCounts: [String: Int]) -> Int {
+        var total = 0
+        for selection in selectionSet.selections {
+            switch selection {
+            case .field(let field):
+                total += 1 + (field.selectionSet.map { count(of: $0, fragmentCounts: fragmentCounts) } ?? 0)
+            case .inlineFragment(let fragment):
+                total += count(of: fragment.selectionSet, fragmentCounts: fragmentCounts)
+            case .fragmentSpread(let spread):
+                total += fragmentCounts[spread.name.value] ?? 0
+            }
+            total = min(total, saturated)
+        }
+        return total
     }
 
     /// Depth of a selection set given its fragments' depths (recursion here follows syntax only,

@@ -12,11 +12,12 @@ public enum Validator {
     public static let defaultMaxSelectionDepth = 100
 
     public static func validate(_ document: Document, against schema: GraphQLSchema, maxErrors: Int = 100,
-                                maxSelectionDepth: Int = defaultMaxSelectionDepth,
+                                maxSelectionDepth: Int = defaultMaxSelectionDepth, maxFields: Int? = nil,
                                 rules: [any ValidationRule.Type] = SpecifiedRules.all) -> [GraphQLError] {
         let initial = ValidationContext(schema: schema, document: document, maxErrors: maxErrors)
         // Before any rule recurses through fragments: a chain of them could otherwise exhaust the stack.
-        if let tooDeep = SelectionDepth.check(document, fragments: initial.fragments, limit: maxSelectionDepth) {
+        if let tooDeep = SelectionDepth.check(document, fragments: initial.fragments, limit: maxSelectionDepth,
+                                                  maxFields: maxFields) {
             return [tooDeep]
         }
         var walker = DocumentWalker(context: initial)

@@ -29,6 +29,9 @@ public struct RoleModel: Sendable, Equatable {
     public var name: String
     /// Whether `__schema` and `__type` answer for this role.
     public var allowsIntrospection: Bool
+    /// This role's bounds on field nesting and on fields per operation; nil: the project's.
+    public var maxDepth: Int?
+    public var maxFields: Int?
     public var position: SourcePosition
 
     public init(name: String, allowsIntrospection: Bool = true, position: SourcePosition) {
@@ -42,6 +45,8 @@ public struct RoleModel: Sendable, Equatable {
 public struct RequestLimits: Sendable, Equatable {
     public var maxTokens = 50_000
     public var maxDepth = 128
+    /// The most fields an operation may select, each fragment counted wherever it is spread.
+    public var maxFields: Int?
     /// Longest a statement may run, in milliseconds.
     public var statementTimeoutMilliseconds = 5_000
     /// Rows a selection returns at most when neither the client nor the permission says fewer.

@@ -43,8 +43,10 @@ extension YAMLReader {
                 if case .scalar(let scalar) = value, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
                     return role
                 }
-                let options = mapping(value, keys: ["introspection"], context: "role '\(name)'")
+                let options = mapping(value, keys: ["introspection", "max_depth", "max_fields"], context: "role '\(name)'")
                 if let introspection = options["introspection"].flatMap({ bool($0) }) { role.allowsIntrospection = introspection }
+                role.maxDepth = options["max_depth"].flatMap { positiveInt($0, "max_depth") }
+                role.maxFields = options["max_fields"].flatMap { positiveInt($0, "max_fields") }
                 return role
             }
         }
@@ -53,13 +55,14 @@ extension YAMLReader {
 
     mutating func limits(_ node: Node) -> RequestLimits {
         var limits = RequestLimits()
-        let fields = mapping(node, keys: ["max_tokens", "max_depth", "statement_timeout_ms", "max_rows"], context: "limits")
+        let fields = mapping(node, keys: ["max_tokens", "max_depth", "max_fields", "statement_timeout_ms", "max_rows"], context: "limits")
         if let value = fields["max_tokens"].flatMap({ positiveInt($0, "max_tokens") }) { limits.maxTokens = value }
         if let value = fields["max_depth"].flatMap({ positiveInt($0, "max_depth") }) { limits.maxDepth = value }
         if let value = fields["statement_timeout_ms"].flatMap({ positiveInt($0, "statement_timeout_ms") }) {
             limits.statementTimeoutMilliseconds = value
         }
         limits.maxRows = fields["max_rows"].flatMap { positiveInt($0, "max_rows") }
+        limits.maxFields = fields["max_fields"].flatMap { positiveInt($0, "max_fields") }
         return limits
     }
 }

@@ -82,7 +82,8 @@ public final class GraphQLExecutor: Sendable {
             } catch {
                 return .failure(.errors(GraphQLErrors([error])))
             }
-            let errors = Validator.validate(document, against: api.schema)
+            let errors = Validator.validate(document, against: api.schema, maxSelectionDepth: api.limits.maxDepth,
+                                            maxFields: api.limits.maxFields)
             guard errors.isEmpty else { return .failure(.errors(GraphQLErrors(errors))) }
             cache.store(document, for: key)
         }

@@ -33,6 +33,19 @@ struct SelectionDepthTests {
         #expect(try validate(text) == [#"The operation "Deep" nests fields 122 levels deep, counting its fragments; the limit is 100."#])
     }
 
+    @Test("fields are counted wherever a fragment is spread; past the limit the operation is refused")
+    func fieldCount() throws {
+        // F1 spreads F0 twice, F2 spreads F1 twice…: 20 levels select about 2^20 fields from a short text.
+        let text = "query Wide { me { ...F20 } }\nfragment F0 on User { id }\n"
+            + (1...20).map { "fragment F\($0) on User { a: manager { ...F\($0 - 1) } b: manager { ...F\($0 - 1) } }" }.joined(separator: "\n")
+        let document = try Parser.parse(text, limits: .trusted)
+        let errors = Validator.validate(document, against: Self.schema, maxFields: 10_000).map(\.message)
+        #expect(errors == [#"The operation "Wide" selects 3145727 fields, counting each fragment where it is spread; the limit is 10000."#])
+        let small = try Parser.parse("{ me { id manager { id } } }", limits: .trusted)
+        #expect(Validator.validate(small, against: Self.schema, maxFields: 4).isEmpty)
+        #expect(Validator.validate(small, against: Self.schema, maxFields: 3).count == 1)
+    }
+
     @Test("short cycles still get the specification's message")
     func shortCycle() throws {
         #expect(try validate("{ me { ...A } } fragment A on User { ...B } fragment B on User { ...A }")

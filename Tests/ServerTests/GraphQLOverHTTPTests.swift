@@ -147,6 +147,21 @@ struct GraphQLOverHTTPTests {
         await test.pool.shutdown()
     }
 
+    @Test("a role's field and depth limits from the YAML are validation errors")
+    func roleLimits() async throws {
+        let test = try await GraphQLTestServer.start()
+        try await test.server.makeApplication().test(.router) { client in
+            // The demo's anonymous role may select 200 fields per operation.
+            let wide = (0..<200).map { "f\($0): name" }.joined(separator: " ")
+            let (status, body, _) = try await post(client, "{\"query\":\"{ projects { \(wide) } }\"}")
+            #expect(status == .badRequest)
+            #expect(body.contains("selects 201 fields, counting each fragment where it is spread; the limit is 200."), "\(body)")
+            let (fits, _, _) = try await post(client, "{\"query\":\"{ projects { \((0..<199).map { "f\($0): name" }.joined(separator: " ")) } }\"}")
+            #expect(fits == .ok)
+        }
+        await test.pool.shutdown()
+    }
+
     @Test("a database error is a generic GraphQL error with a code; no SQL reaches the client")
     func databaseErrors() async throws {
         let test = try await GraphQLTestServer.start()
