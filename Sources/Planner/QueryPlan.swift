@@ -1,3 +1,4 @@
+import GraphQLLanguage
 import GraphQLTypeSystem
 import SchemaModel
 import SQL
@@ -43,7 +44,19 @@ public enum PlanParameter: Sendable, Hashable {
     case session(SessionValue)
 }
 
-extension PlanParameter {
+extension PlanParameter: CustomStringConvertible {
+    /// How `strata explain` and the golden files show a parameter.
+    public var description: String {
+        switch self {
+        case .value(.null): "null"
+        case .value(.text(let text)): JSONText.quoted(text)
+        case .value(.textArray(let items)): "[" + items.map(JSONText.quoted).joined(separator: ", ") + "]"
+        case .variable(let name, let json): "variable $\(name)" + (json ? " as JSON" : "")
+        case .variableList(let name, let json): "list variable $\(name)" + (json ? " as JSON" : "")
+        case .session(let value): value.description
+        }
+    }
+
     /// The value to bind for a request with these variables and this session.
     public func value(variables: [String: JSONValue], session: Session) -> SQLValue {
         switch self {

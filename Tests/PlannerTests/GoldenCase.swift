@@ -100,22 +100,9 @@ extension QueryPlan {
         case .statement(let sql, let parameters):
             var text = sql + "\n"
             for (index, parameter) in parameters.enumerated() {
-                text += "-- $\(index + 1) = \(parameter.goldenText)\n"
+                text += "-- $\(index + 1) = \(parameter)\n"
             }
             return text
-        }
-    }
-}
-
-extension PlanParameter {
-    var goldenText: String {
-        switch self {
-        case .value(.null): "null"
-        case .value(.text(let text)): JSONText.quoted(text)
-        case .value(.textArray(let items)): "[" + items.map(JSONText.quoted).joined(separator: ", ") + "]"
-        case .variable(let name, let json): "variable $\(name)" + (json ? " as JSON" : "")
-        case .variableList(let name, let json): "list variable $\(name)" + (json ? " as JSON" : "")
-        case .session(let value): value.description
         }
     }
 }

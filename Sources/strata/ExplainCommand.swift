@@ -1,0 +1,146 @@
+import APISchema
+import ArgumentParser
+import Database
+import Foundation
+import GraphQLLanguage
+import GraphQLTypeSystem
+import GraphQLValidation
+import Logging
+import Planner
+import PostgresNIO
+import SQL
+
+/// Shows the one statement an operation becomes, and what each placeholder is bound to; with
+/// `--analyze`, PostgreSQL's plan and timings for it, run as the role under row-level security.
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Print the SQL and binds a GraphQL operation runs as; --analyze runs EXPLAIN ANALYZE.",
+        discussion: """
+            The operation is parsed, validated and planned against the role's API, as the server does.
+            --analyze connects to the configured (or embedded) database as strata_authenticator, sets the
+            request's settings in a transaction, runs EXPLAIN (ANALYZE, BUFFERS) and rolls back.
+            """)
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(help: ArgumentHelp("The role whose API the operation is planned against.", valueName: "role"))
+    var role: String
+
+    @ArgumentParser.Argument(help: ArgumentHelp("A file holding the GraphQL document.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The variables, as a JSON object.", valueName: "json"))
+    var variables: String?
+
+    @Option(name: .customLong("operation"), help: ArgumentHelp("The operation to plan, when the document has several.", valueName: "name"))
+    var operationName: String?
+
+    @Option(help: ArgumentHelp("The session's tenant id (for binds and --analyze).", valueName: "id"))
+    var tenant: String?
+
+    @Option(help: ArgumentHelp("The session's user id (for binds and --analyze).", valueName: "id"))
+    var user: String?
+
+    @Flag(help: "Run EXPLAIN ANALYZE on the database.")
+    var analyze = false
+
+    func run() async throws {
+        let schemaProject = try SchemaFiles.load(project.schema)
+        guard schemaProject.roleNames.contains(role) else {
+            throw UsageError(message: "unknown role '\(role)'; the project serves \(schemaProject.roleNames.joined(separator: ", "))")
+        }
+        let api = try SchemaFiles.api(schemaProject, role: role)
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw UsageError(message: "cannot read \(file): \(error.localizedDescription)")
+        }
+        var values: [String: JSONValue] = [:]
+        if let variables {
+            guard case .object(let members)? = try? JSONValue.parse(variables) else {
+                throw UsageError(message: "--variables must be a JSON object")
+            }
+            values = Dictionary(members, uniquingKeysWith: { $1 })
+        }
+        let plan: QueryPlan
+        do {
+            let document = try Parser.parse(Source(text, name: file))
+            let errors = Validator.validate(document, against: api.schema, maxSelectionDepth: api.limits.maxDepth, maxFields: api.limits.maxFields)
+            guard errors.isEmpty else { throw GraphQLErrors(errors) }
+            let operation = try OperationSelection.select(in: document, named: operationName)
+            _ = try VariableCoercion(schema: api.schema).coerce(operation.variableDefinitions, inputs: values).get()
+            plan = try OperationPlanner.plan(document, operationName: operationName, api: api, variables: values)
+        } catch let error as GraphQLErrors {
+            FileHandle.standardError.write(Data((error.errors.map { "\(file):\($0.locations.first.map { "\($0.line):\($0.column): " } ?? " ")\($0.message)" }
+                .joined(separator: "\n") + "\n").utf8))
+            throw ExitCode.failure
+        } catch let error as GraphQLError {
+            FileHandle.standardError.write(Data("\(file): \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+        let session = Session(role: role, tenantID: tenant, userID: user,
+                              claimsJSON: JSONValue.object([("role", .string(role))] + (tenant.map { [("tenant_id", .string($0))] } ?? [])
+                                  + (user.map { [("sub", .string($0))] } ?? [])).serialized)
+        guard case .statement(let sql, let parameters) = plan.body else {
+            print("-- answered without SQL:")
+            if case .constant(let data) = plan.body { print(data.serialized) }
+            return
+        }
+        print(sql)
+        let binds = parameters.map { $0.value(variables: values, session: session) }
+        for (index, (parameter, value)) in zip(parameters, binds).enumerated() {
+            print("-- $\(index + 1) = \(parameter)" + (parameter.isConstant ? "" : "  → \(value.shown)"))
+        }
+        if analyze { try await explainAnalyze(sql, binds: binds, session: session) }
+    }
+
+    private func explainAnalyze(_ sql: String, binds: [SQLValue], session: Session) async throws {
+        let logger = Logger(label: "strata")
+        let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
+        defer { Task { await connections.close(logger: logger) } }
+        let settings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
+        let lines: [String] = try await connections.server.withConnection(logger: logger) { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let settingsSQL = SQLRenderer.render(settings.statement(scope: .transaction))
+            var settingsBinds = PostgresBindings()
+            for case .value(.text(let text)) in settingsSQL.binds { settingsBinds.append(text) }
+            try await connection.query(PostgresQuery(unsafeSQL: settingsSQL.text, binds: settingsBinds), logger: logger)
+            var bindings = PostgresBindings()
+            for value in binds {
+                switch value {
+                case .null: bindings.appendNull()
+                case .text(let text): bindings.append(text)
+                case .textArray(let items): bindings.append(items)
+                }
+            }
+            var lines: [String] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + sql, binds: bindings), logger: logger) {
+                lines.append(try row.decode(String.self))
+            }
+            try await connection.query("ROLLBACK", logger: logger)
+            return lines
+        }
+        print("")
+        for line in lines { print(line) }
+        await connections.close(logger: logger)
+    }
+}
+
+extension PlanParameter {
+    var isConstant: Bool {
+        if case .value = self { return true }
+        return false
+    }
+}
+
+extension SQLValue {
+    var shown: String {
+        switch self {
+        case .null: "null"
+        case .text(let text): JSONText.quoted(text)
+        case .textArray(let items): "[" + items.map(JSONText.quoted).joined(separator: ", ") + "]"
+        }
+    }
+}

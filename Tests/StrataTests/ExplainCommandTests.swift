@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("strata explain")
+struct ExplainCommandTests {
+    @Test("prints the operation's one statement and each placeholder's source and value")
+    func explain() async throws {
+        let directory = try TestScratch.directory("explain")
+        let file = directory + "/task.graphql"
+        try "query T($id: uuid!) { tasks_by_pk(id: $id) { title } }".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await StrataProcess.run(["explain", "--role", "member", file, "--variables", #"{"id":"12000000-0000-4000-8000-000000000001"}"#,
+                                                  "--tenant", DemoTenants.acme])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix(#"SELECT "pg_catalog"."json_build_object"('tasks_by_pk', "#))
+        #expect(result.stdout.contains("-- $1 = $session.tenant_id  → \"\(DemoTenants.acme)\""))
+        #expect(result.stdout.contains(#"-- $2 = variable $id  → "12000000-0000-4000-8000-000000000001""#))
+    }
+
+    @Test("an operation outside the role's API is reported at its position")
+    func invalid() async throws {
+        let directory = try TestScratch.directory("explain-invalid")
+        let file = directory + "/bad.graphql"
+        try "{ tasks { reward_secret } }".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await StrataProcess.run(["explain", "--role", "anonymous", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.graphql:1:3: Cannot query field \"tasks\" on type \"query_root\"."), "\(result.stderr)")
+    }
+}
