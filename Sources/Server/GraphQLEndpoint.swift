@@ -15,8 +15,9 @@ public struct GraphQLEndpoint: Sendable {
     public var maximumBodySize: Int
     /// How long a statement runs before the server starts watching for the client hanging up,
     /// so that a disconnect cancels it. Watching costs the connection its keep-alive, so fast
-    /// requests never pay for it.
-    public var disconnectWatchDelay: Duration = .milliseconds(100)
+    /// requests never pay for it. Nil never watches (for requests that do not come from a
+    /// socket, as in router tests).
+    public var disconnectWatchDelay: Duration? = .milliseconds(100)
 
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20) {
         self.executor = executor
@@ -77,22 +78,28 @@ public struct GraphQLEndpoint: Sendable {
     /// Runs the statement; once it has run for `disconnectWatchDelay`, a client hanging up
     /// cancels it (and so its statement on the server).
     private func run(_ prepared: GraphQLExecutor.Prepared, request: Request) async -> GraphQLExecutor.Outcome {
+        guard let disconnectWatchDelay else { return await executor.run(prepared) }
         let executor = self.executor
-        let work = Task { await executor.run(prepared) }
+        // The outcome, or nil when the delay passes first. (Awaiting the work's value in a task
+        // group would not do: a task's value cannot be abandoned, so the group would wait.)
+        let (first, signal) = AsyncStream<GraphQLExecutor.Outcome?>.makeStream()
+        let work = Task {
+            let outcome = await executor.run(prepared)
+            signal.yield(outcome)
+            signal.finish()
+            return outcome
+        }
+        let timer = Task {
+            try? await Task.sleep(for: disconnectWatchDelay)
+            signal.yield(nil)
+        }
         return await withTaskCancellationHandler {
-            let early = await withTaskGroup(of: GraphQLExecutor.Outcome?.self) { group in
-                group.addTask { await work.value }
-                group.addTask { [disconnectWatchDelay] in
-                    try? await Task.sleep(for: disconnectWatchDelay)
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
+            var iterator = first.makeAsyncIterator()
+            let early = await iterator.next() ?? nil
+            timer.cancel()
             if let early { return early }
             do {
-                return try await request.body.consumeWithCancellationOnInboundClose { _ in await work.value }
+                return try await request.body.consumeWithInboundCloseHandler { _ in await work.value } onInboundClosed: { work.cancel() }
             } catch {
                 work.cancel()
                 return await work.value

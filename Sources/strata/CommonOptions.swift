@@ -61,11 +61,12 @@ struct ListenOptions: ParsableArguments {
     var connections: Int?
 
     func poolSize() throws -> Int {
-        let text = ProcessInfo.processInfo.environment["STRATA_CONNECTIONS"]
-        let size = connections ?? text.flatMap(Int.init) ?? 8
-        guard size > 0, size <= 1_000, text == nil || Int(text!) != nil || connections != nil else {
-            throw UsageError(message: "the number of connections must be between 1 and 1000")
+        var size = connections ?? 8
+        if connections == nil, let text = ProcessInfo.processInfo.environment["STRATA_CONNECTIONS"] {
+            guard let value = Int(text) else { throw UsageError(message: "STRATA_CONNECTIONS must be a number, got '\(text)'") }
+            size = value
         }
+        guard (1...1_000).contains(size) else { throw UsageError(message: "the number of connections must be between 1 and 1000, got \(size)") }
         return size
     }
 

@@ -20,8 +20,9 @@ struct GraphQLTestServer {
 
     let server: StrataHTTPServer
     let pool: SessionPool
+    let database: TestDatabase
 
-    static func start(auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
+    static func start(watchesDisconnects: Bool = false, auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
         try await database.withConnection { connection in
@@ -41,9 +42,10 @@ struct GraphQLTestServer {
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pool: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles)
         var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: 64 * 1024)
-        endpoint.disconnectWatchDelay = .milliseconds(100)
+        // Router tests hand requests over without a socket to watch.
+        endpoint.disconnectWatchDelay = watchesDisconnects ? .milliseconds(100) : nil
         let server = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
-        return GraphQLTestServer(server: server, pool: pool)
+        return GraphQLTestServer(server: server, pool: pool, database: database)
     }
 
     /// An HS256 token with these claims.

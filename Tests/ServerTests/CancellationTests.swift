@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+import TestSupport
+
+@Suite("A client hanging up")
+struct CancellationTests {
+    /// A computed field made slow on purpose keeps the statement running; the client gives up
+    /// after half a second, and the statement must stop on the server soon after — not run on.
+    @Test("cancels the request's statement on the server")
+    func disconnectCancels() async throws {
+        let test = try await GraphQLTestServer.start(watchesDisconnects: true)
+        _ = try await test.database.rows("""
+            CREATE OR REPLACE FUNCTION public.task_is_overdue(task public.tasks) RETURNS boolean
+                LANGUAGE sql STABLE AS $$ SELECT pg_sleep(10) IS NOT NULL $$
+            """)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "--max-time", "0.5", "-X", "POST", "http://127.0.0.1:\(port)/graphql", "-H", "Content-Type: application/json",
+                              "-H", "Authorization: Bearer \(token)", "-d", #"{"query":"{ tasks { is_overdue } }"}"#]
+            try curl.run()
+            try await Task.sleep(for: .milliseconds(300))
+            let during = try await test.database.rows("""
+                SELECT count(*)::text FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%task_is_overdue%' AND pid <> pg_backend_pid()
+                """)
+            #expect(during.first?.first == "1", "the slow statement should be running while the client waits")
+            curl.waitUntilExit()
+            #expect(curl.terminationStatus == 28, "curl should give up on its timeout")
+            var running = true
+            for _ in 0..<20 where running {
+                try await Task.sleep(for: .milliseconds(100))
+                let active = try await test.database.rows("""
+                    SELECT count(*)::text FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%task_is_overdue%' AND pid <> pg_backend_pid()
+                    """)
+                running = active.first?.first == "1"
+            }
+            #expect(!running, "the statement kept running after the client left")
+        }
+        await test.pool.shutdown()
+    }
+}
