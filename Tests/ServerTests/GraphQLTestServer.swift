@@ -38,7 +38,7 @@ struct GraphQLTestServer {
         auth(&project.settings.auth)
         let roles = Set(project.roleNames)
         let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
-                                                    roles: roles), logger: logger)
+                                                    statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pool: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles)
         var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: 64 * 1024)
