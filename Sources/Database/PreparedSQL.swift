@@ -65,14 +65,7 @@ struct PlannedStatement: PostgresPreparedStatement {
     /// The first column of the first row, as PostgreSQL sent it.
     static func firstValue(of statement: PreparedSQL, binds: [SQLValue], on connection: PostgresConnection,
                            logger: Logger) async throws -> ByteBuffer? {
-        var bindings = PostgresBindings(capacity: binds.count)
-        for value in binds {
-            switch value {
-            case .null: bindings.appendNull()
-            case .text(let text): bindings.append(text)
-            case .textArray(let items): bindings.append(items)
-            }
-        }
+        let bindings = PostgresBindings(binds)
         return try await $current.withValue(statement) {
             var first: ByteBuffer??
             for try await row in try await connection.execute(PlannedStatement(bindings: bindings), logger: logger) where first == nil {

@@ -7,7 +7,6 @@ import GraphQLTypeSystem
 import GraphQLValidation
 import Logging
 import Planner
-import PostgresNIO
 import SQL
 
 /// Shows the one statement an operation becomes, and what each placeholder is bound to; with
@@ -99,28 +98,13 @@ struct ExplainCommand: AsyncParsableCommand {
     private func explainAnalyze(_ sql: String, binds: [SQLValue], session: Session) async throws {
         let logger = Logger(label: "strata")
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
-        defer { Task { await connections.close(logger: logger) } }
         let settings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
-        let lines: [String] = try await connections.server.withConnection(logger: logger) { connection in
-            try await connection.query("BEGIN", logger: logger)
-            let settingsSQL = SQLRenderer.render(settings.statement(scope: .transaction))
-            var settingsBinds = PostgresBindings()
-            for case .value(.text(let text)) in settingsSQL.binds { settingsBinds.append(text) }
-            try await connection.query(PostgresQuery(unsafeSQL: settingsSQL.text, binds: settingsBinds), logger: logger)
-            var bindings = PostgresBindings()
-            for value in binds {
-                switch value {
-                case .null: bindings.appendNull()
-                case .text(let text): bindings.append(text)
-                case .textArray(let items): bindings.append(items)
-                }
-            }
-            var lines: [String] = []
-            for try await row in try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + sql, binds: bindings), logger: logger) {
-                lines.append(try row.decode(String.self))
-            }
-            try await connection.query("ROLLBACK", logger: logger)
-            return lines
+        let lines: [String]
+        do {
+            lines = try await StatementExplanation.analyze(sql, binds: binds, settings: settings, endpoint: connections.server, logger: logger)
+        } catch {
+            await connections.close(logger: logger)
+            throw error
         }
         print("")
         for line in lines { print(line) }

@@ -46,13 +46,10 @@ actor GoldenDatabase {
                 let connectionSettings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID,
                                                             claims: session.claimsJSON)
                 let settings = SQLRenderer.render(connectionSettings.statement(scope: .transaction))
-                var settingsBinds = PostgresBindings()
-                for case .value(let value) in settings.binds { settingsBinds.append(value) }
+                var settingsBinds = PostgresBindings(settings.binds.compactMap { if case .value(let value) = $0 { value } else { nil } })
                 if let settingsTenant { settingsBinds = Self.replacingTenant(settingsBinds, settings: settings, with: settingsTenant, session: session) }
                 try await connection.query(PostgresQuery(unsafeSQL: settings.text, binds: settingsBinds), logger: logger)
-                var bindings = PostgresBindings()
-                for value in binds { bindings.append(value) }
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresBindings(binds)), logger: logger)
                 var result = ""
                 for try await row in rows {
                     result = try row.decode(String.self)
@@ -82,27 +79,16 @@ actor GoldenDatabase {
     }
 
     private static func replacingTenant(_ bindings: PostgresBindings, settings: RenderedSQL, with tenant: String, session: Session) -> PostgresBindings {
-        var replaced = PostgresBindings()
-        for case .value(let value) in settings.binds {
-            if case .text(let text) = value, text == session.tenantID { replaced.append(tenant) } else { replaced.append(value) }
-        }
-        return replaced
+        PostgresBindings(settings.binds.compactMap { bind -> SQLValue? in
+            guard case .value(let value) = bind else { return nil }
+            return value == .text(session.tenantID ?? "") ? .text(tenant) : value
+        })
     }
 }
 
 /// A failed statement with PostgreSQL's whole report, so a failing test shows what went wrong.
 struct StatementFailure: Error, CustomStringConvertible {
     let description: String
-}
-
-extension PostgresBindings {
-    mutating func append(_ value: SQLValue) {
-        switch value {
-        case .null: appendNull()
-        case .text(let text): append(text)
-        case .textArray(let items): append(items)
-        }
-    }
 }
 
 extension JSONValue {
