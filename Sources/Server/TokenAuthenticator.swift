@@ -3,6 +3,7 @@ import GraphQLTypeSystem
 import JWTKit
 import Planner
 import SchemaModel
+import Synchronization
 
 /// Turns a request's `Authorization` header into its session: a bearer JWT signed with one of
 /// the accepted algorithms (HS256/384/512 with the project's secret; RS256 or ES256 with keys
@@ -16,6 +17,11 @@ public final class TokenAuthenticator: Sendable {
     let keys: [String: JWTKeyCollection]
     /// Tolerated clock difference for `exp` and `nbf`.
     let leeway: TimeInterval = 30
+    /// Sessions of tokens already verified, by the token's whole text (signature included), with
+    /// their expiry: a client sends the same token with every request, and checking a
+    /// signature costs more than the rest of a small query.
+    private let verified = Mutex<[String: (session: Session, expiry: Double?)]>([:])
+    static let verifiedCapacity = 10_000
 
     init(settings: AuthSettings, roles: Set<String>, keys: [String: JWTKeyCollection]) {
         self.settings = settings
@@ -97,6 +103,12 @@ public final class TokenAuthenticator: Sendable {
             throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: "invalid-jwt")
         }
         let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let time = now.timeIntervalSince1970
+        if let known = verified.withLock({ $0[token] }) {
+            guard let expiry = known.expiry, expiry + leeway <= time else { return known.session }
+            verified.withLock { _ = $0.removeValue(forKey: token) }
+            throw RequestProblem(.unauthorized, "The token has expired.", code: "invalid-jwt")
+        }
         let algorithm = Self.headerAlgorithm(token)
         guard let algorithm, let collection = keys[algorithm] else {
             throw RequestProblem(.unauthorized, "The token's algorithm \(algorithm.map { "'\($0)'" } ?? "(unreadable)") is not accepted; accepted: \(settings.algorithms.joined(separator: ", ")).",
@@ -109,7 +121,12 @@ public final class TokenAuthenticator: Sendable {
             throw RequestProblem(.unauthorized, "The token's signature does not verify.", code: "invalid-jwt")
         }
         try check(claims, now: now)
-        return try session(from: claims)
+        let session = try session(from: claims)
+        verified.withLock { cache in
+            if cache.count >= Self.verifiedCapacity { cache.removeAll(keepingCapacity: true) }
+            cache[token] = (session, Self.seconds(claims.value(at: "exp")))
+        }
+        return session
     }
 
     private func check(_ claims: ClaimSet, now: Date) throws(RequestProblem) {
