@@ -11,7 +11,6 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
         /// What the connection's session holds now; nil when unknown (never set, or a
         /// statement setting them failed part-way), so it matches no request.
         var settings: Settings?
-        var isLeased: Bool
     }
 
     enum LeaseAction {
@@ -52,19 +51,15 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
     /// `requestID` until a release hands it a connection or `cancel` removes it.
     mutating func lease(requestID: Int, settings: Settings, waiter: Waiter) -> LeaseAction {
         if let index = idle.firstIndex(where: { connections[$0]?.settings == settings }) {
-            let id = idle.remove(at: index)
-            connections[id]?.isLeased = true
-            return .use(id: id, matches: true)
+            return .use(id: idle.remove(at: index), matches: true)
         }
         if !idle.isEmpty {
-            let id = idle.removeFirst()
-            connections[id]?.isLeased = true
-            return .use(id: id, matches: false)
+            return .use(id: idle.removeFirst(), matches: false)
         }
         if connections.count < maximumConnections {
             let id = nextConnectionID
             nextConnectionID += 1
-            connections[id] = Connection(settings: nil, isLeased: true)
+            connections[id] = Connection(settings: nil)
             return .open(id: id)
         }
         waiters.append((requestID, settings, waiter))
@@ -81,7 +76,6 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
             let next = waiters.remove(at: index)
             return .resume(next.waiter, id: id, matches: settings != nil && next.settings == settings)
         }
-        connections[id]?.isLeased = false
         idle.append(id)
         return .idle
     }
@@ -95,7 +89,7 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
         let next = waiters.removeFirst()
         let newID = nextConnectionID
         nextConnectionID += 1
-        connections[newID] = Connection(settings: nil, isLeased: true)
+        connections[newID] = Connection(settings: nil)
         return (next.waiter, newID)
     }
 

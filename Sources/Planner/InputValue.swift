@@ -131,22 +131,6 @@ final class VariableReader {
         }
     }
 
-    /// A string argument the plan folds in (`__type(name:)`).
-    func string(_ input: InputValue) -> String? {
-        switch input {
-        case .json(.string(let text)): return text
-        case .json: return nil
-        case .literal(let value):
-            switch value.kind {
-            case .string(let text, _), .enumValue(let text): return text
-            case .variable(let name):
-                structural.insert(name)
-                return values[name].flatMap(string)
-            default: return nil
-            }
-        }
-    }
-
     /// The value's text for a bind, when it is not a variable reference: literals and parts of
     /// variables. JSON scalars (`jsonb`) keep their JSON form.
     func constantText(_ input: InputValue, json: Bool) -> String? {

@@ -13,8 +13,6 @@ struct RowArguments {
     /// At most one row: object relationships and `_by_pk`.
     var single = false
 
-    static let none = RowArguments()
-
     static let oneRow: RowArguments = {
         var arguments = RowArguments()
         arguments.single = true
