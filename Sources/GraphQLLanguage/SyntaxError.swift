@@ -1,7 +1,7 @@
 /// Builds the GraphQL errors the lexer and parser report: `Syntax Error: …` at one location,
 /// with the code clients and servers use for parse failures.
 enum SyntaxError {
-    static let code = "GRAPHQL_PARSE_FAILED"
+    static let code = ErrorCode.parseFailed
 
     static func at(_ location: SourceLocation, _ message: String) -> GraphQLError {
         GraphQLError("Syntax Error: \(message)", locations: [location], code: code)

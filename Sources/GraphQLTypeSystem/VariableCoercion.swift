@@ -22,19 +22,21 @@ public struct VariableCoercion {
             let location = [definition.location.sourceLocation]
             guard schema.isInputType(type) else {
                 errors.append(GraphQLError("Variable \"$\(name)\" expected value of type \"\(shown)\" which cannot be used as an input type.",
-                                           locations: location))
+                                           locations: location, code: ErrorCode.invalidVariables))
                 continue
             }
             guard let provided = inputs[name] else {
                 if let defaultValue = definition.defaultValue {
                     if let coerced = literals.coerce(defaultValue, to: type, variables: [:]) { values[name] = coerced }
                 } else if type.isNonNull {
-                    errors.append(GraphQLError("Variable \"$\(name)\" of required type \"\(shown)\" was not provided.", locations: location))
+                    errors.append(GraphQLError("Variable \"$\(name)\" of required type \"\(shown)\" was not provided.", locations: location,
+                                               code: ErrorCode.invalidVariables))
                 }
                 continue
             }
             if case .null = provided, type.isNonNull {
-                errors.append(GraphQLError("Variable \"$\(name)\" of non-null type \"\(shown)\" must not be null.", locations: location))
+                errors.append(GraphQLError("Variable \"$\(name)\" of non-null type \"\(shown)\" must not be null.", locations: location,
+                                           code: ErrorCode.invalidVariables))
                 continue
             }
             do {
@@ -43,7 +45,7 @@ public struct VariableCoercion {
                 let value = Self.value(at: error.path, in: provided)
                 let at = error.path.isEmpty ? "" : " at \"\(name)\(error.path.joined())\""
                 errors.append(GraphQLError("Variable \"$\(name)\" got invalid value \(value.inspected)\(at); \(error.message)",
-                                           locations: location))
+                                           locations: location, code: ErrorCode.invalidVariables))
             }
         }
         return errors.isEmpty ? .success(values) : .failure(GraphQLErrors(errors))

@@ -14,7 +14,7 @@ enum SelectionDepth {
             let chain = chains[fragment.name.value] ?? 0
             if chain > limit {
                 return GraphQLError("Fragment \"\(fragment.name.value)\" starts a chain of \(chain) fragment spreads; the limit is \(limit).",
-                                    locations: [fragment.location.sourceLocation], code: "GRAPHQL_VALIDATION_FAILED")
+                                    locations: [fragment.location.sourceLocation], code: ErrorCode.validationFailed)
             }
         }
         for operation in document.operations {
@@ -22,7 +22,7 @@ enum SelectionDepth {
             if depth > limit {
                 let name = operation.name.map { "The operation \"\($0.value)\"" } ?? "The operation"
                 return GraphQLError("\(name) nests fields \(depth) levels deep, counting its fragments; the limit is \(limit).",
-                                    locations: [operation.location.sourceLocation], code: "GRAPHQL_VALIDATION_FAILED")
+                                    locations: [operation.location.sourceLocation], code: ErrorCode.validationFailed)
             }
             if let maxFields {
                 let fields = count(of: operation.selectionSet, fragmentCounts: counts)
@@ -30,7 +30,7 @@ enum SelectionDepth {
                     let name = operation.name.map { "The operation \"\($0.value)\"" } ?? "The operation"
                     let shown = fields >= saturated ? "more than \(maxFields)" : "\(fields)"
                     return GraphQLError("\(name) selects \(shown) fields, counting each fragment where it is spread; the limit is \(maxFields).",
-                                        locations: [operation.location.sourceLocation], code: "GRAPHQL_VALIDATION_FAILED")
+                                        locations: [operation.location.sourceLocation], code: ErrorCode.validationFailed)
                 }
             }
         }

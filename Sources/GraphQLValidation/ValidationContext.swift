@@ -44,7 +44,7 @@ public struct ValidationContext {
     public var isExhausted: Bool { collector.isExhausted }
 
     public mutating func report(_ message: String, _ locations: [Location]) {
-        collector.report(GraphQLError(message, locations: locations.map(\.sourceLocation), code: "GRAPHQL_VALIDATION_FAILED"))
+        collector.report(GraphQLError(message, locations: locations.map(\.sourceLocation), code: ErrorCode.validationFailed))
     }
 
     /// Definition indices of the fragments `definition` reaches through spreads, transitively.

@@ -17,7 +17,7 @@ public struct ValidationErrorLimit: Sendable {
         guard !isExhausted else { return false }
         guard errors.count < maximum else {
             errors.append(GraphQLError("Too many validation errors, error limit reached. Validation aborted.",
-                                       code: "GRAPHQL_VALIDATION_FAILED"))
+                                       code: ErrorCode.validationFailed))
             isExhausted = true
             return false
         }

@@ -15,7 +15,7 @@ public enum OperationPlanner {
         let operation = try OperationSelection.select(in: document, named: operationName)
         guard operation.operation == .query else {
             throw GraphQLErrors([GraphQLError("\(operation.operation.rawValue.capitalized) operations are not served yet; only queries are.",
-                                              locations: [operation.location.sourceLocation], code: "not-supported")])
+                                              locations: [operation.location.sourceLocation], code: ErrorCode.notSupported)])
         }
         var fragments: [String: FragmentDefinition] = [:]
         for fragment in document.fragments where fragments[fragment.name.value] == nil {
@@ -48,7 +48,7 @@ public enum OperationPlanner {
             case "__schema", "__type":
                 guard api.allowsIntrospection else {
                     throw GraphQLError("Introspection is disabled for role '\(api.role)'.", locations: [field.location],
-                                       path: path, code: "INTROSPECTION_DISABLED")
+                                       path: path, code: ErrorCode.introspectionDisabled)
                 }
                 values.append((field.responseKey, .introspection(field.responseKey)))
             default:

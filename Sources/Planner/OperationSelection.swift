@@ -6,14 +6,14 @@ public enum OperationSelection {
         let operations = document.operations
         if let name {
             guard let operation = operations.first(where: { $0.name?.value == name }) else {
-                throw GraphQLErrors([GraphQLError("Unknown operation named \"\(name)\".", code: "BAD_REQUEST")])
+                throw GraphQLErrors([GraphQLError("Unknown operation named \"\(name)\".", code: ErrorCode.badRequest)])
             }
             return operation
         }
         guard operations.count == 1 else {
             let message = operations.isEmpty ? "The document contains no operation."
                 : "Must provide operation name if query contains multiple operations."
-            throw GraphQLErrors([GraphQLError(message, code: "BAD_REQUEST")])
+            throw GraphQLErrors([GraphQLError(message, code: ErrorCode.badRequest)])
         }
         return operations[0]
     }

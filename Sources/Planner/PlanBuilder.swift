@@ -64,12 +64,12 @@ final class PlanBuilder {
     }
 
     func planningError(_ message: String, at field: SelectedField?, path: [GraphQLError.PathComponent]) -> GraphQLError {
-        GraphQLError(message, locations: field.map { [$0.location] } ?? [], path: path, code: "validation-failed")
+        GraphQLError(message, locations: field.map { [$0.location] } ?? [], path: path, code: ErrorCode.validationFailed)
     }
 
     func planningError(_ message: String, at value: InputValue, path: [GraphQLError.PathComponent]) -> GraphQLError {
         var locations: [SourceLocation] = []
         if case .literal(let literal) = value { locations = [literal.location.sourceLocation] }
-        return GraphQLError(message, locations: locations, path: path, code: "validation-failed")
+        return GraphQLError(message, locations: locations, path: path, code: ErrorCode.validationFailed)
     }
 }

@@ -6,12 +6,24 @@ import Yams
 /// ```yaml
 /// database:
 ///   url: ${DATABASE_URL:-}      # empty: use the embedded PostgreSQL
+///   pool_mode: session          # or transaction, behind PgBouncer's transaction pooling
 /// server:
 ///   host: 127.0.0.1
 ///   port: 8080
 /// ```
 public struct ProjectSettings: Sendable, Equatable {
+    /// How request settings reach a pooled connection.
+    public enum PoolMode: String, Sendable, CaseIterable {
+        /// Settings stay on the connection between requests and are re-set only when a
+        /// request needs others: the fewest round trips.
+        case session
+        /// Every request runs in `BEGIN … COMMIT` with transaction-local settings, so nothing
+        /// outlives it: for PgBouncer's transaction pooling.
+        case transaction
+    }
+
     public var databaseURL: String?
+    public var poolMode = PoolMode.session
     public var host: String?
     public var port: Int?
     public var auth = AuthSettings()
@@ -49,8 +61,15 @@ public struct ProjectSettings: Sendable, Equatable {
             let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits"],
                                           context: "the settings file")
             if let database = sections["database"] {
-                let fields = reader.mapping(database, keys: ["url"], context: "database")
+                let fields = reader.mapping(database, keys: ["url", "pool_mode"], context: "database")
                 settings.databaseURL = fields["url"].flatMap { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
+                if let node = fields["pool_mode"], let text = reader.string(node) {
+                    if let mode = PoolMode(rawValue: text) {
+                        settings.poolMode = mode
+                    } else {
+                        reader.fail(node, "pool_mode must be session or transaction, got '\(text)'")
+                    }
+                }
             }
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port"], context: "server")

@@ -15,16 +15,21 @@ public struct ClaimSet: JWTPayload, Equatable {
         JSONValue.object(lhs.claims) == JSONValue.object(rhs.claims)
     }
 
-    /// A claim by path: `tenant_id`, or `https://example.com/claims.tenant` through nested objects
-    /// (the whole name is tried first, so names containing dots still work).
+    /// A claim by path: `tenant_id`, or `https://example.com/claims.tenant` through nested objects.
+    /// Keys may themselves contain dots: at each level a key equal to the rest of the path, or
+    /// followed by a dot in it, is followed (the longest such key first).
     public func value(at path: String) -> JSONValue? {
-        if let direct = claims.last(where: { $0.0 == path })?.1 { return direct }
-        var current = JSONValue.object(claims)
-        for step in path.split(separator: ".") {
-            guard case .object(let members) = current, let next = members.last(where: { $0.0 == step })?.1 else { return nil }
-            current = next
+        Self.value(at: Substring(path), in: claims)
+    }
+
+    private static func value(at path: Substring, in members: [(String, JSONValue)]) -> JSONValue? {
+        if let direct = members.last(where: { $0.0 == path })?.1 { return direct }
+        let prefixes = members.filter { path.hasPrefix($0.0 + ".") }.sorted { $0.0.count > $1.0.count }
+        for (key, value) in prefixes {
+            guard case .object(let nested) = value else { continue }
+            if let found = Self.value(at: path.dropFirst(key.count + 1), in: nested) { return found }
         }
-        return current
+        return nil
     }
 
     public var json: String { JSONValue.object(claims).serialized }

@@ -70,7 +70,7 @@ public final class GraphQLExecutor: Sendable {
 
     private func prepareResult(_ request: GraphQLRequest, session: Session, readOnly: Bool) -> Result<Prepared, Refusal> {
         guard let api = apis[session.role] else {
-            return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: "access-denied")])))
+            return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: ErrorCode.accessDenied)])))
         }
         let key = PlanCache.key(query: request.query, role: session.role)
         let document: Document
@@ -123,7 +123,7 @@ public final class GraphQLExecutor: Sendable {
             return .data(ByteBuffer(string: data.serialized))
         case .statement(_, let parameters):
             guard let pool, let statement = prepared.entry.statement else {
-                return .executionErrors([GraphQLError("This server has no database.", code: "internal-error")])
+                return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
             }
             let session = prepared.session
             let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }

@@ -81,12 +81,12 @@ public struct RequestProblem: Error, Sendable, Equatable {
         self.message = message
         self.code = code ?? {
             switch kind {
-            case .badRequest: "BAD_REQUEST"
-            case .unauthorized: "UNAUTHENTICATED"
-            case .methodNotAllowed: "METHOD_NOT_ALLOWED"
-            case .notAcceptable: "NOT_ACCEPTABLE"
-            case .payloadTooLarge: "PAYLOAD_TOO_LARGE"
-            case .unsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE"
+            case .badRequest: ErrorCode.badRequest
+            case .unauthorized: ErrorCode.invalidJWT
+            case .methodNotAllowed: ErrorCode.methodNotAllowed
+            case .notAcceptable: ErrorCode.notAcceptable
+            case .payloadTooLarge: ErrorCode.payloadTooLarge
+            case .unsupportedMediaType: ErrorCode.unsupportedMediaType
             }
         }()
     }

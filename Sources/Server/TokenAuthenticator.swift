@@ -1,3 +1,4 @@
+import GraphQLLanguage
 import Foundation
 import GraphQLTypeSystem
 import JWTKit
@@ -94,31 +95,29 @@ public final class TokenAuthenticator: Sendable {
     public func session(authorization: String?, now: Date = Date()) async throws(RequestProblem) -> Session {
         guard let authorization, !authorization.isEmpty else {
             guard let anonymous = settings.anonymousRole, roles.contains(anonymous) else {
-                throw RequestProblem(.unauthorized, "This endpoint needs an Authorization: Bearer token.", code: "invalid-jwt")
+                throw RequestProblem(.unauthorized, "This endpoint needs an Authorization: Bearer token.", code: ErrorCode.invalidJWT)
             }
             return Session(role: anonymous)
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: "invalid-jwt")
+        guard let token = Self.bearerToken(authorization) else {
+            throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: ErrorCode.invalidJWT)
         }
-        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let time = now.timeIntervalSince1970
         if let known = verified.withLock({ $0[token] }) {
             guard let expiry = known.expiry, expiry + leeway <= time else { return known.session }
             verified.withLock { _ = $0.removeValue(forKey: token) }
-            throw RequestProblem(.unauthorized, "The token has expired.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
         let algorithm = Self.headerAlgorithm(token)
         guard let algorithm, let collection = keys[algorithm] else {
             throw RequestProblem(.unauthorized, "The token's algorithm \(algorithm.map { "'\($0)'" } ?? "(unreadable)") is not accepted; accepted: \(settings.algorithms.joined(separator: ", ")).",
-                                 code: "invalid-jwt")
+                                 code: ErrorCode.invalidJWT)
         }
         let claims: ClaimSet
         do {
             claims = try await collection.verify(token, as: ClaimSet.self)
         } catch {
-            throw RequestProblem(.unauthorized, "The token's signature does not verify.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token's signature does not verify.", code: ErrorCode.invalidJWT)
         }
         try check(claims, now: now)
         let session = try session(from: claims)
@@ -132,13 +131,13 @@ public final class TokenAuthenticator: Sendable {
     private func check(_ claims: ClaimSet, now: Date) throws(RequestProblem) {
         let time = now.timeIntervalSince1970
         if let expiry = Self.seconds(claims.value(at: "exp")), expiry + leeway <= time {
-            throw RequestProblem(.unauthorized, "The token has expired.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
         if let notBefore = Self.seconds(claims.value(at: "nbf")), notBefore - leeway > time {
-            throw RequestProblem(.unauthorized, "The token is not valid yet.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token is not valid yet.", code: ErrorCode.invalidJWT)
         }
         if let issuer = settings.issuer, claims.value(at: "iss") != .string(issuer) {
-            throw RequestProblem(.unauthorized, "The token was not issued by '\(issuer)'.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token was not issued by '\(issuer)'.", code: ErrorCode.invalidJWT)
         }
         if let audience = settings.audience {
             let matches: Bool
@@ -147,16 +146,16 @@ public final class TokenAuthenticator: Sendable {
             case .array(let values)?: matches = values.contains(.string(audience))
             default: matches = false
             }
-            if !matches { throw RequestProblem(.unauthorized, "The token is not meant for '\(audience)'.", code: "invalid-jwt") }
+            if !matches { throw RequestProblem(.unauthorized, "The token is not meant for '\(audience)'.", code: ErrorCode.invalidJWT) }
         }
     }
 
     private func session(from claims: ClaimSet) throws(RequestProblem) -> Session {
         guard let role = Self.text(claims.value(at: settings.roleClaim)) ?? settings.defaultRole else {
-            throw RequestProblem(.unauthorized, "The token has no '\(settings.roleClaim)' claim and the project has no default role.", code: "invalid-jwt")
+            throw RequestProblem(.unauthorized, "The token has no '\(settings.roleClaim)' claim and the project has no default role.", code: ErrorCode.invalidJWT)
         }
         guard roles.contains(role) else {
-            throw RequestProblem(.unauthorized, "The token's role '\(role)' is not one this API serves.", code: "access-denied")
+            throw RequestProblem(.unauthorized, "The token's role '\(role)' is not one this API serves.", code: ErrorCode.accessDenied)
         }
         return Session(role: role, tenantID: Self.text(claims.value(at: settings.tenantClaim)),
                        userID: Self.text(claims.value(at: settings.userClaim)), claimsJSON: claims.json)
@@ -173,6 +172,27 @@ public final class TokenAuthenticator: Sendable {
     static func seconds(_ value: JSONValue?) -> Double? {
         if case .number(let text)? = value { return Double(text) }
         return nil
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header (the scheme in any case, blanks
+    /// around the token); nil for any other form. Read byte by byte: headers are ASCII, and a
+    /// token is read on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var index = bytes.startIndex
+        for expected in "bearer".utf8 {
+            guard index != bytes.endIndex, bytes[index] | 0x20 == expected else { return nil }
+            index = bytes.index(after: index)
+        }
+        guard index != bytes.endIndex, isBlank(bytes[index]) else { return nil }
+        while index != bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
+        let start = index
+        while index != bytes.endIndex, !isBlank(bytes[index]) { index = bytes.index(after: index) }
+        let end = index
+        while index != bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
+        guard start != end, index == bytes.endIndex else { return nil }
+        return String(Substring(bytes[start..<end]))
     }
 
     /// The `alg` of a token's header, read without trusting it.

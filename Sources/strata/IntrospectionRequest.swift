@@ -29,7 +29,7 @@ enum IntrospectionRequest {
             if !api.allowsIntrospection && field.name.value != "__typename" {
                 return .failure(GraphQLErrors([GraphQLError("Introspection is disabled for role '\(api.role)'.",
                                                             locations: [field.location.sourceLocation],
-                                                            code: "INTROSPECTION_DISABLED")]))
+                                                            code: ErrorCode.introspectionDisabled)]))
             }
         }
         return .success(Introspection(schema: api.schema, document: document, variables: variables).execute(operation))

@@ -26,7 +26,8 @@ struct ServerLauncher {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
         let pool = SessionPool(configuration: .init(
-            endpoint: connections.server, maximumConnections: poolSize, scope: .session,
+            endpoint: connections.server, maximumConnections: poolSize,
+            scope: settings.poolMode == .transaction ? .transaction : .session,
             statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames)), logger: logger)
         let apis: [String: RoleSchema]
         do {

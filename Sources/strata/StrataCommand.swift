@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 
 /// `strata`: the GraphQL-to-SQL server and its tools.
 ///
@@ -19,6 +21,9 @@ struct StrataCommand: AsyncParsableCommand {
                       VersionCommand.self])
 
     static func main() async {
+        // Tasks run on the event loops that do the socket I/O, so a request moving between
+        // HTTP, the pool and PostgreSQL does not hop threads at every step.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

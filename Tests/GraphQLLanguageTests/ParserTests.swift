@@ -12,7 +12,7 @@ struct ParserTests {
             #expect(error.message == testCase.message)
             #expect(error.locations.map(\.line) == [testCase.line])
             #expect(error.locations.map(\.column) == [testCase.column])
-            #expect(error.code == "GRAPHQL_PARSE_FAILED")
+            #expect(error.code == "parse-failed")
         }
     }
 

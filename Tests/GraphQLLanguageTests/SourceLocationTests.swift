@@ -33,8 +33,8 @@ struct GraphQLErrorTests {
             "Cannot query field \"nme\" on type \"User\".",
             locations: [SourceLocation(offset: 12, line: 2, column: 5)],
             path: [.field("users"), .index(0)],
-            code: "GRAPHQL_VALIDATION_FAILED")
-        #expect(error.json == #"{"message":"Cannot query field \"nme\" on type \"User\".","locations":[{"line":2,"column":5}],"path":["users",0],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}"#)
+            code: "validation-failed")
+        #expect(error.json == #"{"message":"Cannot query field \"nme\" on type \"User\".","locations":[{"line":2,"column":5}],"path":["users",0],"extensions":{"code":"validation-failed"}}"#)
     }
 
     @Test("control characters are escaped")

@@ -50,7 +50,7 @@ struct ValidatorTests {
             #"Int cannot represent non-integer value: "x""#,
         ])
         #expect(errors.map { $0.locations.map { [$0.line, $0.column] } } == [[[2, 23]], [[2, 16]]])
-        #expect(errors.allSatisfy { $0.code == "GRAPHQL_VALIDATION_FAILED" })
+        #expect(errors.allSatisfy { $0.code == "validation-failed" })
     }
 
     @Test("validation stops after the error limit")

@@ -23,6 +23,18 @@ struct ProjectSettingsTests {
         #expect(settings.databaseURL == nil)
     }
 
+    @Test("pool_mode selects transaction-local settings, and names what it accepts when wrong")
+    func poolMode() throws {
+        let settings = try ProjectSettings.parse("database:\n  pool_mode: transaction\n", file: "s.yaml", environment: [:])
+        #expect(settings.poolMode == .transaction)
+        #expect(try ProjectSettings.parse("server: {}\n", file: "s.yaml", environment: [:]).poolMode == .session)
+        #expect {
+            try ProjectSettings.parse("database:\n  pool_mode: statement\n", file: "s.yaml", environment: [:])
+        } throws: { error in
+            (error as? SchemaErrors)?.description == "s.yaml:2:14: pool_mode must be session or transaction, got 'statement'"
+        }
+    }
+
     @Test("every problem is reported with file, line, column and a suggestion")
     func errors() {
         let yaml = """

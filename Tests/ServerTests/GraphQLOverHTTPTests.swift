@@ -106,7 +106,7 @@ struct GraphQLOverHTTPTests {
             #expect(body == #"{"data":{"projects" : []}}"#)
             let (introspection, introspectionBody, _) = try await post(client, #"{"query":"{ __schema { queryType { name } } }"}"#)
             #expect(introspection == .badRequest)
-            #expect(introspectionBody.contains("INTROSPECTION_DISABLED"))
+            #expect(introspectionBody.contains("introspection-disabled"))
             for (token, message) in [("not.a.token", "algorithm"), (expired, "expired"), (forged, "signature"),
                                      (future, "not valid yet"), (unknownRole, "role 'root'")] {
                 let (status, body, _) = try await post(client, #"{"query":"{ __typename }"}"#, token: token)

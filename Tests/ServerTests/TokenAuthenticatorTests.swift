@@ -28,6 +28,19 @@ struct TokenAuthenticatorTests {
         }
     }
 
+    @Test("claims are found inside a namespace object whose key has dots of its own")
+    func namespacedClaims() async throws {
+        var settings = AuthSettings()
+        settings.secret = GraphQLTestServer.secret
+        settings.roleClaim = "https://example.com/claims.role"
+        settings.tenantClaim = "https://example.com/claims.org.id"
+        let authenticator = try await TokenAuthenticator.make(settings: settings, roles: ["member"])
+        let namespace = JSONValue.object([("role", .string("member")), ("org", .object([("id", .string("t1"))]))])
+        let token = try await GraphQLTestServer.token([("https://example.com/claims", namespace), ("sub", .string("u1"))])
+        let session = try await authenticator.session(authorization: "Bearer \(token)")
+        #expect(session.role == "member" && session.tenantID == "t1" && session.userID == "u1")
+    }
+
     @Test("a secret shorter than the hash is refused at startup")
     func shortSecret() async throws {
         var settings = AuthSettings()

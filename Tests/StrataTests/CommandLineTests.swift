@@ -107,7 +107,7 @@ struct FormatCommandTests {
         try "type Query {\n  a: [Int\n}\n".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try await StrataProcess.run(["format", file])
         #expect(result.status == 1)
-        #expect(result.stdout == #"{"errors":[{"message":"Syntax Error: Expected \"]\", found \"}\".","locations":[{"line":3,"column":1}],"extensions":{"code":"GRAPHQL_PARSE_FAILED"}}]}"# + "\n")
+        #expect(result.stdout == #"{"errors":[{"message":"Syntax Error: Expected \"]\", found \"}\".","locations":[{"line":3,"column":1}],"extensions":{"code":"parse-failed"}}]}"# + "\n")
     }
 
     @Test("a missing file is a usage error")

@@ -16,7 +16,7 @@ for role in roles:
                             capture_output=True, text=True)
     body = json.loads(answer.stdout)
     if "errors" in body:
-        if body["errors"][0].get("extensions", {}).get("code") == "INTROSPECTION_DISABLED":
+        if body["errors"][0].get("extensions", {}).get("code") == "introspection-disabled":
             print(f"{role}: introspection refused, as its YAML says")
             continue
         failures.append(f"{role}: {body['errors']}")

@@ -1,0 +1,44 @@
+/// The `extensions.code` of every error Strata reports, so a client can branch on what went
+/// wrong without reading messages. docs/http-api.md lists them with their HTTP status.
+public enum ErrorCode {
+    /// The document is not GraphQL.
+    public static let parseFailed = "parse-failed"
+    /// The document asks for something the role's API does not have, or breaks a rule of the
+    /// specification or a depth or field-count limit.
+    public static let validationFailed = "validation-failed"
+    /// A variable is missing or its value does not fit its type.
+    public static let invalidVariables = "invalid-variables"
+    /// The request itself is unusable: no query, malformed JSON, an unknown operation name.
+    public static let badRequest = "bad-request"
+    /// A mutation sent with GET.
+    public static let methodNotAllowed = "method-not-allowed"
+    /// `Accept` names no media type the server answers in.
+    public static let notAcceptable = "not-acceptable"
+    /// The body is larger than the server reads.
+    public static let payloadTooLarge = "payload-too-large"
+    /// A POST body that is not `application/json`.
+    public static let unsupportedMediaType = "unsupported-media-type"
+    /// The token is missing where one is needed, malformed, expired, not yet valid, from another
+    /// issuer or audience, or signed with an unknown key.
+    public static let invalidJWT = "invalid-jwt"
+    /// The session's role is not one the API serves.
+    public static let accessDenied = "access-denied"
+    /// The role may not introspect the API.
+    public static let introspectionDisabled = "introspection-disabled"
+    /// The database refused the role something (missing grant, failed permission check).
+    public static let permissionError = "permission-error"
+    /// A client's value was refused by the database (bad UUID text, out of range).
+    public static let dataException = "data-exception"
+    /// The statement ran past the statement timeout.
+    public static let timeout = "timeout"
+    /// The request was cancelled, as when its client hung up.
+    public static let cancelled = "cancelled"
+    /// The database failed the statement for another reason (details in the server log).
+    public static let databaseError = "database-error"
+    /// The database could not be reached.
+    public static let databaseUnavailable = "database-unavailable"
+    /// The server has no way to answer (details in the server log).
+    public static let internalError = "internal-error"
+    /// The operation kind is not served yet.
+    public static let notSupported = "not-supported"
+}
