@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "Planner", "Database", "Events", "GraphQLLanguage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,14 +10,21 @@ extension SessionPool {
         case open(id: Int)
     }
 
-    /// A connection for a request with `settings`, waiting if every connection is busy.
-    func lease(_ settings: ConnectionSettings) async throws -> Lease {
+    /// A connection for a request with `settings`, waiting if every connection is busy. A
+    /// cancel (of the task or of `cancellation`) ends the wait with `CancellationError`.
+    func lease(_ settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> Lease {
         try Task.checkCancellation()
+        if cancellation.isCancelled { throw CancellationError() }
         let requestID = storage.withLock { storage in
             storage.nextRequestID += 1
             return storage.nextRequestID
         }
-        let grant: Grant = try await withTaskCancellationHandler {
+        let endWait: @Sendable () -> Void = { [self] in
+            if let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
+                waiter.resume(throwing: CancellationError())
+            }
+        }
+        let grant: Grant = try await cancellation.whileRunning(onCancel: endWait) {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
                 enum Outcome { case grant(Grant), wait, shutDown }
                 let outcome = storage.withLock { storage -> Outcome in
@@ -36,15 +43,9 @@ extension SessionPool {
                 case .grant(let grant): continuation.resume(returning: grant)
                 case .shutDown: continuation.resume(throwing: SessionPoolError.shutDown)
                 case .wait:
-                    // Cancelled before the handler below could find this waiter in the queue.
-                    if Task.isCancelled, let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
-                        waiter.resume(throwing: CancellationError())
-                    }
+                    // Cancelled before the cancel handler could find this waiter in the queue.
+                    if Task.isCancelled || cancellation.isCancelled { endWait() }
                 }
-            }
-        } onCancel: {
-            if let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
-                waiter.resume(throwing: CancellationError())
             }
         }
         switch grant {

@@ -8,28 +8,30 @@ import Synchronization
 extension SessionPool {
     /// Runs `statement` with `binds` under `settings` and returns the first column of its first
     /// row as PostgreSQL sent it (the planner's statements return one JSON value). Cancelling the
-    /// calling task cancels the statement on the server.
-    public func query(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
+    /// calling task, or `cancellation`, cancels the statement on the server.
+    public func query(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
+                      cancellation: QueryCancellation? = nil) async throws -> ByteBuffer? {
         guard configuration.roles.contains(settings.role) else { throw SessionPoolError.roleNotAllowed(settings.role) }
         switch configuration.scope {
-        case .session: return try await sessionQuery(statement, binds: binds, settings: settings)
-        case .transaction: return try await transactionQuery(statement, binds: binds, settings: settings)
+        case .session: return try await sessionQuery(statement, binds: binds, settings: settings, cancellation: cancellation)
+        case .transaction: return try await transactionQuery(statement, binds: binds, settings: settings, cancellation: cancellation)
         }
     }
 
-    private func sessionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
-        let lease = try await lease(settings)
+    private func sessionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
+                              cancellation: QueryCancellation?) async throws -> ByteBuffer? {
+        let lease = try await lease(settings, cancellation: cancellation)
         var current: ConnectionSettings? = lease.matches ? settings : nil
         do {
             if !lease.matches {
                 let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
-                _ = try await cancellable(lease) {
+                _ = try await cancellable(lease, cancellation) {
                     try await PlannedStatement.firstValue(of: self.settingsStatements[.session]!, binds: settingsBinds,
                                                           on: lease.connection, logger: self.logger)
                 }
                 current = settings
             }
-            let result = try await cancellable(lease) {
+            let result = try await cancellable(lease, cancellation) {
                 try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
             }
             await release(lease, settings: current, prepared: statement.name)
@@ -41,12 +43,13 @@ extension SessionPool {
     }
 
     /// `BEGIN`, transaction-local settings, the statement, `COMMIT`: nothing outlives the request.
-    private func transactionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings) async throws -> ByteBuffer? {
+    private func transactionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
+                                  cancellation: QueryCancellation?) async throws -> ByteBuffer? {
         let anyConnection = ConnectionSettings(role: "", tenantID: nil, userID: nil, claims: "")
-        let lease = try await lease(anyConnection)
+        let lease = try await lease(anyConnection, cancellation: cancellation)
         let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
         do {
-            let result = try await cancellable(lease) {
+            let result = try await cancellable(lease, cancellation) {
                 try await lease.connection.query("BEGIN", logger: self.logger)
                 _ = try await PlannedStatement.firstValue(of: self.settingsStatements[.transaction]!, binds: settingsBinds,
                                                           on: lease.connection, logger: self.logger)
@@ -65,21 +68,20 @@ extension SessionPool {
         }
     }
 
-    /// Runs `body` on a leased connection; if the task is cancelled meanwhile, asks the server to
-    /// cancel the backend's statement, and waits for that request to finish before returning,
-    /// so a late cancel can never reach the connection's next holder.
-    func cancellable<T: Sendable>(_ lease: Lease, _ body: @Sendable () async throws -> T) async throws -> T {
+    /// Runs `body` on a leased connection; if the task or `cancellation` is cancelled meanwhile,
+    /// asks the server to cancel the backend's statement, and waits for that request to finish
+    /// before returning, so a late cancel can never reach the connection's next holder.
+    func cancellable<T: Sendable>(_ lease: Lease, _ cancellation: QueryCancellation?,
+                                  _ body: @Sendable () async throws -> T) async throws -> T {
         let signal = CancelSignal()
         let endpoint = configuration.endpoint
         let logger = self.logger
         let backendID = lease.backendID
         let outcome: Result<T, any Error>
         do {
-            outcome = .success(try await withTaskCancellationHandler {
-                try await body()
-            } onCancel: {
+            outcome = .success(try await cancellation.whileRunning(onCancel: {
                 signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
-            })
+            }, body))
         } catch {
             outcome = .failure(error)
         }

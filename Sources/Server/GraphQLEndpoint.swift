@@ -78,40 +78,16 @@ public struct GraphQLEndpoint: Sendable {
     /// Runs the statement; once it has run for `disconnectWatchDelay`, a client hanging up
     /// cancels it (and so its statement on the server).
     private func run(_ prepared: GraphQLExecutor.Prepared, request: Request) async -> GraphQLExecutor.Outcome {
-        guard let disconnectWatchDelay else { return await executor.run(prepared) }
-        let executor = self.executor
-        // The outcome, or nil when the delay passes first. (Awaiting the work's value in a task
-        // group would not do: a task's value cannot be abandoned, so the group would wait.)
-        let (first, signal) = AsyncStream<GraphQLExecutor.Outcome?>.makeStream()
-        let work = Task {
-            let outcome = await executor.run(prepared)
-            signal.yield(outcome)
-            signal.finish()
-            return outcome
-        }
-        let timer = Task {
-            try? await Task.sleep(for: disconnectWatchDelay)
-            signal.yield(nil)
-        }
-        return await withTaskCancellationHandler {
-            var iterator = first.makeAsyncIterator()
-            let early = await iterator.next() ?? nil
-            timer.cancel()
-            if let early { return early }
-            do {
-                return try await request.body.consumeWithInboundCloseHandler { _ in await work.value } onInboundClosed: { work.cancel() }
-            } catch {
-                work.cancel()
-                return await work.value
-            }
-        } onCancel: {
-            work.cancel()
-        }
+        guard let disconnectWatchDelay, prepared.needsDatabase else { return await executor.run(prepared) }
+        let watch = DisconnectWatch(body: request.body, delay: disconnectWatchDelay)
+        let outcome = await executor.run(prepared, cancellation: watch.cancellation)
+        await watch.finish()
+        return outcome
     }
 
     private func read(_ request: inout Request, isPost: Bool) async throws -> GraphQLRequest {
         if isPost {
-            let contentType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            let contentType = request.headers[.contentType].map(HeaderValue.mediaType)
             guard contentType == "application/json" else {
                 throw RequestProblem(.unsupportedMediaType,
                                      "POST bodies must be application/json; got \(contentType.map { "'\($0)'" } ?? "no Content-Type").")

@@ -28,6 +28,9 @@ public final class GraphQLExecutor: Sendable {
         let entry: PlanCache.Entry
         let variables: [String: JSONValue]
         let session: Session
+
+        /// Whether running it reaches the database (else its answer is known already).
+        public var needsDatabase: Bool { entry.statement != nil }
     }
 
     let apis: [String: RoleSchema]
@@ -115,12 +118,12 @@ public final class GraphQLExecutor: Sendable {
         return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
     }
 
-    /// Runs a prepared request.
-    public func run(_ prepared: Prepared) async -> Outcome {
+    /// Runs a prepared request. Cancelling the task or `cancellation` cancels its statement.
+    public func run(_ prepared: Prepared, cancellation: QueryCancellation? = nil) async -> Outcome {
         let plan = prepared.entry.plan
         switch plan.body {
-        case .constant(let data):
-            return .data(ByteBuffer(string: data.serialized))
+        case .constant:
+            return .data(prepared.entry.constantData ?? ByteBuffer(string: "null"))
         case .statement(_, let parameters):
             guard let pool, let statement = prepared.entry.statement else {
                 return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
@@ -129,7 +132,7 @@ public final class GraphQLExecutor: Sendable {
             let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }
             let settings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
             do {
-                let bytes = try await pool.query(statement, binds: binds, settings: settings)
+                let bytes = try await pool.query(statement, binds: binds, settings: settings, cancellation: cancellation)
                 return .data(bytes ?? ByteBuffer(string: "null"))
             } catch {
                 return .executionErrors([DatabaseErrorReport.clientError(for: error, logger: logger)])

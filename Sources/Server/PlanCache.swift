@@ -3,6 +3,7 @@ import Database
 import Foundation
 import GraphQLLanguage
 import GraphQLTypeSystem
+import NIOCore
 import Planner
 import Synchronization
 
@@ -23,10 +24,22 @@ final class PlanCache: Sendable {
         let shape: [String]
     }
 
-    /// A plan with its statement ready for the pool.
+    /// A plan with its statement ready for the pool, or its answer when it needs no database.
     struct Entry: Sendable {
         let plan: QueryPlan
         let statement: PreparedSQL?
+        /// The `data` JSON of a plan known without the database (introspection, `__typename`).
+        let constantData: ByteBuffer?
+
+        init(plan: QueryPlan, statement: PreparedSQL?) {
+            self.plan = plan
+            self.statement = statement
+            if case .constant(let data) = plan.body {
+                constantData = ByteBuffer(string: data.serialized)
+            } else {
+                constantData = nil
+            }
+        }
     }
 
     private struct Storage {

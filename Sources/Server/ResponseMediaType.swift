@@ -8,10 +8,10 @@ public enum ResponseMediaType: String, Sendable {
     /// The preferred type the client accepts; nil when it accepts neither. No `Accept` at all
     /// counts as `application/json`, as the specification asks for older clients.
     public static func negotiate(accept: String?) -> ResponseMediaType? {
-        guard let accept, !accept.trimmingCharacters(in: .whitespaces).isEmpty else { return .json }
+        guard let accept, !HeaderValue.trimmed(accept[...]).isEmpty else { return .json }
         var best: (type: ResponseMediaType, quality: Double)?
         for item in accept.split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let parts = item.split(separator: ";").map { HeaderValue.trimmed($0).lowercased() }
             guard let range = parts.first else { continue }
             var quality = 1.0
             for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {

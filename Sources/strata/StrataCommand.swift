@@ -21,14 +21,11 @@ struct StrataCommand: AsyncParsableCommand {
                       VersionCommand.self])
 
     static func main() async {
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         // Tasks run on the event loops that do the socket I/O, so a request moving between
         // HTTP, the pool and PostgreSQL does not hop threads at every step.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
+        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

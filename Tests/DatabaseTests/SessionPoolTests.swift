@@ -51,11 +51,12 @@ struct SessionPoolTests {
                                                   claims: "{\"n\":\(request % 5)}")
                 let expected = "{\"request\" : \"\(request)\", \"role\" : \"\(role)\", \"tenant\" : \"\(tenant)\", \"user\" : \"user-\(request % 11)\", \"claims\" : \"{\\\"n\\\":\(request % 5)}\"}"
                 if request % 50 == 25 {
-                    // Cancelled mid-statement.
-                    let task = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings) }
+                    // Cancelled mid-statement: its task, or its cancellation source.
+                    let source = request % 100 == 25 ? QueryCancellation() : nil
+                    let task = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings, cancellation: source) }
                     group.addTask {
                         try await Task.sleep(for: .milliseconds(30))
-                        task.cancel()
+                        if let source { source.cancel() } else { task.cancel() }
                         do { _ = try await task.value; return .failed(request: request, "a cancelled statement finished") } catch is CancellationError {
                             return .cancelled
                         } catch {
@@ -100,6 +101,31 @@ struct SessionPoolTests {
         let settings = ConnectionSettings(role: "member", tenantID: tenants[1], userID: "u", claims: "{}")
         let last = try await pool.query(Self.probe, binds: [.text("last")], settings: settings).map { String(buffer: $0) }
         #expect(last?.contains(tenants[1]) == true)
+        await pool.shutdown()
+    }
+
+    @Test("a cancellation source ends a wait for a connection, and one cancelled before it starts never runs")
+    func cancelledWhileWaiting() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let pool = pool(database, scope: .session)
+        let settings = ConnectionSettings(role: "member", tenantID: "t", userID: "u", claims: "{}")
+        let busy = (0..<2).map { _ in Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings) } }
+        while pool.statistics.idle > 0 || pool.statistics.open < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        let source = QueryCancellation()
+        let waiting = Task { try await pool.query(Self.probe, binds: [.text("w")], settings: settings, cancellation: source) }
+        while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let started = ContinuousClock.now
+        source.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(pool.statistics.waiting == 0)
+        let early = QueryCancellation()
+        early.cancel()
+        await #expect(throws: CancellationError.self) {
+            _ = try await pool.query(Self.probe, binds: [.text("e")], settings: settings, cancellation: early)
+        }
+        for task in busy { task.cancel() }
+        for task in busy { _ = try? await task.value }
         await pool.shutdown()
     }
 

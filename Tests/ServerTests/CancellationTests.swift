@@ -12,7 +12,7 @@ struct CancellationTests {
     /// for the ten seconds per row it would take.
     @Test("cancels the request's statement on the server")
     func disconnectCancels() async throws {
-        let test = try await GraphQLTestServer.start(watchesDisconnects: true)
+        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .milliseconds(100))
         _ = try await test.database.rows("""
             CREATE OR REPLACE FUNCTION public.task_is_overdue(task public.tasks) RETURNS boolean
                 LANGUAGE sql STABLE AS $$ SELECT pg_sleep(10) IS NOT NULL $$
@@ -39,6 +39,30 @@ struct CancellationTests {
                 running = try await Self.slowStatementRuns(test.database)
             }
             #expect(!running, "the statement kept running after the client left")
+        }
+        await test.pool.shutdown()
+    }
+
+    /// The watch starts only for slow requests, since watching costs a connection its
+    /// keep-alive: two requests faster than the delay share one connection. (The delay is
+    /// long here so that a busy test machine cannot make a request slow.)
+    @Test("requests faster than the watch delay keep their connection alive")
+    func keepAlive() async throws {
+        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .seconds(5))
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let request = ["-s", "-o", "/dev/null", "-w", "%{http_code}:%{num_connects} ", "-X", "POST", "http://127.0.0.1:\(port)/graphql",
+                           "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(token)", "-d", #"{"query":"{ tasks { title } }"}"#]
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = request + ["--next"] + request
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            curl.waitUntilExit()
+            let written = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(written == "200:1 200:0 ", "the second request should reuse the first one's connection")
         }
         await test.pool.shutdown()
     }

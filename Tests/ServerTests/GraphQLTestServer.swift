@@ -22,7 +22,7 @@ struct GraphQLTestServer {
     let pool: SessionPool
     let database: TestDatabase
 
-    static func start(watchesDisconnects: Bool = false, auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
+    static func start(disconnectWatchDelay: Duration? = nil, auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
         try await database.withConnection { connection in
@@ -43,7 +43,7 @@ struct GraphQLTestServer {
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles)
         var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: 64 * 1024)
         // Router tests hand requests over without a socket to watch.
-        endpoint.disconnectWatchDelay = watchesDisconnects ? .milliseconds(100) : nil
+        endpoint.disconnectWatchDelay = disconnectWatchDelay
         let server = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)
     }
