@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 
 /// `strata`: the GraphQL-to-SQL server and its tools.
 ///
@@ -22,9 +20,6 @@ struct StrataCommand: AsyncParsableCommand {
 
     static func main() async {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        // Tasks run on the event loops that do the socket I/O, so a request moving between
-        // HTTP, the pool and PostgreSQL does not hop threads at every step.
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
         do {
             var command = try parseAsRoot()
