@@ -52,7 +52,11 @@ let package = Package(
         ),
         .target(
             name: "Events",
-            dependencies: ["Database", "Planner"],
+            dependencies: [
+                "Database", "Planner", "SchemaModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -71,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "Server", "Database", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation",
+                "Server", "Database", "Events", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -85,7 +89,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Database",
+                "Database", "Events", "SchemaModel",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,7 +124,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "SQL", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EventsTests", dependencies: ["Events"], swiftSettings: strict),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: [
+                "Events", "Database", "SchemaModel", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,4 +1,6 @@
 import Database
+import Events
+import SchemaModel
 import Foundation
 import Logging
 
@@ -37,8 +39,12 @@ public actor TestCluster {
             logger: logger)
         _ = try await cluster.start()
         let migrations = try MigrationSet.load(directory: ProjectFiles.root + "/migrations")
+        let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema")
         _ = try await cluster.withSuperuserConnection { connection in
-            try await Migrator(connection: connection, logger: logger).apply(migrations)
+            let migrator = Migrator(connection: connection, logger: logger)
+            try await migrator.apply(migrations)
+            try await migrator.apply(StrataMigrations.set)
+            return try await ChangeCapture.sync(CapturedTable.all(in: project), on: connection, logger: logger)
         }
         return cluster
     }

@@ -25,6 +25,18 @@ public struct TestDatabase: Sendable {
         try await endpoint(user: user).withConnection(logger: Logger(label: "strata.test"), body)
     }
 
+    /// Loads the demo data (`migrations/demo/*.sql`, statement by statement).
+    public func loadDemoData() async throws {
+        let demo = try MigrationSet.load(directory: ProjectFiles.root + "/migrations/demo", versionPrefix: "demo/")
+        try await withConnection { connection in
+            for migration in demo.migrations {
+                for statement in SQLScript(migration.sql).statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: Logger(label: "strata.test"))
+                }
+            }
+        }
+    }
+
     /// The rows of a query as text, for assertions.
     public func rows(_ query: PostgresQuery, as user: String = EmbeddedCluster.superuser) async throws -> [[String?]] {
         try await withConnection(as: user) { connection in

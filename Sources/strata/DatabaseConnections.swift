@@ -1,4 +1,5 @@
 import Database
+import Events
 import Foundation
 import Logging
 import PostgresNIO
@@ -47,17 +48,17 @@ struct DatabaseConnections {
         }
     }
 
-    /// Runs the schema migrations, and the demo data when asked.
-    func migrate(directory: String, withDemoData: Bool, logger: Logger) async throws -> [Migrator.Report] {
+    /// Runs the schema migrations, then Strata's own, attaches the change-event triggers to the
+    /// tables the YAML names (and detaches them from others), then loads the demo data when asked.
+    func migrate(directory: String, withDemoData: Bool, capturing tables: [CapturedTable], logger: Logger) async throws -> [Migrator.Report] {
         let schema = try MigrationSet.load(directory: directory)
         let demo = withDemoData ? try MigrationSet.load(directory: directory + "/demo", versionPrefix: "demo/") : nil
-        let sets = [schema] + (demo.map { [$0] } ?? [])
         do {
             return try await owner.withConnection(logger: logger) { connection in
-                var reports: [Migrator.Report] = []
-                for set in sets {
-                    reports.append(try await Migrator(connection: connection, logger: logger).apply(set))
-                }
+                let migrator = Migrator(connection: connection, logger: logger)
+                var reports = [try await migrator.apply(schema), try await migrator.apply(StrataMigrations.set)]
+                _ = try await ChangeCapture.sync(tables, on: connection, logger: logger)
+                if let demo { reports.append(try await migrator.apply(demo)) }
                 return reports
             }
         } catch let error as PSQLError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Logging
 
 struct DevCommand: AsyncParsableCommand {
@@ -19,7 +20,8 @@ struct DevCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
-            let reports = try await connections.migrate(directory: project.migrations, withDemoData: true, logger: logger)
+            let reports = try await connections.migrate(directory: project.migrations, withDemoData: true,
+                                                        capturing: CapturedTable.all(in: schema), logger: logger)
             let applied = reports.flatMap(\.applied)
             Console.announce(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
             Console.announce("Database: \(connections.server.displayName)")

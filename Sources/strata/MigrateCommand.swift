@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import Logging
 
 struct MigrateCommand: AsyncParsableCommand {
@@ -6,6 +7,8 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Apply the SQL migrations in order, each in its own transaction.",
         discussion: """
+            Then applies Strata's own migrations and attaches the change-event trigger to every table
+            whose YAML enables events (detaching it from the others).
             Records each file in strata.schema_migrations (version, checksum, applied_at). Refuses to
             run, applying nothing, when an applied file was changed or removed. A failing migration is
             rolled back and reported with its file, line and column. Connect as the schema's owner,
@@ -19,9 +22,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "strata")
+        let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         do {
-            let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData, logger: logger)
+            let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData,
+                                                        capturing: CapturedTable.all(in: schema), logger: logger)
             for report in reports {
                 for file in report.applied { print("applied \(file)") }
             }

@@ -25,14 +25,7 @@ struct GraphQLTestServer {
     static func start(disconnectWatchDelay: Duration? = nil, auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
-        try await database.withConnection { connection in
-            for file in ["0001_tenants.sql", "0002_task_platform.sql"] {
-                let text = try String(contentsOfFile: ProjectFiles.root + "/migrations/demo/" + file, encoding: .utf8)
-                for statement in SQLScript(text).statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
-                }
-            }
-        }
+        try await database.loadDemoData()
         var project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
         project.settings.auth.secret = secret
         auth(&project.settings.auth)
