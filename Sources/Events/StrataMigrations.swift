@@ -6,8 +6,10 @@ import Database
 public enum StrataMigrations {
     public static let set = MigrationSet(migrations: [changeEvents], versionPrefix: "strata/")
 
-    /// `strata.change_events`, the trigger function that fills it, and the functions that attach
-    /// that trigger to the tables whose YAML enables events.
+    /// `strata.change_events`, the handlers and their deliveries, the trigger function that fills
+    /// them, and the functions that attach that trigger to the tables whose YAML enables events.
+    /// The trigger queues one delivery per registered handler that wants the table, in the
+    /// writing transaction, so a delivery exists exactly when its event committed.
     static let changeEvents = Migration(version: "strata/0001", number: 1, name: "0001_change_events",
                                         displayPath: "strata/0001_change_events.sql", sql: #"""
         CREATE SCHEMA IF NOT EXISTS strata;
@@ -27,6 +29,27 @@ public enum StrataMigrations {
             created_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX change_events_tenant ON strata.change_events (tenant_id, id);
+
+        -- A handler the reader runs; `tables` null means every table.
+        CREATE TABLE strata.event_handlers (
+            name text PRIMARY KEY,
+            tables text[],
+            registered_at timestamptz NOT NULL DEFAULT now()
+        );
+
+        -- One event still to be handled by one handler: pending (waiting until `available_at`
+        -- after a failure), or dead after its last attempt, with the error.
+        CREATE TABLE strata.event_deliveries (
+            handler text NOT NULL REFERENCES strata.event_handlers (name) ON DELETE CASCADE,
+            event_id bigint NOT NULL REFERENCES strata.change_events (id) ON DELETE CASCADE,
+            tenant_id text,
+            attempts integer NOT NULL DEFAULT 0,
+            available_at timestamptz NOT NULL DEFAULT now(),
+            dead boolean NOT NULL DEFAULT false,
+            last_error text,
+            PRIMARY KEY (handler, event_id)
+        );
+        CREATE INDEX event_deliveries_pending ON strata.event_deliveries (handler, event_id) WHERE NOT dead;
 
         -- The trigger: arguments are the API name of the table, its tenant column ('' if none),
         -- then its primary key columns. An update that changes nothing leaves no event.
@@ -53,6 +76,8 @@ public enum StrataMigrations {
             INSERT INTO strata.change_events (tenant_id, table_name, op, primary_key, old, new, actor)
             VALUES (tenant, TG_ARGV[0], lower(TG_OP), key, old_row, new_row, nullif(current_setting('app.user_id', true), ''))
             RETURNING id INTO event_id;
+            INSERT INTO strata.event_deliveries (handler, event_id, tenant_id)
+            SELECT name, event_id, tenant FROM strata.event_handlers WHERE tables IS NULL OR TG_ARGV[0] = ANY (tables);
             PERFORM pg_notify('strata_events', json_build_object('id', event_id, 'tenant_id', tenant, 'table', TG_ARGV[0])::text);
             RETURN NULL;
         END
@@ -101,6 +126,8 @@ public enum StrataMigrations {
             IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'strata_authenticator') THEN
                 GRANT USAGE ON SCHEMA strata TO strata_authenticator;
                 GRANT SELECT ON strata.change_events TO strata_authenticator;
+                GRANT SELECT, INSERT, UPDATE ON strata.event_handlers TO strata_authenticator;
+                GRANT SELECT, UPDATE, DELETE ON strata.event_deliveries TO strata_authenticator;
             END IF;
         END
         $$;

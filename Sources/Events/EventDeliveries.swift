@@ -1,0 +1,78 @@
+import Logging
+import PostgresNIO
+
+/// The SQL of handing out deliveries: registering handlers, claiming a batch, settling each
+/// delivery. Every statement runs on the reader's work connection; values are binds.
+struct EventDeliveries {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// One delivery of a claimed batch.
+    struct Claimed: Sendable {
+        var event: ChangeEvent
+        var attempts: Int
+    }
+
+    func register(_ handler: any EventHandler) async throws {
+        try await connection.query("""
+            INSERT INTO strata.event_handlers (name, tables) VALUES (\(handler.name), \(handler.tables)::text[])
+            ON CONFLICT (name) DO UPDATE SET tables = excluded.tables
+            """, logger: logger)
+    }
+
+    /// In an open transaction: up to `limit` deliveries of `handler` that are due, in event
+    /// order, locked against other readers (rows already locked are skipped). A tenant whose
+    /// deliveries another reader is handling, or whose earlier delivery waits for a retry, is
+    /// left alone, which keeps each tenant's events in order.
+    func claim(_ handler: String, limit: Int) async throws -> [Claimed] {
+        let rows = try await connection.query("""
+            SELECT d.event_id, e.tenant_id, e.table_name, e.op, e.primary_key::text, e.old::text, e.new::text, e.actor,
+                   e.transaction_id::text, d.attempts
+            FROM strata.event_deliveries d JOIN strata.change_events e ON e.id = d.event_id
+            WHERE d.handler = \(handler) AND NOT d.dead AND d.available_at <= now()
+              AND NOT EXISTS (SELECT FROM strata.event_deliveries w
+                              WHERE w.handler = d.handler AND w.tenant_id IS NOT DISTINCT FROM d.tenant_id
+                                AND NOT w.dead AND w.event_id < d.event_id AND w.available_at > now())
+              AND pg_try_advisory_xact_lock(hashtext('strata.events'), hashtext(d.handler || '/' || coalesce(d.tenant_id, '')))
+            ORDER BY d.event_id
+            LIMIT \(limit)
+            FOR UPDATE OF d SKIP LOCKED
+            """, logger: logger)
+        var claimed: [Claimed] = []
+        for try await (id, tenant, table, op, key, old, new, actor, transaction, attempts)
+            in rows.decode((Int64, String?, String, String, String, String?, String?, String?, String, Int32).self) {
+            guard let operation = ChangeEvent.Operation(rawValue: op) else { continue }
+            let event = ChangeEvent(id: id, tenantID: tenant, table: table, operation: operation, primaryKeyJSON: key,
+                                    oldJSON: old, newJSON: new, actor: actor, transactionID: Int64(transaction) ?? 0)
+            claimed.append(Claimed(event: event, attempts: Int(attempts)))
+        }
+        return claimed
+    }
+
+    func acknowledge(_ handler: String, event: Int64) async throws {
+        try await connection.query("DELETE FROM strata.event_deliveries WHERE handler = \(handler) AND event_id = \(event)", logger: logger)
+    }
+
+    /// Records a failed attempt: tried again after `delay`, or parked as dead when nil.
+    func fail(_ handler: String, event: Int64, error: String, retryAfter delay: Duration?) async throws {
+        let milliseconds = delay.map { Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        try await connection.query("""
+            UPDATE strata.event_deliveries
+            SET attempts = attempts + 1, last_error = \(error), dead = \(milliseconds == nil),
+                available_at = now() + make_interval(secs => coalesce(\(milliseconds), 0) / 1000.0)
+            WHERE handler = \(handler) AND event_id = \(event)
+            """, logger: logger)
+    }
+
+    /// Puts a dead delivery back in the queue, as if new. False if there was none.
+    static func retry(_ handler: String?, event: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query("""
+            UPDATE strata.event_deliveries SET dead = false, attempts = 0, available_at = now(), last_error = NULL
+            WHERE event_id = \(event) AND dead AND (\(handler)::text IS NULL OR handler = \(handler))
+            RETURNING handler
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}
