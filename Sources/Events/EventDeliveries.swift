@@ -1,9 +1,10 @@
+import Database
 import Logging
 import PostgresNIO
 
 /// The SQL of handing out deliveries: registering handlers, claiming a batch, settling each
 /// delivery. Every statement runs on the reader's work connection; values are binds.
-struct EventDeliveries {
+public struct EventDeliveries {
     let connection: PostgresConnection
     let logger: Logger
 
@@ -64,15 +65,24 @@ struct EventDeliveries {
             """, logger: logger)
     }
 
-    /// Puts a dead delivery back in the queue, as if new. False if there was none.
-    static func retry(_ handler: String?, event: Int64, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query("""
-            UPDATE strata.event_deliveries SET dead = false, attempts = 0, available_at = now(), last_error = NULL
-            WHERE event_id = \(event) AND dead AND (\(handler)::text IS NULL OR handler = \(handler))
-            RETURNING handler
-            """, logger: logger)
-        var count = 0
-        for try await _ in rows { count += 1 }
-        return count
+    /// Puts an event's dead deliveries (of one handler, or all) back in the queue, as if new,
+    /// and wakes the readers. Returns how many were re-queued.
+    public static func retry(_ handler: String?, event: Int64, on endpoint: DatabaseEndpoint, logger: Logger) async throws -> Int {
+        try await endpoint.withConnection(logger: logger) { connection in
+            let rows = try await connection.query("""
+                WITH requeued AS (
+                    UPDATE strata.event_deliveries SET dead = false, attempts = 0, available_at = now(), last_error = NULL
+                    WHERE event_id = \(event) AND dead AND (\(handler)::text IS NULL OR handler = \(handler))
+                    RETURNING handler
+                )
+                SELECT count(*)::int FROM requeued
+                """, logger: logger)
+            var count = 0
+            for try await requeued in rows.decode(Int32.self) { count = Int(requeued) }
+            if count > 0 {
+                try await connection.query("SELECT pg_notify('strata_events', json_build_object('id', \(event))::text)", logger: logger)
+            }
+            return count
+        }
     }
 }

@@ -42,21 +42,8 @@ public final class EventReader: Service, Sendable {
     }
 
     public func run() async throws {
-        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await self.listen(wake) }
-            group.addTask {
-                while !Task.isCancelled {
-                    wake.yield()
-                    try? await Task.sleep(for: self.configuration.pollInterval)
-                }
-            }
-            await withGracefulShutdownHandler {
-                await self.work(wakes)
-            } onGracefulShutdown: {
-                wake.finish()
-            }
-            group.cancelAll()
+        try await EventWakeups.run(endpoint: configuration.endpoint, pollInterval: configuration.pollInterval, logger: logger) { wakes in
+            await self.work(wakes)
         }
     }
 
@@ -117,21 +104,6 @@ public final class EventReader: Service, Sendable {
         } catch {
             _ = try? await deliveries.connection.query("ROLLBACK", logger: logger)
             throw error
-        }
-    }
-
-    /// Wakes the reader at every notification, reconnecting after a lost connection.
-    private func listen(_ wake: AsyncStream<Void>.Continuation) async {
-        while !Task.isCancelled {
-            do {
-                try await configuration.endpoint.withConnection(logger: logger) { connection in
-                    for try await _ in try await connection.listen("strata_events") { wake.yield() }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("listening for change events failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: configuration.pollInterval)
         }
     }
 }
