@@ -101,6 +101,15 @@ let package = Package(
             name: "strata-conformance", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Tests/Conformance/Tool", swiftSettings: strict),
         .executableTarget(
+            name: "strata-event-worker",
+            dependencies: [
+                "Events", "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/EventWorker", swiftSettings: strict),
+        .executableTarget(
             name: "strata-bench-language", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Benchmarks/LanguageBenchmark", swiftSettings: strict),
 
@@ -128,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "EventsTests",
             dependencies: [
-                "Events", "Database", "SchemaModel", "TestSupport",
+                "Events", "Database", "SchemaModel", "TestSupport", "strata-event-worker",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,10 +6,12 @@ public final class StrataProcess: Sendable {
     private let process: Process
     private let output = CapturedOutput()
 
-    /// Starts `strata arguments…` in `directory` (the package root by default) with extra environment.
-    public init(_ arguments: [String], environment: [String: String] = [:], directory: String = ProjectFiles.root) throws {
+    /// Starts `strata arguments…` (or another of the package's executables) in `directory` (the
+    /// package root by default) with extra environment.
+    public init(_ arguments: [String], environment: [String: String] = [:], directory: String = ProjectFiles.root,
+                executable: String = ProjectFiles.strataExecutable) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProjectFiles.strataExecutable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var merged = ProcessInfo.processInfo.environment

@@ -1,0 +1,40 @@
+import Database
+import Events
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+// strata-event-worker URL — an event reader with one handler, "effects", for the crash test: it
+// records every delivery it is given in public.effect_attempts, and its effect once in
+// public.effects under the event's idempotency key, pausing a little on each so that a kill
+// lands in the middle of a batch. Runs until SIGTERM or SIGINT.
+
+struct EffectHandler: EventHandler {
+    let name = "effects"
+    let tables: [String]? = nil
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func handle(_ event: ChangeEvent) async throws {
+        try await connection.query("INSERT INTO public.effect_attempts (event_id) VALUES (\(event.id))", logger: logger)
+        try await connection.query("""
+            INSERT INTO public.effects (idempotency_key, event_id) VALUES (\(event.idempotencyKey(handler: name)), \(event.id))
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """, logger: logger)
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+let logger = Logger(label: "strata.event-worker")
+guard CommandLine.arguments.count == 2, let endpoint = try? DatabaseEndpoint(url: CommandLine.arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: strata-event-worker POSTGRES_URL\n".utf8))
+    exit(2)
+}
+let connection = try await PostgresConnection.connect(configuration: endpoint.connectionConfiguration(), id: 1, logger: logger)
+let reader = EventReader(configuration: .init(endpoint: endpoint, batchSize: 20, pollInterval: .milliseconds(200)),
+                         handlers: [EffectHandler(connection: connection, logger: logger)], logger: logger)
+print("worker running")
+let group = ServiceGroup(configuration: .init(services: [reader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+try await group.run()
+let _: Void = try await connection.close()
