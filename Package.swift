@@ -133,7 +133,10 @@ let package = Package(
             exclude: ["Golden", "seed.sql"],
             swiftSettings: strict
         ),
-        .testTarget(name: "DatabaseTests", dependencies: ["Database", "SQL", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DatabaseTests",
+            dependencies: ["Database", "SQL", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: strict),
         .testTarget(
             name: "EventsTests",
             dependencies: [

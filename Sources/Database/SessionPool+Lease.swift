@@ -83,9 +83,9 @@ extension SessionPool {
 
     /// Gives the connection back. `settings` is what its session holds now (nil if unknown);
     /// a broken connection, or one holding too many prepared statements, is closed instead.
-    func release(_ lease: Lease, settings: ConnectionSettings?, prepared: String?) async {
+    func release(_ lease: Lease, settings: ConnectionSettings?, prepared: [String]) async {
         let retire = storage.withLock { storage -> Bool in
-            if let prepared { storage.live[lease.id]?.prepared.insert(prepared) }
+            storage.live[lease.id]?.prepared.formUnion(prepared)
             let count = storage.live[lease.id]?.prepared.count ?? 0
             return storage.isShutDown || lease.connection.isClosed || count > configuration.preparedStatementLimit
         }

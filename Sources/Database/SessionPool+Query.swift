@@ -14,7 +14,9 @@ extension SessionPool {
         guard configuration.roles.contains(settings.role) else { throw SessionPoolError.roleNotAllowed(settings.role) }
         switch configuration.scope {
         case .session: return try await sessionQuery(statement, binds: binds, settings: settings, cancellation: cancellation)
-        case .transaction: return try await transactionQuery(statement, binds: binds, settings: settings, cancellation: cancellation)
+        case .transaction:
+            // `BEGIN`, transaction-local settings, the statement, `COMMIT`: nothing outlives the request.
+            return try await transaction(settings: settings, cancellation: cancellation) { try await $0.query(statement, binds: binds) }
         }
     }
 
@@ -34,36 +36,10 @@ extension SessionPool {
             let result = try await cancellable(lease, cancellation) {
                 try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
             }
-            await release(lease, settings: current, prepared: statement.name)
+            await release(lease, settings: current, prepared: [statement.name])
             return result
         } catch {
-            await release(lease, settings: current, prepared: statement.name)
-            throw error
-        }
-    }
-
-    /// `BEGIN`, transaction-local settings, the statement, `COMMIT`: nothing outlives the request.
-    private func transactionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
-                                  cancellation: QueryCancellation?) async throws -> ByteBuffer? {
-        let anyConnection = ConnectionSettings(role: "", tenantID: nil, userID: nil, claims: "")
-        let lease = try await lease(anyConnection, cancellation: cancellation)
-        let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
-        do {
-            let result = try await cancellable(lease, cancellation) {
-                try await lease.connection.query("BEGIN", logger: self.logger)
-                _ = try await PlannedStatement.firstValue(of: self.settingsStatements[.transaction]!, binds: settingsBinds,
-                                                          on: lease.connection, logger: self.logger)
-                let value = try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
-                try await lease.connection.query("COMMIT", logger: self.logger)
-                return value
-            }
-            await release(lease, settings: anyConnection, prepared: statement.name)
-            return result
-        } catch {
-            var clean = true
-            do { try await lease.connection.query("ROLLBACK", logger: logger) } catch { clean = false }
-            if !clean { try? await lease.connection.close() }
-            await release(lease, settings: anyConnection, prepared: statement.name)
+            await release(lease, settings: current, prepared: [statement.name])
             throw error
         }
     }

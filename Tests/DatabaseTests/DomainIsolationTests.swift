@@ -36,7 +36,7 @@ struct DomainIsolationTests {
                 try await connection.query("COMMIT", logger: logger)
                 return values
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error
             }
         }

@@ -2,6 +2,7 @@ import Database
 import Foundation
 import Logging
 import NIOCore
+import PostgresNIO
 import SQL
 import Testing
 import TestSupport
@@ -68,7 +69,11 @@ struct SessionPoolTests {
                 group.addTask {
                     let statement = request % 10 == 3 ? Self.failing : Self.probe
                     do {
-                        let bytes = try await pool.query(statement, binds: [.text(String(request))], settings: settings)
+                        let binds: [SQLValue] = [.text(String(request))]
+                        // Some run as one-statement transactions, as mutations do.
+                        let bytes = request % 13 == 5
+                            ? try await pool.transaction(settings: settings) { try await $0.query(statement, binds: binds) }
+                            : try await pool.query(statement, binds: binds, settings: settings)
                         return .answered(request: request, expected: expected, got: bytes.map { String(buffer: $0) } ?? "null")
                     } catch {
                         return .failed(request: request, "\(statement == Self.failing ? "expected" : "unexpected") \(role)")
@@ -101,6 +106,45 @@ struct SessionPoolTests {
         let settings = ConnectionSettings(role: "member", tenantID: tenants[1], userID: "u", claims: "{}")
         let last = try await pool.query(Self.probe, binds: [.text("last")], settings: settings).map { String(buffer: $0) }
         #expect(last?.contains(tenants[1]) == true)
+        await pool.shutdown()
+    }
+
+    @Test("a transaction's statements share its settings and see each other's writes; a failure rolls back every one",
+          arguments: [ConnectionSettings.Scope.session, .transaction])
+    func transactions(scope: ConnectionSettings.Scope) async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        try await database.loadDemoData()
+        let pool = pool(database, scope: scope)
+        let acme = "00000000-0000-4000-8000-000000000001"
+        let settings = ConnectionSettings(role: "admin", tenantID: acme, userID: "u", claims: "{}")
+        // Row-level security only lets the insert through under the transaction's tenant.
+        let insert = PreparedSQL("""
+            INSERT INTO public.comments (tenant_id, task_id, author_id, body)
+            VALUES ($1::uuid, '12000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', $2)
+            RETURNING current_setting('app.tenant_id')
+            """)
+        let count = PreparedSQL("SELECT count(*)::text FROM public.comments WHERE body = $1")
+        let committed = try await pool.transaction(settings: settings) { transaction in
+            let tenant = try await transaction.query(insert, binds: [.text(acme), .text("kept")]).map { String(buffer: $0) }
+            let seen = try await transaction.query(count, binds: [.text("kept")]).map { String(buffer: $0) }
+            return [tenant, seen]
+        }
+        #expect(committed == [acme, "1"])
+        await #expect(throws: PSQLError.self) {
+            try await pool.transaction(settings: settings) { transaction in
+                _ = try await transaction.query(insert, binds: [.text(acme), .text("undone")])
+                _ = try await transaction.query(Self.failing, binds: [.text("1")])
+            }
+        }
+        for (body, expected) in [("kept", "1"), ("undone", "0")] {
+            let found = try await pool.query(count, binds: [.text(body)], settings: settings).map { String(buffer: $0) }
+            #expect(found == expected, "\(body)")
+        }
+        // The connections are clean for the next request, whatever its settings.
+        let other = ConnectionSettings(role: "member", tenantID: "00000000-0000-4000-8000-000000000002", userID: "v", claims: "{}")
+        let probe = try await pool.query(Self.probe, binds: [.text("after")], settings: other).map { String(buffer: $0) }
+        #expect(probe?.contains("00000000-0000-4000-8000-000000000002") == true)
+        #expect(probe?.contains("\"member\"") == true)
         await pool.shutdown()
     }
 

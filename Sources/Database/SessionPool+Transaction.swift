@@ -1,0 +1,80 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import SQL
+import Synchronization
+
+/// Several statements of one request in one transaction: what a mutation operation with several
+/// root fields needs, each field seeing the writes of the ones before.
+extension SessionPool {
+    /// Runs `body` in one transaction on one connection under `settings`: each statement it runs
+    /// through the `SessionTransaction` sees those settings and the earlier statements' writes.
+    /// If `body` throws (or the task or `cancellation` is cancelled) everything is rolled back;
+    /// otherwise it commits.
+    public func transaction<T: Sendable>(settings: ConnectionSettings, cancellation: QueryCancellation? = nil,
+                                         _ body: (SessionTransaction) async throws -> T) async throws -> T {
+        guard configuration.roles.contains(settings.role) else { throw SessionPoolError.roleNotAllowed(settings.role) }
+        let scope = configuration.scope
+        let anyConnection = ConnectionSettings(role: "", tenantID: nil, userID: nil, claims: "")
+        let lease = try await lease(scope == .session ? settings : anyConnection, cancellation: cancellation)
+        // What the connection's session holds, as far as is known.
+        var current: ConnectionSettings? = scope == .session ? (lease.matches ? settings : nil) : anyConnection
+        let transaction = SessionTransaction(pool: self, lease: lease, cancellation: cancellation)
+        let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
+        do {
+            if scope == .session, !lease.matches {
+                _ = try await cancellable(lease, cancellation) {
+                    try await PlannedStatement.firstValue(of: self.settingsStatements[.session]!, binds: settingsBinds,
+                                                          on: lease.connection, logger: self.logger)
+                }
+                current = settings
+            }
+            try await cancellable(lease, cancellation) { try await lease.connection.query("BEGIN", logger: self.logger) }
+            if scope == .transaction {
+                _ = try await transaction.run(settingsStatements[.transaction]!, binds: settingsBinds)
+            }
+            let result = try await body(transaction)
+            try await cancellable(lease, cancellation) { try await lease.connection.query("COMMIT", logger: self.logger) }
+            await release(lease, settings: current, prepared: transaction.prepared)
+            return result
+        } catch {
+            do {
+                try await lease.connection.query("ROLLBACK", logger: logger)
+            } catch {
+                try? await lease.connection.close()
+            }
+            await release(lease, settings: current, prepared: transaction.prepared)
+            throw error
+        }
+    }
+}
+
+/// The open transaction of `SessionPool.transaction`.
+public final class SessionTransaction: Sendable {
+    let pool: SessionPool
+    let lease: SessionPool.Lease
+    let cancellation: QueryCancellation?
+    private let names = Mutex<[String]>([])
+
+    init(pool: SessionPool, lease: SessionPool.Lease, cancellation: QueryCancellation?) {
+        self.pool = pool
+        self.lease = lease
+        self.cancellation = cancellation
+    }
+
+    /// The statements prepared on the connection by this transaction.
+    var prepared: [String] { names.withLock { $0 } }
+
+    /// Runs `statement` and returns the first column of its first row as PostgreSQL sent it.
+    public func query(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
+        try await run(statement, binds: binds)
+    }
+
+    func run(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
+        names.withLock { $0.append(statement.name) }
+        let lease = self.lease, logger = pool.logger
+        return try await pool.cancellable(lease, cancellation) {
+            try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: logger)
+        }
+    }
+}
