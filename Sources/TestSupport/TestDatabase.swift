@@ -25,7 +25,9 @@ public struct TestDatabase: Sendable {
         try await endpoint(user: user).withConnection(logger: Logger(label: "strata.test"), body)
     }
 
-    /// Loads the demo data (`migrations/demo/*.sql`, statement by statement).
+    /// Loads the demo data (`migrations/demo/*.sql`, statement by statement). The text is the
+    /// project's own files, as `strata migrate --with-demo-data` runs them; no value from a test
+    /// or a client is part of it.
     public func loadDemoData() async throws {
         let demo = try MigrationSet.load(directory: ProjectFiles.root + "/migrations/demo", versionPrefix: "demo/")
         try await withConnection { connection in
