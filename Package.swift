@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "strata", targets: ["strata"]),
         .executable(name: "strata-bench-language", targets: ["strata-bench-language"]),
+        .executable(name: "strata-bench-event-lag", targets: ["strata-bench-event-lag"]),
         .executable(name: "strata-conformance", targets: ["strata-conformance"]),
     ],
     dependencies: [
@@ -109,6 +110,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/EventWorker", swiftSettings: strict),
+        .executableTarget(
+            name: "strata-bench-event-lag",
+            dependencies: [
+                "Events", "Database",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/EventLagProbe", swiftSettings: strict),
         .executableTarget(
             name: "strata-bench-language", dependencies: ["GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation"],
             path: "Benchmarks/LanguageBenchmark", swiftSettings: strict),

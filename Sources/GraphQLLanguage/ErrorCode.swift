@@ -27,6 +27,14 @@ public enum ErrorCode {
     public static let introspectionDisabled = "introspection-disabled"
     /// The database refused the role something (missing grant, failed permission check).
     public static let permissionError = "permission-error"
+    /// A write would duplicate a unique key or primary key (`extensions.constraint` names it).
+    public static let constraintViolation = "constraint-violation"
+    /// A write refers to a row that does not exist, or removes one that others refer to.
+    public static let foreignKeyViolation = "foreign-key-violation"
+    /// A write leaves a required column empty (`extensions.column` names it).
+    public static let notNullViolation = "not-null-violation"
+    /// A written row breaks a table's CHECK constraint.
+    public static let checkViolation = "check-violation"
     /// A client's value was refused by the database (bad UUID text, out of range).
     public static let dataException = "data-exception"
     /// The statement ran past the statement timeout.

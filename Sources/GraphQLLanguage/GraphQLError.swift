@@ -10,12 +10,28 @@ public struct GraphQLError: Error, Sendable, Equatable {
     public var locations: [SourceLocation]
     public var path: [PathComponent]
     public var code: String?
+    /// More of `extensions` after the code, for a client to act on: the constraint a write broke,
+    /// the table a check refused.
+    public var details: [Detail]
 
-    public init(_ message: String, locations: [SourceLocation] = [], path: [PathComponent] = [], code: String? = nil) {
+    /// One more member of `extensions`, with a string value.
+    public struct Detail: Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(_ message: String, locations: [SourceLocation] = [], path: [PathComponent] = [], code: String? = nil,
+                details: [Detail] = []) {
         self.message = message
         self.locations = locations
         self.path = path
         self.code = code
+        self.details = details
     }
 
     /// The error as a JSON object, keys in the order the spec lists them.
@@ -34,8 +50,10 @@ public struct GraphQLError: Error, Sendable, Equatable {
             }
             parts.append("\"path\":[\(items.joined(separator: ","))]")
         }
-        if let code {
-            parts.append("\"extensions\":{\"code\":\(JSONText.quoted(code))}")
+        var extensions = code.map { ["\"code\":\(JSONText.quoted($0))"] } ?? []
+        extensions += details.map { "\(JSONText.quoted($0.name)):\(JSONText.quoted($0.value))" }
+        if !extensions.isEmpty {
+            parts.append("\"extensions\":{\(extensions.joined(separator: ","))}")
         }
         return "{\(parts.joined(separator: ","))}"
     }

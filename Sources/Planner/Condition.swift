@@ -44,7 +44,7 @@ extension PlanBuilder {
             var terms = [link(relationship, parent: alias, child: related)]
             terms += scope(target, as: related)
             terms.append(compile(inner, on: target, as: related))
-            return .exists(SQLSelect([.init(.integer(1))], from: .table(target.tableName, as: related), where: .and(terms)))
+            return .exists(SQLSelect([.init(.integer(1))], from: tableSource(target, as: related), where: .and(terms)))
         }
     }
 

@@ -6,8 +6,8 @@ import GraphQLTypeSystem
 /// so shapes match the schema; this only reads them.
 enum InputValue {
     case literal(Value)
-    /// A value inside a variable (or a variable's default), read as part of the plan's shape.
-    case json(JSONValue)
+    /// A value inside a variable, and where in which variable it sits.
+    case json(JSONValue, from: VariableMember)
 
     /// What a value is, once variables are looked up.
     enum Shape {
@@ -24,15 +24,18 @@ enum InputValue {
 final class VariableReader {
     /// Each provided variable's value, or its definition's default.
     private let values: [String: InputValue]
-    /// Variables whose value was read for its shape (so the plan depends on it).
+    /// Variables whose value was read (so the plan depends on it).
     private(set) var structural: Set<String> = []
+    /// Variables whose layout alone shaped the plan — which members and how many list items —
+    /// while their scalars stay parameters (the rows of an insert).
+    private(set) var laidOut: Set<String> = []
 
     init(definitions: SyntaxList<VariableDefinition>, provided: [String: JSONValue]) {
         var values: [String: InputValue] = [:]
         for definition in definitions {
             let name = definition.variable.value
             if let value = provided[name] {
-                values[name] = .json(value)
+                values[name] = .json(value, from: VariableMember(variable: name, path: []))
             } else if let fallback = definition.defaultValue {
                 values[name] = .literal(fallback)
                 // A default written in the document: the plan may fold it in.
@@ -49,8 +52,9 @@ final class VariableReader {
     /// The shape of a value; reading a variable's shape makes the plan depend on its value.
     func shape(_ input: InputValue) -> InputValue.Shape {
         switch input {
-        case .json(let value):
-            return Self.shape(value)
+        case .json(let value, let member):
+            structural.insert(member.variable)
+            return Self.shape(value, at: member)
         case .literal(let value):
             switch value.kind {
             case .variable(let name):
@@ -66,13 +70,31 @@ final class VariableReader {
         }
     }
 
-    static func shape(_ value: JSONValue) -> InputValue.Shape {
+    static func shape(_ value: JSONValue, at member: VariableMember) -> InputValue.Shape {
         switch value {
         case .null: .null
-        case .array(let items): .list(items.map { InputValue.json($0) })
-        case .object(let members): .object(members.map { ($0.0, InputValue.json($0.1)) })
+        case .array(let items): .list(items.enumerated().map { InputValue.json($1, from: member.appending(.index($0))) })
+        case .object(let members): .object(members.map { ($0.0, InputValue.json($0.1, from: member.appending(.key($0.0)))) })
         case .string(let text): .enumValue(text)
         case .bool, .number: .scalar
+        }
+    }
+
+    /// The shape of a value whose scalars will be bound, not read: a variable read this way
+    /// shapes the plan by its layout only, and strings inside it are values, not enum names.
+    func layout(_ input: InputValue) -> InputValue.Shape {
+        switch input {
+        case .json(let value, let member):
+            laidOut.insert(member.variable)
+            if case .string = value { return .scalar }
+            return Self.shape(value, at: member)
+        case .literal(let value):
+            if case .variable(let name) = value.kind {
+                guard let resolved = values[name] else { return .absent }
+                return layout(resolved)
+            }
+            if case .enumValue = value.kind { return .scalar }
+            return shape(input)
         }
     }
 
@@ -91,7 +113,7 @@ final class VariableReader {
     func state(of name: String) -> VariableState {
         switch values[name] {
         case nil: return .absent
-        case .json(.null)?: return .null
+        case .json(.null, _)?: return .null
         case .literal(let fallback)?:
             if case .null = fallback.kind { return .null }
             return .present
@@ -102,7 +124,9 @@ final class VariableReader {
     /// A boolean, for arguments that change the plan (`@skip(if:)`, `count(distinct:)`).
     func boolean(_ input: InputValue) -> Bool? {
         switch input {
-        case .json(.bool(let flag)): return flag
+        case .json(.bool(let flag), let member):
+            structural.insert(member.variable)
+            return flag
         case .json: return nil
         case .literal(let value):
             switch value.kind {
@@ -118,7 +142,9 @@ final class VariableReader {
     /// An integer, for arguments the plan folds in.
     func integer(_ input: InputValue) -> Int? {
         switch input {
-        case .json(.number(let text)): return Int(text)
+        case .json(.number(let text), let member):
+            structural.insert(member.variable)
+            return Int(text)
         case .json: return nil
         case .literal(let value):
             switch value.kind {
@@ -141,7 +167,8 @@ final class VariableReader {
     /// The value as JSON, variables inside it substituted (and thereby part of the plan's shape).
     func jsonValue(_ input: InputValue) -> JSONValue {
         switch input {
-        case .json(let value):
+        case .json(let value, let member):
+            structural.insert(member.variable)
             return value
         case .literal(let value):
             switch value.kind {
@@ -161,5 +188,47 @@ final class VariableReader {
     /// The request's variables as JSON, for the introspection executor.
     func allValues() -> [String: JSONValue] {
         values.mapValues(jsonValue)
+    }
+}
+
+/// Where a value sits inside a variable: `$objects[2].title` is `objects`, `[.index(2), .key("title")]`.
+public struct VariableMember: Sendable, Hashable, CustomStringConvertible {
+    public enum Step: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+    }
+
+    public var variable: String
+    public var path: [Step]
+
+    public init(variable: String, path: [Step]) {
+        self.variable = variable
+        self.path = path
+    }
+
+    func appending(_ step: Step) -> VariableMember {
+        VariableMember(variable: variable, path: path + [step])
+    }
+
+    /// The value at this place in the request's variables; nil when it is absent.
+    public func value(in variables: [String: JSONValue]) -> JSONValue? {
+        var current = variables[variable]
+        for step in path {
+            switch (step, current) {
+            case (.key(let key), .object(let members)?): current = members.last { $0.0 == key }?.1
+            case (.index(let index), .array(let items)?) where items.indices.contains(index): current = items[index]
+            default: return nil
+            }
+        }
+        return current
+    }
+
+    public var description: String {
+        "$" + variable + path.map { step -> String in
+            switch step {
+            case .key(let key): "." + key
+            case .index(let index): "[\(index)]"
+            }
+        }.joined()
     }
 }

@@ -13,8 +13,8 @@ public enum OperationPlanner {
     public static func plan(_ document: Document, operationName: String?, api: RoleSchema,
                             variables: [String: JSONValue]) throws(GraphQLErrors) -> QueryPlan {
         let operation = try OperationSelection.select(in: document, named: operationName)
-        guard operation.operation == .query else {
-            throw GraphQLErrors([GraphQLError("\(operation.operation.rawValue.capitalized) operations are not served yet; only queries are.",
+        guard operation.operation != .subscription else {
+            throw GraphQLErrors([GraphQLError("Subscription operations are not served over HTTP.",
                                               locations: [operation.location.sourceLocation], code: ErrorCode.notSupported)])
         }
         var fragments: [String: FragmentDefinition] = [:]
@@ -24,6 +24,7 @@ public enum OperationPlanner {
         let reader = VariableReader(definitions: operation.variableDefinitions, provided: variables)
         let builder = PlanBuilder(api: api, variables: reader, fragments: fragments)
         do {
+            if operation.operation == .mutation { return try MutationPlanner.plan(operation, builder: builder) }
             return try plan(operation, document: document, builder: builder)
         } catch {
             throw GraphQLErrors([error])

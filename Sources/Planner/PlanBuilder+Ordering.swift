@@ -35,7 +35,7 @@ extension PlanBuilder {
                 let related = nextAlias("o")
                 let conditions = [link(relationship, parent: alias, child: related)] + scope(target, as: related)
                 for inner in try orderKeys(value, on: target, as: related, path: path) {
-                    let lookup = SQLSelect([.init(inner.expression)], from: .table(target.tableName, as: related),
+                    let lookup = SQLSelect([.init(inner.expression)], from: tableSource(target, as: related),
                                            where: .and(conditions), limit: .integer(1))
                     keys.append(SQLOrdering(.subquery(lookup), inner.direction, nulls: inner.nulls))
                 }
@@ -68,7 +68,7 @@ extension PlanBuilder {
             let conditions = [link(relationship, parent: parent, child: related)] + scope(target, as: related)
             for (aggregate, directionInput) in aggregates {
                 guard let direction = try direction(directionInput, path: path) else { continue }
-                let value = SQLSelect([.init(aggregate)], from: .table(target.tableName, as: related), where: .and(conditions))
+                let value = SQLSelect([.init(aggregate)], from: tableSource(target, as: related), where: .and(conditions))
                 keys.append(direction(.subquery(value)))
             }
         }

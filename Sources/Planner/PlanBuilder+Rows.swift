@@ -30,8 +30,16 @@ extension PlanBuilder {
 
     func rows(_ view: TableView, shapes: [RowShape], arguments: RowArguments,
               parent: (alias: SQLIdentifier, relationship: RelationshipModel)?, aggregatedColumns: [String] = [],
-              appliesMaxRows: Bool = true, field: SelectedField?, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RowsQuery {
+              appliesMaxRows: Bool = true, source: RowSource = .table, field: SelectedField?,
+              path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RowsQuery {
         let table = nextAlias("t")
+        let from: SQLSource
+        switch source {
+        case .table: from = tableSource(view, as: table)
+        case .written(let steps): from = writtenRows(view, steps: steps, as: table)
+        }
+        // Rows of a write step or of a written table carry their computed fields as columns.
+        let computedAsColumns = source != .table || written[view.name] != nil
         var conditions: [SQLExpression] = []
         if let parent { conditions.append(link(parent.relationship, parent: parent.alias, child: table)) }
         conditions += scope(view, as: table)
@@ -66,12 +74,13 @@ extension PlanBuilder {
         var computed: Set<String> = []
         for field in shapeFields.joined() {
             guard let function = view.computedFields.first(where: { $0.name == field.name }), computed.insert(function.name).inserted else { continue }
-            let name = SQLQualifiedName(schema: SQLIdentifier(function.functionSchema), SQLIdentifier(function.function))
-            baseOutputs.append(.init(.function(name, [.star(table: table)]), as: SQLIdentifier("__cf_" + function.name)))
+            let value = computedAsColumns ? .column(table: table, Self.computedColumn(function)) : computedValue(function, row: table)
+            baseOutputs.append(.init(value, as: Self.computedColumn(function)))
         }
         if baseOutputs.isEmpty { baseOutputs.append(.init(.integer(1), as: "__row")) }
-        let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: .table(view.tableName, as: table), where: .and(conditions),
-                             orderBy: keys, limit: try rowLimit(view, arguments, appliesMaxRows: appliesMaxRows, path: path), offset: offset(arguments.offset))
+        let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: from, where: .and(conditions),
+                             orderBy: keys, limit: source == .table ? try rowLimit(view, arguments, appliesMaxRows: appliesMaxRows, path: path) : (arguments.single ? .integer(1) : nil),
+                             offset: offset(arguments.offset))
 
         let row = nextAlias("b")
         var joins: [SQLJoin] = []
@@ -105,7 +114,7 @@ extension PlanBuilder {
             } else if let column = view.columns.first(where: { $0.name == name }) {
                 pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, SQLIdentifier(name)), category: column.type.category)))
             } else if let function = view.computedFields.first(where: { $0.name == name }) {
-                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, SQLIdentifier("__cf_" + name)), category: function.returns.category)))
+                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, Self.computedColumn(function)), category: function.returns.category)))
             } else if let relationship = view.relationships.first(where: { $0.name == name }), let target = api.tables[relationship.target] {
                 let joined: SQLSelect
                 switch relationship.kind {

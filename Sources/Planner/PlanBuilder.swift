@@ -12,6 +12,9 @@ final class PlanBuilder {
     private(set) var parameters: [PlanParameter] = []
     private var parameterIndex: [PlanParameter: Int] = [:]
     private var aliasCounts: [String: Int] = [:]
+    /// The tables the statement being planned writes, by API name, and the write steps that
+    /// wrote them: reads of those tables see the rows as the writes leave them.
+    var written: [String: [WrittenRows]] = [:]
 
     init(api: RoleSchema, variables: VariableReader, fragments: [String: FragmentDefinition]) {
         self.api = api

@@ -13,12 +13,32 @@ public struct QueryPlan: Sendable {
         case statement(sql: String, parameters: [PlanParameter])
         /// Answered without the database: an introspection-only operation.
         case constant(JSONValue)
+        /// A mutation: its root fields in order, run in one transaction.
+        case mutation([MutationField])
     }
 
     public let body: Body
     /// Variables whose whole value shaped the SQL (input objects, enums, `@skip(if:)` flags);
     /// the others only reach binds, so only whether they are null or absent matters.
     public let structuralVariables: Set<String>
+    /// Variables whose layout (members present, list lengths, nulls) shaped the SQL while their
+    /// scalars are parameters: the rows of an insert.
+    public let laidOutVariables: Set<String>
+
+    init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = []) {
+        self.body = body
+        self.structuralVariables = structuralVariables
+        self.laidOutVariables = laidOutVariables.subtracting(structuralVariables)
+    }
+
+    /// Every statement the plan runs, in order.
+    public var statements: [PlanStatement] {
+        switch body {
+        case .statement(let sql, let parameters): [PlanStatement(sql: sql, parameters: parameters)]
+        case .constant: []
+        case .mutation(let fields): fields.flatMap(\.statements)
+        }
+    }
 
     public var sql: String? {
         if case .statement(let sql, _) = body { return sql }
@@ -31,6 +51,35 @@ public struct QueryPlan: Sendable {
     }
 }
 
+/// One SQL statement of a plan, with where each `$n` gets its value.
+public struct PlanStatement: Sendable {
+    public let sql: String
+    public let parameters: [PlanParameter]
+}
+
+/// One root field of a mutation and how its value is made.
+public struct MutationField: Sendable {
+    public enum Value: Sendable {
+        /// Known without the database (`__typename`).
+        case constant(JSONValue)
+        /// The JSON the statement returns.
+        case statement(PlanStatement)
+        /// A JSON array of what each statement returns, run in order (`update_<table>_many`).
+        case list([PlanStatement])
+    }
+
+    public let responseKey: String
+    public let value: Value
+
+    public var statements: [PlanStatement] {
+        switch value {
+        case .constant: []
+        case .statement(let statement): [statement]
+        case .list(let statements): statements
+        }
+    }
+}
+
 /// Where one `$n` of a plan's statement gets its value.
 public enum PlanParameter: Sendable, Hashable {
     /// Known when the operation was planned: a literal of the document, a name.
@@ -40,6 +89,8 @@ public enum PlanParameter: Sendable, Hashable {
     case variable(String, json: Bool)
     /// A list variable, bound as `text[]`.
     case variableList(String, json: Bool)
+    /// A scalar inside a variable (a column of an inserted row).
+    case variableMember(VariableMember, json: Bool)
     /// A value of the request's session: its tenant, user, role or a claim.
     case session(SessionValue)
 }
@@ -53,6 +104,7 @@ extension PlanParameter: CustomStringConvertible {
         case .value(.textArray(let items)): "[" + items.map(JSONText.quoted).joined(separator: ", ") + "]"
         case .variable(let name, let json): "variable $\(name)" + (json ? " as JSON" : "")
         case .variableList(let name, let json): "list variable $\(name)" + (json ? " as JSON" : "")
+        case .variableMember(let member, let json): "variable \(member)" + (json ? " as JSON" : "")
         case .session(let value): value.description
         }
     }
@@ -71,6 +123,9 @@ extension PlanParameter: CustomStringConvertible {
             case .array(let items)?: return .textArray(items.compactMap { Self.scalarText($0, json: json) })
             case let single?: return .textArray(Self.scalarText(single, json: json).map { [$0] } ?? [])
             }
+        case .variableMember(let member, let json):
+            guard let value = member.value(in: variables) else { return .null }
+            return Self.scalarText(value, json: json).map(SQLValue.text) ?? .null
         case .session(let value):
             return session.value(of: value).map(SQLValue.text) ?? .null
         }

@@ -13,6 +13,9 @@ struct RowArguments {
     /// At most one row: object relationships and `_by_pk`.
     var single = false
 
+    /// Every row, in no particular order: a mutation's `returning`.
+    static let all = RowArguments()
+
     static let oneRow: RowArguments = {
         var arguments = RowArguments()
         arguments.single = true

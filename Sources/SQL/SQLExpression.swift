@@ -33,6 +33,8 @@ public indirect enum SQLExpression: Sendable, Hashable {
     case caseWhen([SQLWhen], else: SQLExpression?)
     /// `COALESCE(a, b)`: a special form, not a function.
     case coalesce([SQLExpression])
+    /// `DEFAULT`: only as a value of an inserted row, for a column left to the table's default.
+    case defaultValue
 
     /// `pg_catalog.<name>(…)`: built-in functions, qualified so `search_path` cannot redirect them.
     public static func builtin(_ name: String, _ arguments: [SQLExpression]) -> SQLExpression {
@@ -117,4 +119,6 @@ public enum SQLOperator: String, Sendable, Hashable {
     case contains = "@>"
     /// jsonb top-level key exists.
     case hasKey = "?"
+    /// Addition, for `_inc`.
+    case plus = "+"
 }

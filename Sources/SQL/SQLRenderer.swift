@@ -8,8 +8,8 @@ public struct RenderedSQL: Sendable, Hashable {
 /// Renders SQL trees to text. Identifiers are quoted and every value becomes a `$n` bind; equal
 /// binds share one placeholder, so the session's tenant is sent once however often it is used.
 public struct SQLRenderer {
-    private var text = ""
-    private var binds: [SQLBind] = []
+    var text = ""
+    var binds: [SQLBind] = []
     private var placeholders: [SQLBind: Int] = [:]
 
     public init() {}
@@ -76,6 +76,13 @@ public struct SQLRenderer {
         case .subquery(let select, let alias):
             text += "("
             write(select)
+            text += ") AS " + alias.rendered
+        case .unionAll(let selects, let alias):
+            text += "("
+            for (index, select) in selects.enumerated() {
+                if index > 0 { text += " UNION ALL " }
+                write(select)
+            }
             text += ") AS " + alias.rendered
         }
     }
@@ -168,6 +175,8 @@ public struct SQLRenderer {
             text += "COALESCE("
             list(arguments) { $0.write($1) }
             text += ")"
+        case .defaultValue:
+            text += "DEFAULT"
         case .caseWhen(let arms, let otherwise):
             text += "CASE"
             for arm in arms {
@@ -218,7 +227,7 @@ public struct SQLRenderer {
         }
     }
 
-    private mutating func list<Element>(_ elements: [Element], _ body: (inout SQLRenderer, Element) -> Void) {
+    mutating func list<Element>(_ elements: [Element], _ body: (inout SQLRenderer, Element) -> Void) {
         for (index, element) in elements.enumerated() {
             if index > 0 { text += ", " }
             body(&self, element)

@@ -40,6 +40,8 @@ public struct SQLSelect: Sendable, Hashable {
 public indirect enum SQLSource: Sendable, Hashable {
     case table(SQLQualifiedName, as: SQLIdentifier)
     case subquery(SQLSelect, as: SQLIdentifier)
+    /// `(a UNION ALL b …) AS alias`: the rows of every select, which must have the same outputs.
+    case unionAll([SQLSelect], as: SQLIdentifier)
 }
 
 /// `LEFT JOIN LATERAL (…) AS alias ON condition`.

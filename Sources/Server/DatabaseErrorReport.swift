@@ -1,20 +1,64 @@
+import Events
 import GraphQLLanguage
 import Logging
 import PostgresNIO
+import SchemaModel
 
 /// What a client is told when the database refuses a statement: a message and a code it can act
-/// on, never SQL text or server internals. The whole report goes to the log.
-enum DatabaseErrorReport {
-    static func clientError(for error: any Error, logger: Logger) -> GraphQLError {
+/// on, with the constraint, table or column it concerns by name — never SQL text or server
+/// internals. The whole report goes to the log.
+struct DatabaseErrorReport: Sendable {
+    /// API names of the project's tables by `schema.table`, for naming them as clients know them.
+    let tableNames: [String: String]
+    let logger: Logger
+
+    init(tables: [TableModel], logger: Logger) {
+        var names: [String: String] = [:]
+        for table in tables { names[table.qualifiedName] = table.name }
+        self.tableNames = names
+        self.logger = logger
+    }
+
+    func clientError(for error: any Error, path: [GraphQLError.PathComponent]) -> GraphQLError {
+        var report = clientError(for: error)
+        report.path = path
+        return report
+    }
+
+    private func clientError(for error: any Error) -> GraphQLError {
         if error is CancellationError {
             return GraphQLError("The request was cancelled.", code: ErrorCode.cancelled)
         }
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else {
+        guard let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] else {
             logger.error("database request failed", metadata: ["error": "\(String(reflecting: error))"])
             return GraphQLError("The database could not be reached.", code: ErrorCode.databaseUnavailable)
         }
-        let message = error.serverInfo?[.message] ?? ""
+        let message = info[.message] ?? ""
+        let table = info[.tableName].map { name in info[.schemaName].flatMap { tableNames[$0 + "." + name] } ?? name }
+        let constraint = info[.constraintName]
+        var details: [GraphQLError.Detail] = []
+        if let table { details.append(.init("table", table)) }
+        if let constraint { details.append(.init("constraint", constraint)) }
+        let onTable = table.map { " of '\($0)'" } ?? ""
+        let named = constraint.map { " ('\($0)')" } ?? ""
         switch state {
+        case StrataMigrations.permissionCheckState:
+            // Raised by strata.permission_check, whose table argument is already the API name.
+            let checked = info[.tableName] ?? "a table"
+            return GraphQLError("A row written to '\(checked)' does not satisfy the role's check; nothing was written.",
+                                code: ErrorCode.permissionError, details: [.init("table", checked)])
+        case "23505":
+            return GraphQLError("A row\(onTable) with the same unique key already exists\(named).",
+                                code: ErrorCode.constraintViolation, details: details)
+        case "23503":
+            return GraphQLError("A row\(onTable) refers to a row that does not exist, or is referred to by other rows\(named).",
+                                code: ErrorCode.foreignKeyViolation, details: details)
+        case "23502":
+            let column = info[.columnName]
+            if let column { details.append(.init("column", column)) }
+            return GraphQLError("Column '\(column ?? "?")'\(onTable) needs a value.", code: ErrorCode.notNullViolation, details: details)
+        case "23514":
+            return GraphQLError("A row\(onTable) breaks a check constraint\(named).", code: ErrorCode.checkViolation, details: details)
         case "57014":
             return GraphQLError("The query ran longer than the statement timeout and was stopped.", code: ErrorCode.timeout)
         case _ where state.hasPrefix("22"):
@@ -23,7 +67,10 @@ enum DatabaseErrorReport {
             return GraphQLError("A value could not be used: \(message)", code: ErrorCode.dataException)
         case "42501":
             logger.warning("permission denied", metadata: ["error": "\(String(reflecting: error))"])
-            return GraphQLError("The role may not read some of what the request asks for.", code: ErrorCode.permissionError)
+            if message.contains("row-level security") {
+                return GraphQLError("The row\(onTable) is outside what the role may write.", code: ErrorCode.permissionError, details: details)
+            }
+            return GraphQLError("The role may not read or write some of what the request asks for.", code: ErrorCode.permissionError)
         default:
             logger.error("statement failed", metadata: ["sqlstate": "\(state)", "error": "\(String(reflecting: error))"])
             return GraphQLError("The database could not answer this request.", code: ErrorCode.databaseError)

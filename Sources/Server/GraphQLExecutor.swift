@@ -30,7 +30,7 @@ public final class GraphQLExecutor: Sendable {
         let session: Session
 
         /// Whether running it reaches the database (else its answer is known already).
-        public var needsDatabase: Bool { entry.statement != nil }
+        public var needsDatabase: Bool { !entry.statements.isEmpty }
     }
 
     let apis: [String: RoleSchema]
@@ -38,6 +38,7 @@ public final class GraphQLExecutor: Sendable {
     let cache = PlanCache()
     let limits: ParserLimits
     let logger: Logger
+    let report: DatabaseErrorReport
 
     /// - Parameter pool: where statements run; nil serves introspection only (for tests).
     public init(apis: [String: RoleSchema], pool: SessionPool?, limits: ParserLimits, logger: Logger) {
@@ -45,6 +46,7 @@ public final class GraphQLExecutor: Sendable {
         self.pool = pool
         self.limits = limits
         self.logger = logger
+        self.report = DatabaseErrorReport(tables: apis.values.first?.tables.values.map(\.table) ?? [], logger: logger)
     }
 
     /// What `prepare` made of a request.
@@ -110,10 +112,7 @@ public final class GraphQLExecutor: Sendable {
         } catch {
             return .failure(.errors(error))
         }
-        let lists = Set(plan.parameters.indices.filter {
-            if case .variableList = plan.parameters[$0] { true } else { false }
-        })
-        let entry = PlanCache.Entry(plan: plan, statement: plan.sql.map { PreparedSQL($0, listParameters: lists) })
+        let entry = PlanCache.Entry(plan: plan)
         cache.store(entry, document: key, operationName: request.operationName, definitions: definitions, variables: request.variables)
         return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
     }
@@ -125,18 +124,73 @@ public final class GraphQLExecutor: Sendable {
         case .constant:
             return .data(prepared.entry.constantData ?? ByteBuffer(string: "null"))
         case .statement(_, let parameters):
-            guard let pool, let statement = prepared.entry.statement else {
+            guard let pool, let statement = prepared.entry.statements.first else {
                 return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
             }
             let session = prepared.session
             let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }
-            let settings = ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
             do {
-                let bytes = try await pool.query(statement, binds: binds, settings: settings, cancellation: cancellation)
+                let bytes = try await pool.query(statement, binds: binds, settings: Self.settings(session), cancellation: cancellation)
                 return .data(bytes ?? ByteBuffer(string: "null"))
             } catch {
-                return .executionErrors([DatabaseErrorReport.clientError(for: error, logger: logger)])
+                return .executionErrors([report.clientError(for: error, path: [])])
             }
+        case .mutation(let fields):
+            guard let pool else {
+                return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
+            }
+            return await runMutation(fields, statements: prepared.entry.statements, prepared: prepared, pool: pool, cancellation: cancellation)
         }
+    }
+
+    /// Runs a mutation's fields in order in one transaction and joins their JSON into `data`.
+    /// A failing field rolls back every field's writes; the error names the failing field.
+    private func runMutation(_ fields: [MutationField], statements: [PreparedSQL], prepared: Prepared, pool: SessionPool,
+                             cancellation: QueryCancellation?) async -> Outcome {
+        let session = prepared.session
+        let variables = prepared.variables
+        var failingField: String?
+        do {
+            let data = try await pool.transaction(settings: Self.settings(session), cancellation: cancellation) { transaction in
+                var data = ByteBuffer(string: "{")
+                var next = 0
+                for (index, field) in fields.enumerated() {
+                    if index > 0 { data.writeString(",") }
+                    data.writeString(JSONText.quoted(field.responseKey) + ":")
+                    failingField = field.responseKey
+                    let planned = field.statements
+                    var values: [ByteBuffer] = []
+                    for statement in planned {
+                        let binds = statement.parameters.map { $0.value(variables: variables, session: session) }
+                        values.append(try await transaction.query(statements[next], binds: binds) ?? ByteBuffer(string: "null"))
+                        next += 1
+                    }
+                    switch field.value {
+                    case .constant(let value):
+                        data.writeString(value.serialized)
+                    case .statement:
+                        var value = values[0]
+                        data.writeBuffer(&value)
+                    case .list:
+                        data.writeString("[")
+                        for (position, var value) in values.enumerated() {
+                            if position > 0 { data.writeString(",") }
+                            data.writeBuffer(&value)
+                        }
+                        data.writeString("]")
+                    }
+                }
+                failingField = nil
+                data.writeString("}")
+                return data
+            }
+            return .data(data)
+        } catch {
+            return .executionErrors([report.clientError(for: error, path: failingField.map { [.field($0)] } ?? [])])
+        }
+    }
+
+    private static func settings(_ session: Session) -> ConnectionSettings {
+        ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
     }
 }

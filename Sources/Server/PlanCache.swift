@@ -24,16 +24,22 @@ final class PlanCache: Sendable {
         let shape: [String]
     }
 
-    /// A plan with its statement ready for the pool, or its answer when it needs no database.
+    /// A plan with its statements ready for the pool, or its answer when it needs no database.
     struct Entry: Sendable {
         let plan: QueryPlan
-        let statement: PreparedSQL?
+        /// `plan.statements`, prepared, in the same order.
+        let statements: [PreparedSQL]
         /// The `data` JSON of a plan known without the database (introspection, `__typename`).
         let constantData: ByteBuffer?
 
-        init(plan: QueryPlan, statement: PreparedSQL?) {
+        init(plan: QueryPlan) {
             self.plan = plan
-            self.statement = statement
+            self.statements = plan.statements.map { statement in
+                let lists = Set(statement.parameters.indices.filter {
+                    if case .variableList = statement.parameters[$0] { true } else { false }
+                })
+                return PreparedSQL(statement.sql, listParameters: lists)
+            }
             if case .constant(let data) = plan.body {
                 constantData = ByteBuffer(string: data.serialized)
             } else {
@@ -42,11 +48,17 @@ final class PlanCache: Sendable {
         }
     }
 
+    /// The variables that shaped an operation's plans: by value, or by layout alone.
+    struct ShapingVariables: Sendable {
+        var values: Set<String> = []
+        var layouts: Set<String> = []
+    }
+
     private struct Storage {
         var documents: [DocumentKey: Document] = [:]
         var documentOrder: [DocumentKey] = []
         /// Per document and operation: the variables that shaped its plans.
-        var structural: [PlanKey: Set<String>] = [:]
+        var structural: [PlanKey: ShapingVariables] = [:]
         var plans: [PlanKey: Entry] = [:]
         var planOrder: [PlanKey] = []
     }
@@ -90,14 +102,16 @@ final class PlanCache: Sendable {
 
     func store(_ entry: Entry, document: DocumentKey, operationName: String?, definitions: SyntaxList<VariableDefinition>,
                variables: [String: JSONValue]) {
-        let structural = entry.plan.structuralVariables
+        let structural = ShapingVariables(values: entry.plan.structuralVariables, layouts: entry.plan.laidOutVariables)
         let key = PlanKey(document: document, operationName: operationName,
                           shape: Self.shape(definitions, variables: variables, structural: structural))
         storage.withLock { storage in
             // Different variables can shape different plans of one operation (a `@skip` flag
             // hides a part that reads another): lookups use them all. A stored plan's own key
             // names only its variables, so a lookup matches it only when the rest are absent.
-            storage.structural[PlanKey(document: document, operationName: operationName, shape: []), default: []].formUnion(structural)
+            let operation = PlanKey(document: document, operationName: operationName, shape: [])
+            storage.structural[operation, default: ShapingVariables()].values.formUnion(structural.values)
+            storage.structural[operation, default: ShapingVariables()].layouts.formUnion(structural.layouts)
             guard storage.plans.updateValue(entry, forKey: key) == nil else { return }
             storage.planOrder.append(key)
             if storage.planOrder.count > capacity {
@@ -107,13 +121,25 @@ final class PlanCache: Sendable {
         }
     }
 
-    /// One entry per declared variable: its whole value when it shaped the plan, else its state.
-    static func shape(_ definitions: SyntaxList<VariableDefinition>, variables: [String: JSONValue], structural: Set<String>) -> [String] {
+    /// One entry per declared variable: its whole value when it shaped the plan, its layout
+    /// when only that did, else its state.
+    static func shape(_ definitions: SyntaxList<VariableDefinition>, variables: [String: JSONValue], structural: ShapingVariables) -> [String] {
         definitions.map { definition in
             let name = definition.variable.value
             guard let value = variables[name] else { return "-" }
-            if structural.contains(name) { return "=" + value.serialized }
+            if structural.values.contains(name) { return "=" + value.serialized }
+            if structural.layouts.contains(name) { return "~" + layout(value) }
             return value == .null ? "null" : "+"
+        }
+    }
+
+    /// A value with every scalar replaced by `s`: members, list lengths and nulls remain.
+    static func layout(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "n"
+        case .string, .number, .bool: "s"
+        case .array(let items): "[" + items.map(layout).joined(separator: ",") + "]"
+        case .object(let members): "{" + members.map { JSONText.quoted($0.0) + ":" + layout($0.1) }.joined(separator: ",") + "}"
         }
     }
 }

@@ -14,7 +14,7 @@ import SQL
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Print the SQL and binds a GraphQL operation runs as; --analyze runs EXPLAIN ANALYZE.",
+        abstract: "Print the SQL and binds a GraphQL operation runs as; --analyze runs EXPLAIN ANALYZE (rolled back).",
         discussion: """
             The operation is parsed, validated and planned against the role's API, as the server does.
             --analyze connects to the configured (or embedded) database as strata_authenticator, sets the
@@ -82,17 +82,23 @@ struct ExplainCommand: AsyncParsableCommand {
         let session = Session(role: role, tenantID: tenant, userID: user,
                               claimsJSON: JSONValue.object([("role", .string(role))] + (tenant.map { [("tenant_id", .string($0))] } ?? [])
                                   + (user.map { [("sub", .string($0))] } ?? [])).serialized)
-        guard case .statement(let sql, let parameters) = plan.body else {
+        if case .constant(let data) = plan.body {
             print("-- answered without SQL:")
-            if case .constant(let data) = plan.body { print(data.serialized) }
+            print(data.serialized)
             return
         }
-        print(sql)
-        let binds = parameters.map { $0.value(variables: values, session: session) }
-        for (index, (parameter, value)) in zip(parameters, binds).enumerated() {
-            print("-- $\(index + 1) = \(parameter)" + (parameter.isConstant ? "" : "  → \(value.shown)"))
+        let statements = plan.statements
+        for (number, statement) in statements.enumerated() {
+            if statements.count > 1 { print((number > 0 ? "\n" : "") + "-- statement \(number + 1) of \(statements.count)") }
+            print(statement.sql)
+            let binds = statement.parameters.map { $0.value(variables: values, session: session) }
+            for (index, (parameter, value)) in zip(statement.parameters, binds).enumerated() {
+                print("-- $\(index + 1) = \(parameter)" + (parameter.isConstant ? "" : "  → \(value.shown)"))
+            }
+            // Each statement is analyzed in a transaction of its own that is rolled back, so a
+            // mutation's later statements do not see its earlier ones' writes here.
+            if analyze { try await explainAnalyze(statement.sql, binds: binds, session: session) }
         }
-        if analyze { try await explainAnalyze(sql, binds: binds, session: session) }
     }
 
     private func explainAnalyze(_ sql: String, binds: [SQLValue], session: Session) async throws {

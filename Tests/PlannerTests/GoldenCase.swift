@@ -97,12 +97,14 @@ extension QueryPlan {
         switch body {
         case .constant(let data):
             return "-- answered without SQL\n" + data.serialized + "\n"
-        case .statement(let sql, let parameters):
-            var text = sql + "\n"
-            for (index, parameter) in parameters.enumerated() {
-                text += "-- $\(index + 1) = \(parameter)\n"
-            }
-            return text
+        case .statement, .mutation:
+            return statements.map { statement in
+                var text = statement.sql + "\n"
+                for (index, parameter) in statement.parameters.enumerated() {
+                    text += "-- $\(index + 1) = \(parameter)\n"
+                }
+                return text
+            }.joined(separator: "\n")
         }
     }
 }

@@ -35,6 +35,19 @@ actor GoldenDatabase {
     /// Runs a planned statement with `binds` for `session`, with the connection's settings for
     /// `settingsTenant` (the session's own unless a test makes them disagree).
     nonisolated func run(_ sql: String, binds: [SQLValue], session: Session, settingsTenant: String? = nil) async throws -> String {
+        try await transaction([(sql, binds)], session: session, settingsTenant: settingsTenant, commit: true)[0]
+    }
+
+    /// Runs statements in order in one transaction as `session`, then rolls it back: a
+    /// mutation's results without changing the seeded data.
+    nonisolated func runRolledBack(_ statements: [(String, [SQLValue])], session: Session) async throws -> [String] {
+        try await transaction(statements, session: session, settingsTenant: nil, commit: false)
+    }
+
+    /// Each statement's single value as text (`null` for SQL null), run in one transaction
+    /// under the session's settings as the server sets them.
+    private nonisolated func transaction(_ statements: [(String, [SQLValue])], session: Session, settingsTenant: String?,
+                                         commit: Bool) async throws -> [String] {
         let database = try await seeded()
         let logger = self.logger
         // Tests run in parallel; a few connections at a time keep the cluster's limit in reach.
@@ -49,13 +62,17 @@ actor GoldenDatabase {
                 var settingsBinds = PostgresBindings(settings.binds.compactMap { if case .value(let value) = $0 { value } else { nil } })
                 if let settingsTenant { settingsBinds = Self.replacingTenant(settingsBinds, settings: settings, with: settingsTenant, session: session) }
                 try await connection.query(PostgresQuery(unsafeSQL: settings.text, binds: settingsBinds), logger: logger)
-                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresBindings(binds)), logger: logger)
-                var result = ""
-                for try await row in rows {
-                    result = try row.decode(String.self)
+                var results: [String] = []
+                for (sql, binds) in statements {
+                    let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresBindings(binds)), logger: logger)
+                    var result = ""
+                    for try await row in rows {
+                        result = try row.decode(String?.self) ?? "null"
+                    }
+                    results.append(result)
                 }
-                try await connection.query("COMMIT", logger: logger)
-                return result
+                try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                return results
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw StatementFailure(description: String(reflecting: error))

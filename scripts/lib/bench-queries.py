@@ -6,10 +6,10 @@ wrk against Strata's /graphql, and prints both with their ratio.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
+
+from bench_server import free_port, start_server, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
@@ -18,28 +18,6 @@ QUERIES = [
     ("tasks_by_pk", "queries/bench/tasks_by_pk.graphql", {"id": "12000000-0000-4000-8000-000000000001"}, 0.5),
     ("nested lists", "queries/bench/nested_lists.graphql", {}, 0.8),
 ]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(port):
-    log = open(os.path.join(data, "server.log"), "w")
-    server = subprocess.Popen([strata, "dev", "--data-dir", data, "--port", str(port), "--connections", str(connections)],
-                              stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        with open(os.path.join(data, "server.log")) as text:
-            if "Strata is serving" in text.read():
-                return server
-        if server.poll() is not None:
-            sys.exit("strata dev exited:\n" + open(os.path.join(data, "server.log")).read())
-        time.sleep(0.2)
-    server.kill()
-    sys.exit("strata dev did not start in time")
 
 
 def explain(path, variables):
@@ -71,22 +49,7 @@ def pgbench(sql, binds):
 
 
 def wrk(port, token, path, variables):
-    body = json.dumps({"query": open(path).read(), "variables": variables})
-    script = os.path.join(data, "bench.lua")
-    with open(script, "w") as out:
-        out.write('wrk.method = "POST"\n')
-        out.write(f"wrk.body = {json.dumps(body)}\n")
-        out.write('wrk.headers["Content-Type"] = "application/json"\n')
-        out.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
-    check = subprocess.run(["curl", "-s", "-X", "POST", f"http://127.0.0.1:{port}/graphql", "-H", "Content-Type: application/json",
-                            "-H", f"Authorization: Bearer {token}", "-d", body], capture_output=True, text=True).stdout
-    if '"data"' not in check or '"errors"' in check:
-        sys.exit(f"the query does not answer cleanly: {check[:300]}")
-    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script,
-                             f"http://127.0.0.1:{port}/graphql"], check=True, capture_output=True, text=True).stdout
-    if "Non-2xx" in output:
-        sys.exit("wrk saw failed requests:\n" + output)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return wrk_post(data, port, token, json.dumps({"query": open(path).read(), "variables": variables}), connections, seconds)
 
 
 def healthz(port):
@@ -96,7 +59,7 @@ def healthz(port):
 
 
 port = free_port()
-server = start_server(port)
+server = start_server(strata, data, port, connections)
 try:
     token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
                            check=True, capture_output=True, text=True).stdout.strip()

@@ -1,0 +1,189 @@
+import APISchema
+import GraphQLLanguage
+import SchemaModel
+import SQL
+
+/// `insert_<table>` and `insert_<table>_one`: every object becomes a row of an `INSERT` step.
+/// Objects with nested array inserts get a step of their own, so their children can take its
+/// key; the others share one multi-row step. An object relationship's row is inserted by an
+/// earlier step and its key read from there.
+extension PlanBuilder {
+    /// The parent step whose one row an array relationship's children point to.
+    struct ParentRow {
+        let step: SQLIdentifier
+        let relationship: RelationshipModel
+    }
+
+    /// Adds the steps inserting `objects` into `view`; returns the steps holding them, in order.
+    func insertSteps(_ view: TableView, objects: [InputValue], onConflict: InputValue?, parent: ParentRow?,
+                     statement: inout MutationStatement, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [SQLIdentifier] {
+        guard view.insert != nil else {
+            throw GraphQLError("The role may not insert into '\(view.name)'.", path: path, code: ErrorCode.permissionError)
+        }
+        let alias: SQLIdentifier = "t"
+        let conflict = try conflictClause(view, onConflict, target: alias, path: path)
+        var returning = returnedImage(view, row: alias)
+        returning.append(.init(conflict.upsert ? .binary(.column(table: alias, "xmax"), .equal, .integer(0)) : .boolean(true), as: "__inserted"))
+
+        var result: [SQLIdentifier] = []
+        var pending: [[String: SQLExpression]] = []
+        func flush(_ statement: inout MutationStatement) {
+            guard !pending.isEmpty else { return }
+            let columns = view.table.columns.map(\.name).filter { name in pending.contains { $0[name] != nil } }
+            // `DEFAULT VALUES` inserts one row, so rows without any column go one per step.
+            let batches = columns.isEmpty ? pending.map { [$0] } : [pending]
+            for batch in batches {
+                let name = nextAlias("w")
+                let insert = SQLInsert(into: view.tableName, as: alias, columns: columns.map { SQLIdentifier($0) },
+                                       rows: columns.isEmpty ? [[]] : batch.map { row in columns.map { row[$0] ?? .defaultValue } },
+                                       onConflict: conflict.clause, returning: returning)
+                statement.add(.insert(insert), named: name, of: view, kind: .insert(upsert: conflict.upsert))
+                result.append(name)
+            }
+            pending = []
+        }
+
+        for (index, object) in objects.enumerated() {
+            let objectPath = path + [.index(index)]
+            let row = try insertedRow(view, object, parent: parent, statement: &statement, path: objectPath)
+            if row.children.isEmpty {
+                pending.append(row.values)
+                continue
+            }
+            flush(&statement)
+            pending = [row.values]
+            flush(&statement)
+            let own = result[result.count - 1]
+            for child in row.children {
+                _ = try insertSteps(child.target, objects: child.objects, onConflict: child.onConflict,
+                                    parent: ParentRow(step: own, relationship: child.relationship), statement: &statement,
+                                    path: objectPath + [.field(child.relationship.name)])
+            }
+        }
+        flush(&statement)
+        return result
+    }
+
+    private struct InsertedRow {
+        var values: [String: SQLExpression] = [:]
+        var children: [(relationship: RelationshipModel, target: TableView, objects: [InputValue], onConflict: InputValue?)] = []
+    }
+
+    /// One object's column values (with presets, the tenant and keys of related rows), after
+    /// adding the steps of its object relationships.
+    private func insertedRow(_ view: TableView, _ object: InputValue, parent: ParentRow?, statement: inout MutationStatement,
+                             path: [GraphQLError.PathComponent]) throws(GraphQLError) -> InsertedRow {
+        guard case .object(let members) = variables.layout(object) else {
+            throw planningError("expected an object of type '\(view.name)_insert_input'", at: object, path: path)
+        }
+        var row = InsertedRow()
+        var linkedBy: [String: String] = [:]
+        func link(_ column: String, _ value: SQLExpression, by relationship: String) throws(GraphQLError) {
+            if row.values[column] != nil {
+                throw planningError("column '\(column)' of '\(view.name)' is given both directly and by the nested insert of '\(relationship)'",
+                                    at: object, path: path)
+            }
+            row.values[column] = value
+            linkedBy[column] = relationship
+        }
+        let insertable = view.insertColumns
+        for (key, value) in members {
+            if let column = insertable.first(where: { $0.name == key }) {
+                if let relationship = linkedBy[key] {
+                    throw planningError("column '\(key)' of '\(view.name)' is given both directly and by the nested insert of '\(relationship)'",
+                                        at: value, path: path)
+                }
+                row.values[key] = writtenValue(value, column: column)
+                continue
+            }
+            guard let relationship = view.table.relationship(named: key), let target = api.tables[relationship.target] else {
+                throw planningError("field '\(key)' not found in type '\(view.name)_insert_input'", at: value, path: path)
+            }
+            guard case .object(let nested) = variables.layout(value) else { continue }
+            let data = nested.first { $0.0 == "data" }?.1
+            let onConflict = nested.first { $0.0 == "on_conflict" }?.1
+            switch relationship.kind {
+            case .object:
+                guard let data else { continue }
+                let steps = try insertSteps(target, objects: [data], onConflict: onConflict, parent: nil, statement: &statement,
+                                            path: path + [.field(key)])
+                guard let step = steps.first else { continue }
+                for pair in relationship.columnMapping {
+                    try link(pair.source, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(pair.target)))],
+                                                              from: .table(SQLQualifiedName(step), as: step))), by: key)
+                }
+            case .array:
+                guard let data, case .list(let items) = variables.layout(data) else { continue }
+                row.children.append((relationship, target, items, onConflict))
+            }
+        }
+        if let parent {
+            for pair in parent.relationship.columnMapping {
+                try link(pair.target, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(pair.source)))],
+                                                          from: .table(SQLQualifiedName(parent.step), as: parent.step))),
+                         by: parent.relationship.name)
+            }
+        }
+        for (name, preset) in view.insert?.presets ?? [:] {
+            guard let column = view.table.column(named: name) else { continue }
+            row.values[name] = .cast(filterScalar(preset), ColumnCodec.sqlType(column.type))
+        }
+        if let tenant = view.table.tenantColumn, let column = view.table.column(named: tenant) {
+            row.values[tenant] = .cast(parameter(.session(.tenantID)), ColumnCodec.sqlType(column.type))
+        }
+        return row
+    }
+
+    /// A column's value from the client, as a bind cast to the column's type.
+    func writtenValue(_ input: InputValue, column: ColumnModel) -> SQLExpression {
+        let value: SQLExpression
+        if case .scalar(let bind) = boundOperand(input, json: ColumnCodec.bindsAsJSON(column.type)) { value = bind } else { value = .null }
+        return .cast(value, ColumnCodec.sqlType(column.type))
+    }
+
+    /// A value a write binds: a scalar inside a variable read for its layout becomes a parameter
+    /// pointing into the variable, so one plan serves every value.
+    func boundOperand(_ input: InputValue, json: Bool) -> Condition.Operand {
+        guard case .json(let content, let member) = input else { return scalarOperand(input, json: json) }
+        return content == .null ? .null : .scalar(parameter(.variableMember(member, json: json)))
+    }
+
+    /// `on_conflict { constraint, update_columns, where }`: with no update columns the insert
+    /// skips conflicting rows; otherwise it updates them, only those the role may update.
+    private func conflictClause(_ view: TableView, _ input: InputValue?, target: SQLIdentifier,
+                                path: [GraphQLError.PathComponent]) throws(GraphQLError) -> (clause: SQLOnConflict?, upsert: Bool) {
+        guard let input, case .object(let members) = variables.shape(input) else { return (nil, false) }
+        guard let update = view.update else {
+            throw GraphQLError("The role may not update '\(view.name)', so it cannot upsert into it.", path: path, code: ErrorCode.permissionError)
+        }
+        guard let constraintInput = members.first(where: { $0.0 == "constraint" })?.1,
+              case .enumValue(let constraint) = variables.shape(constraintInput), view.constraints.contains(constraint) else {
+            throw planningError("on_conflict needs a constraint of '\(view.name)'", at: input, path: path)
+        }
+        var columns: [String] = []
+        if let list = members.first(where: { $0.0 == "update_columns" })?.1 {
+            switch variables.shape(list) {
+            case .list(let items): columns = items.compactMap { if case .enumValue(let name) = variables.shape($0) { name } else { nil } }
+            case .enumValue(let name): columns = [name]
+            default: break
+            }
+        }
+        guard !columns.isEmpty else { return (SQLOnConflict(constraint: SQLIdentifier(constraint), .nothing), false) }
+        var assignments = columns.map { SQLAssignment(SQLIdentifier($0), .column(table: "excluded", SQLIdentifier($0))) }
+        assignments += presetAssignments(update.presets, of: view)
+        var conditions = scope(view, as: target)
+        conditions += restriction(update.filter, on: view, as: target)
+        if let filter = members.first(where: { $0.0 == "where" })?.1 {
+            conditions.append(compile(try whereCondition(filter, on: view, path: path), on: view, as: target))
+        }
+        return (SQLOnConflict(constraint: SQLIdentifier(constraint), .update(assignments, where: .and(conditions))), true)
+    }
+
+    /// `column = preset` for each preset of an update permission.
+    func presetAssignments(_ presets: [String: FilterValue], of view: TableView) -> [SQLAssignment] {
+        presets.keys.sorted().compactMap { name in
+            guard let column = view.table.column(named: name), let preset = presets[name] else { return nil }
+            return SQLAssignment(SQLIdentifier(name), .cast(filterScalar(preset), ColumnCodec.sqlType(column.type)))
+        }
+    }
+}

@@ -1,0 +1,90 @@
+"""Drives scripts/bench-mutations: starts `strata dev` on a fresh data directory with commit
+timestamps on, then measures `insert_comments_one` over /graphql with wrk, first with the
+comments table's capture trigger detached, then attached with an event reader (the
+strata-bench-event-lag probe) handling every event; prints both rates, their ratio, and the
+commit-to-handler lag of the events written under load.
+
+    bench-mutations.py BIN_DIR DATA_DIR CONNECTIONS SECONDS"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+from bench_server import free_port, start_server, wrk_post
+
+bin_dir, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+strata = os.path.join(bin_dir, "strata")
+probe_binary = os.path.join(bin_dir, "strata-bench-event-lag")
+ACME = "00000000-0000-4000-8000-000000000001"
+ALAN = "10000000-0000-4000-8000-000000000002"
+TASK = "12000000-0000-4000-8000-000000000001"
+MUTATION = 'mutation { insert_comments_one(object: {task_id: "%s", body: "bench"}) { id } }' % TASK
+SOCKET_DIR = os.path.join(data, "pg")
+SUPERUSER_URL = f"postgres://postgres@/strata?host={SOCKET_DIR}"
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=60)
+
+
+def sql(statement):
+    """Runs SQL as the embedded cluster's superuser; returns the unaligned output."""
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", SOCKET_DIR, "-U", "postgres", "-d", "strata",
+                           "-c", statement], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def wrk(port, token):
+    return wrk_post(data, port, token, json.dumps({"query": MUTATION}), connections, seconds)
+
+
+port = free_port()
+server = start_server(strata, data, port, connections)
+# Commit timestamps take a restart to switch on.
+sql("ALTER SYSTEM SET track_commit_timestamp = on")
+stop(server)
+server = start_server(strata, data, port, connections)
+probe = None
+try:
+    if sql("SHOW track_commit_timestamp") != "on":
+        sys.exit("track_commit_timestamp did not switch on")
+    sql("CREATE TABLE public.bench_event_handled (event_id bigint PRIMARY KEY, handled_at timestamptz NOT NULL)")
+    token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
+                           check=True, capture_output=True, text=True).stdout.strip()
+
+    sql("DROP TRIGGER strata_capture ON public.comments")
+    without_events = wrk(port, token)
+    sql("SELECT strata.capture_changes('public.comments', 'comments', 'tenant_id', ARRAY['id'], ARRAY['insert', 'update', 'delete'])")
+
+    probe_log = open(os.path.join(data, "probe.log"), "w")
+    probe = subprocess.Popen([probe_binary, SUPERUSER_URL], stdout=probe_log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while sql("SELECT count(*) FROM strata.event_handlers WHERE name = 'lag-probe'") != "1":
+        if time.time() > deadline or probe.poll() is not None:
+            sys.exit("the event probe did not start:\n" + open(os.path.join(data, "probe.log")).read())
+        time.sleep(0.2)
+    first_event = int(sql("SELECT coalesce(max(id), 0) FROM strata.change_events"))
+    with_events = wrk(port, token)
+
+    deadline = time.time() + 120
+    while int(sql("SELECT count(*) FROM strata.event_deliveries WHERE handler = 'lag-probe'")) > 0:
+        if time.time() > deadline:
+            sys.exit("the probe did not catch up within two minutes")
+        time.sleep(0.5)
+    events, p50, p99 = sql(f"""
+        SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1),
+               round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)::numeric, 1)
+        FROM (SELECT extract(epoch FROM h.handled_at - pg_xact_commit_timestamp(e.xmin)) * 1000 AS ms
+              FROM strata.change_events e JOIN public.bench_event_handled h ON h.event_id = e.id
+              WHERE e.id > {first_event}) AS lag""").split("|")
+
+    print(f"{connections} connections, {seconds} s per run, loopback, one machine; insert_comments_one as member")
+    print(f"{'events':<8} {'mutations/s':>12}")
+    print(f"{'off':<8} {without_events:>12.0f}")
+    print(f"{'on':<8} {with_events:>12.0f}   {with_events / without_events:.2f}x of off")
+    print(f"event lag, commit -> handler, over {events} events written under load: p50 {p50} ms, p99 {p99} ms")
+finally:
+    if probe is not None:
+        stop(probe)
+    stop(server)
