@@ -36,12 +36,7 @@ extension PlanBuilder {
         }
         assignments += presetAssignments(permission.presets, of: view)
 
-        var conditions = scope(view, as: alias)
-        conditions += restriction(permission.filter, on: view, as: alias)
-        if let filter {
-            conditions.append(compile(try whereCondition(filter, on: view, path: path), on: view, as: alias))
-        }
-        conditions += keyConditions(primaryKey, row: alias)
+        let conditions = try targetRows(view, allowed: permission.filter, filter: filter, primaryKey: primaryKey, as: alias, path: path)
         let name = nextAlias("w")
         let update = SQLUpdate(view.tableName, as: alias, set: assignments, where: .and(conditions),
                                returning: returnedImage(view, row: alias))
@@ -57,16 +52,24 @@ extension PlanBuilder {
             throw GraphQLError("The role may not delete from '\(view.name)'.", path: path, code: ErrorCode.permissionError)
         }
         let alias: SQLIdentifier = "t"
-        var conditions = scope(view, as: alias)
-        conditions += restriction(permission.filter, on: view, as: alias)
-        if let filter {
-            conditions.append(compile(try whereCondition(filter, on: view, path: path), on: view, as: alias))
-        }
-        conditions += keyConditions(primaryKey, row: alias)
+        let conditions = try targetRows(view, allowed: permission.filter, filter: filter, primaryKey: primaryKey, as: alias, path: path)
         let name = nextAlias("w")
         statement.add(.delete(SQLDelete(from: view.tableName, as: alias, where: .and(conditions), returning: returnedImage(view, row: alias))),
                       named: name, of: view, kind: .delete)
         return name
+    }
+
+    /// The rows an update or delete reaches: the session tenant's, visible under the select
+    /// permission, allowed by the operation's permission filter, and picked by the client's
+    /// `where` or key.
+    private func targetRows(_ view: TableView, allowed: RowFilter, filter: InputValue?, primaryKey: [(column: ColumnModel, value: InputValue)],
+                            as alias: SQLIdentifier, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [SQLExpression] {
+        var conditions = scope(view, as: alias)
+        conditions += restriction(allowed, on: view, as: alias)
+        if let filter {
+            conditions.append(compile(try whereCondition(filter, on: view, path: path), on: view, as: alias))
+        }
+        return conditions + keyConditions(primaryKey, row: alias)
     }
 
     /// `key = value` for each primary key column a `_by_pk` field gives.
