@@ -83,10 +83,11 @@ public final class EventReader: Service, Sendable {
         do {
             let batch = try await deliveries.claim(handler.name, limit: configuration.batchSize)
             var stalledTenants: Set<String?> = []
+            var handled: [Int64] = []
             for claimed in batch where !stalledTenants.contains(claimed.event.tenantID) {
                 do {
                     try await handler.handle(claimed.event)
-                    try await deliveries.acknowledge(handler.name, event: claimed.event.id)
+                    handled.append(claimed.event.id)
                 } catch {
                     // Later events of this tenant wait for this one.
                     stalledTenants.insert(claimed.event.tenantID)
@@ -99,6 +100,8 @@ public final class EventReader: Service, Sendable {
                     try await deliveries.fail(handler.name, event: claimed.event.id, error: String(describing: error), retryAfter: delay)
                 }
             }
+            // Acknowledgements take effect at commit whether sent one by one or together.
+            try await deliveries.acknowledge(handler.name, events: handled)
             try await deliveries.connection.query("COMMIT", logger: logger)
             return batch.count
         } catch {

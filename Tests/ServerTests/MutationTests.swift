@@ -209,3 +209,29 @@ struct MutationTests {
         await test.pool.shutdown()
     }
 }
+
+extension MutationTests {
+    @Test("input that cannot be written is refused before anything runs, saying what and where")
+    func refusedInput() async throws {
+        let test = try await GraphQLTestServer.start()
+        let admin = try await Self.adminToken()
+        try await test.server.makeApplication().test(.router) { client in
+            let cases: [(String, String)] = [
+                ("mutation { update_tasks(where: {}) { affected_rows } }",
+                 "at least one of _set and _inc must name a column to update"),
+                (#"mutation { update_tasks(where: {}, _set: {estimate_hours: 1}, _inc: {estimate_hours: 2}) { affected_rows } }"#,
+                 "column 'estimate_hours' can be updated only once; it appears in both _set and _inc"),
+                (#"mutation { insert_tasks_one(object: {title: "x", project_id: "\#(Self.acmeRobots)", project: {data: {name: "p"}}}) { id } }"#,
+                 "column 'project_id' of 'tasks' is given both directly and by the nested insert of 'project'"),
+            ]
+            for (query, message) in cases {
+                let (status, body) = try await run(client, query, token: admin)
+                #expect(status == .badRequest, "\(query)")
+                #expect(body.serialized.contains(message), "\(body.serialized)")
+                #expect(body.serialized.contains(#""code":"validation-failed""#))
+            }
+        }
+        #expect(try await count(test.database, "SELECT count(*)::text FROM public.projects WHERE name = 'p'") == 0)
+        await test.pool.shutdown()
+    }
+}

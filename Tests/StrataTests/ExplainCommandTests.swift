@@ -17,6 +17,24 @@ struct ExplainCommandTests {
         #expect(result.stdout.contains(#"-- $2 = variable $id  → "12000000-0000-4000-8000-000000000001""#))
     }
 
+    @Test("a mutation prints one statement per field, numbered, with values inside variables shown")
+    func mutation() async throws {
+        let directory = try TestScratch.directory("explain-mutation")
+        let file = directory + "/write.graphql"
+        try """
+            mutation M($rows: [comments_insert_input!]!) {
+              insert_comments(objects: $rows) { affected_rows }
+              delete_comments(where: {body: {_eq: "old"}}) { affected_rows }
+            }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await StrataProcess.run(["explain", "--role", "member", file, "--tenant", DemoTenants.acme,
+                                                  "--variables", #"{"rows":[{"task_id":"12000000-0000-4000-8000-000000000001","body":"hi"}]}"#])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("-- statement 1 of 2\nWITH \"w0\" AS (INSERT INTO \"public\".\"comments\""), "\(result.stdout)")
+        #expect(result.stdout.contains(#"variable $rows[0].body  → "hi""#))
+        #expect(result.stdout.contains("-- statement 2 of 2\nWITH \"w1\" AS (DELETE FROM \"public\".\"comments\""))
+    }
+
     @Test("an operation outside the role's API is reported at its position")
     func invalid() async throws {
         let directory = try TestScratch.directory("explain-invalid")

@@ -48,7 +48,7 @@ def wrk_post(data, port, token, body, connections, seconds):
                             "-H", f"Authorization: Bearer {token}", "-d", body], capture_output=True, text=True).stdout
     if '"data"' not in check or '"errors"' in check:
         sys.exit(f"the request does not answer cleanly: {check[:300]}")
-    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "-s", script,
+    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "-s", script,
                              f"http://127.0.0.1:{port}/graphql"], check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         sys.exit("wrk saw failed requests:\n" + output)
