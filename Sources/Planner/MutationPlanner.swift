@@ -33,29 +33,6 @@ enum MutationPlanner {
         guard let (kind, view) = resolve(field.name, in: builder.api) else {
             throw builder.planningError("field '\(field.name)' not found in type 'mutation_root'", at: field, path: path)
         }
-        if kind == .updateMany {
-            var statements: [PlanStatement] = []
-            guard let updates = field.argument("updates") else { return .list([]) }
-            let entries: [InputValue]
-            switch builder.variables.layout(updates) {
-            case .list(let items): entries = items
-            case .object: entries = [updates]
-            default: entries = []
-            }
-            for (index, entry) in entries.enumerated() {
-                guard case .object(let members) = builder.variables.layout(entry) else { continue }
-                let argument = { (name: String) in members.first { $0.0 == name }?.1 }
-                let entryPath = path + [.index(index)]
-                var statement = MutationStatement()
-                let step = try builder.updateStep(view, set: argument("_set"), increment: argument("_inc"), filter: argument("where"),
-                                                  primaryKey: [], at: field, statement: &statement, path: entryPath)
-                statements.append(render(try builder.mutationStatement(statement) { () throws(GraphQLError) in
-                    try builder.mutationResponse(view, field: field, statement: statement, rows: [step], path: entryPath)
-                }, builder: builder))
-            }
-            return .list(statements)
-        }
-
         var statement = MutationStatement()
         let query: SQLWithQuery
         switch kind {
@@ -100,9 +77,34 @@ enum MutationPlanner {
                     : try builder.mutationResponse(view, field: field, statement: statement, rows: [step], path: path)
             }
         case .updateMany:
-            return .list([])
+            return .list(try updateMany(view, field: field, builder: builder, path: path))
         }
         return .statement(render(query, builder: builder))
+    }
+
+    /// `update_<table>_many`: one statement per entry of `updates`, run in order.
+    private static func updateMany(_ view: TableView, field: SelectedField, builder: PlanBuilder,
+                                   path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [PlanStatement] {
+        var statements: [PlanStatement] = []
+        guard let updates = field.argument("updates") else { return [] }
+        let entries: [InputValue]
+        switch builder.variables.layout(updates) {
+        case .list(let items): entries = items
+        case .object: entries = [updates]
+        default: entries = []
+        }
+        for (index, entry) in entries.enumerated() {
+            guard case .object(let members) = builder.variables.layout(entry) else { continue }
+            let argument = { (name: String) in members.first { $0.0 == name }?.1 }
+            let entryPath = path + [.index(index)]
+            var statement = MutationStatement()
+            let step = try builder.updateStep(view, set: argument("_set"), increment: argument("_inc"), filter: argument("where"),
+                                              primaryKey: [], at: field, statement: &statement, path: entryPath)
+            statements.append(render(try builder.mutationStatement(statement) { () throws(GraphQLError) in
+                try builder.mutationResponse(view, field: field, statement: statement, rows: [step], path: entryPath)
+            }, builder: builder))
+        }
+        return statements
     }
 
     /// The table and kind of write a root field of `mutation_root` names.

@@ -78,21 +78,19 @@ extension PlanBuilder {
         }
         var row = InsertedRow()
         var linkedBy: [String: String] = [:]
+        func givenTwice(_ column: String, _ relationship: String, at value: InputValue) -> GraphQLError {
+            planningError("column '\(column)' of '\(view.name)' is given both directly and by the nested insert of '\(relationship)'",
+                          at: value, path: path)
+        }
         func link(_ column: String, _ value: SQLExpression, by relationship: String) throws(GraphQLError) {
-            if row.values[column] != nil {
-                throw planningError("column '\(column)' of '\(view.name)' is given both directly and by the nested insert of '\(relationship)'",
-                                    at: object, path: path)
-            }
+            if row.values[column] != nil { throw givenTwice(column, relationship, at: object) }
             row.values[column] = value
             linkedBy[column] = relationship
         }
         let insertable = view.insertColumns
         for (key, value) in members {
             if let column = insertable.first(where: { $0.name == key }) {
-                if let relationship = linkedBy[key] {
-                    throw planningError("column '\(key)' of '\(view.name)' is given both directly and by the nested insert of '\(relationship)'",
-                                        at: value, path: path)
-                }
+                if let relationship = linkedBy[key] { throw givenTwice(key, relationship, at: value) }
                 row.values[key] = writtenValue(value, column: column)
                 continue
             }
