@@ -12,6 +12,9 @@ public struct PreparedSQL: Sendable, Hashable {
     /// statement casts them, so one preparation fits every value.
     public let parameterTypes: [PostgresDataType]
 
+    /// The most parameters one statement may carry: the protocol counts them in 16 bits.
+    public static let maxParameters = 65_535
+
     public init(_ text: String, listParameters: Set<Int> = []) {
         self.text = text
         let digest = SHA256.hash(data: Data(text.utf8))
@@ -65,6 +68,10 @@ struct PlannedStatement: PostgresPreparedStatement {
     /// The first column of the first row, as PostgreSQL sent it.
     static func firstValue(of statement: PreparedSQL, binds: [SQLValue], on connection: PostgresConnection,
                            logger: Logger) async throws -> ByteBuffer? {
+        // PostgresNIO traps on more parameters than the protocol's 16-bit count: refuse first.
+        guard binds.count <= PreparedSQL.maxParameters, statement.parameterTypes.count <= PreparedSQL.maxParameters else {
+            throw SessionPoolError.tooManyParameters(max(binds.count, statement.parameterTypes.count))
+        }
         let bindings = PostgresBindings(binds)
         return try await $current.withValue(statement) {
             var first: ByteBuffer??

@@ -110,4 +110,6 @@ public final class SessionPool: Service, Sendable {
 public enum SessionPoolError: Error, Sendable, Equatable {
     case shutDown
     case roleNotAllowed(String)
+    /// A statement with more parameters than PostgreSQL's protocol carries; never sent.
+    case tooManyParameters(Int)
 }

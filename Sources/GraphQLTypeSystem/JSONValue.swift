@@ -36,6 +36,14 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// A string, number or boolean.
+    public var isScalar: Bool {
+        switch self {
+        case .string, .number, .bool: true
+        case .null, .array, .object: false
+        }
+    }
+
     /// How error messages show a value (graphql-js's `inspect`): strings quoted, objects `{ a: 1 }`.
     public var inspected: String {
         switch self {

@@ -54,7 +54,7 @@ final class OverlapSearch {
         let groups = groupedFragments(map.fragmentNames)
         for (index, group) in groups.enumerated() {
             if group.count > 1 {
-                compareFragmentGroups(&conflicts, false, group, group)
+                compareFragmentGroups(&conflicts, false, group, nil)
             }
             for other in groups[(index + 1)...] {
                 compareFragmentGroups(&conflicts, false, group, other)
@@ -63,19 +63,29 @@ final class OverlapSearch {
         return conflicts
     }
 
-    /// Compares two groups of same-content fragments through a representative pair first.
-    func compareFragmentGroups(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ first: [String], _ second: [String]) {
+    /// Compares two groups of same-content fragments through a representative pair first. Within
+    /// one selection set a group is compared with itself (`second` is `nil`, every pair once);
+    /// between two selection sets the groups may hold the same names, and a fragment is never
+    /// compared with itself (as in graphql-js), so the representative is a pair of two names.
+    func compareFragmentGroups(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ first: [String], _ second: [String]?) {
         guard !isOverBudget else { return }
-        let sameGroup = first == second
-        let (a, b) = sameGroup ? (first[0], first[1]) : (first[0], second[0])
+        let pairs = Self.fragmentPairs(first, second)
+        // A pair compared before (from another selection set) says nothing new; a fresh one
+        // speaks for every pair of the two groups.
+        guard let representative = pairs.first(where: { $0.0 != $0.1 && !comparedHas($0.0, $0.1, exclusive) }) else { return }
         let before = conflicts.count
-        collectBetweenFragments(&conflicts, exclusive, a, b)
+        collectBetweenFragments(&conflicts, exclusive, representative.0, representative.1)
         guard conflicts.count > before else { return }
-        for (index, name1) in first.enumerated() {
-            for name2 in (sameGroup ? Array(first[(index + 1)...]) : second) where !(name1 == a && name2 == b) {
-                guard conflicts.count < budget, !isOverBudget else { return }
-                collectBetweenFragments(&conflicts, exclusive, name1, name2)
-            }
+        for (name1, name2) in pairs where name1 != name2 && !(name1 == representative.0 && name2 == representative.1) {
+            guard conflicts.count < budget, !isOverBudget else { return }
+            collectBetweenFragments(&conflicts, exclusive, name1, name2)
+        }
+    }
+
+    /// Every unordered pair of one group (`second` nil), or every pair across two groups, lazily.
+    static func fragmentPairs(_ first: [String], _ second: [String]?) -> some Sequence<(String, String)> {
+        first.enumerated().lazy.flatMap { index, name1 in
+            (second.map { $0[...] } ?? first[(index + 1)...]).lazy.map { (name1, $0) }
         }
     }
 
@@ -158,14 +168,7 @@ final class OverlapSearch {
                     }
                 }
                 for other in groups[(index + 1)...] {
-                    guard !isOverBudget else { return }
-                    guard findConflict(false, responseName, group[0], other[0]) != nil else { continue }
-                    for a in group {
-                        for b in other {
-                            guard conflicts.count < budget, !isOverBudget else { return }
-                            if let conflict = findConflict(false, responseName, a, b) { conflicts.append(conflict) }
-                        }
-                    }
+                    guard collectBetweenGroups(&conflicts, false, responseName, group, other) else { return }
                 }
             }
         }
@@ -177,17 +180,28 @@ final class OverlapSearch {
             let groups2 = grouped(fields2)
             for group1 in grouped(fields1) {
                 for group2 in groups2 {
-                    guard !isOverBudget else { return }
-                    guard findConflict(exclusive, responseName, group1[0], group2[0]) != nil else { continue }
-                    for a in group1 {
-                        for b in group2 {
-                            guard conflicts.count < budget, !isOverBudget else { return }
-                            if let conflict = findConflict(exclusive, responseName, a, b) { conflicts.append(conflict) }
-                        }
-                    }
+                    guard collectBetweenGroups(&conflicts, exclusive, responseName, group1, group2) else { return }
                 }
             }
         }
+    }
+
+    /// Compares two groups of same-signature fields through their first members; only when
+    /// those conflict, every other pair. The first pair's conflict is kept rather than looked
+    /// for again: fragment pairs compared once are not compared twice, so a second search would
+    /// come back empty. False when the search must stop (error limit or budget).
+    func collectBetweenGroups(_ conflicts: inout [FieldConflict], _ exclusive: Bool, _ responseName: String,
+                              _ group1: [FieldEntry], _ group2: [FieldEntry]) -> Bool {
+        guard !isOverBudget else { return false }
+        guard let first = findConflict(exclusive, responseName, group1[0], group2[0]) else { return true }
+        conflicts.append(first)
+        for (index1, a) in group1.enumerated() {
+            for (index2, b) in group2.enumerated() where index1 != 0 || index2 != 0 {
+                guard conflicts.count < budget, !isOverBudget else { return false }
+                if let conflict = findConflict(exclusive, responseName, a, b) { conflicts.append(conflict) }
+            }
+        }
+        return conflicts.count < budget
     }
 
     /// Fields split by signature, in order of first appearance: members of a group compare alike.
@@ -312,7 +326,11 @@ final class OverlapSearch {
     func isSelfConsistent(_ entry: FieldEntry, _ signature: String) -> Bool {
         if let known = selfConsistent[signature] { return known }
         selfConsistent[signature] = true
+        // The fragment pairs this trial compares are marked as compared; when it finds a
+        // conflict, the real pairs must compare them again, so the marks are taken back.
+        let compared = comparedFragments
         let consistent = findConflict(false, entry.node.responseKey, entry, entry) == nil
+        if !consistent { comparedFragments = compared }
         selfConsistent[signature] = consistent
         return consistent
     }

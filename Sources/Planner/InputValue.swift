@@ -98,6 +98,11 @@ final class VariableReader {
         }
     }
 
+    /// Records that a variable's layout shaped the plan while its scalars are parameters.
+    func markLaidOut(_ variable: String) {
+        laidOut.insert(variable)
+    }
+
     /// Whether a variable was sent, sent as null, or sent with a value.
     enum VariableState: Hashable {
         case absent, null, present

@@ -79,7 +79,7 @@ enum MutationPlanner {
         case .updateMany:
             return .list(try updateMany(view, field: field, builder: builder, path: path))
         }
-        return .statement(render(query, builder: builder))
+        return .statement(try builder.statement(SQLRenderer.render(query), at: field, path: path))
     }
 
     /// `update_<table>_many`: one statement per entry of `updates`, run in order.
@@ -100,9 +100,9 @@ enum MutationPlanner {
             var statement = MutationStatement()
             let step = try builder.updateStep(view, set: argument("_set"), increment: argument("_inc"), filter: argument("where"),
                                               primaryKey: [], at: field, statement: &statement, path: entryPath)
-            statements.append(render(try builder.mutationStatement(statement) { () throws(GraphQLError) in
+            statements.append(try builder.statement(SQLRenderer.render(try builder.mutationStatement(statement) { () throws(GraphQLError) in
                 try builder.mutationResponse(view, field: field, statement: statement, rows: [step], path: entryPath)
-            }, builder: builder))
+            }), at: field, path: entryPath))
         }
         return statements
     }
@@ -119,13 +119,4 @@ enum MutationPlanner {
         return nil
     }
 
-    private static func render(_ query: SQLWithQuery, builder: PlanBuilder) -> PlanStatement {
-        let rendered = SQLRenderer.render(query)
-        return PlanStatement(sql: rendered.text, parameters: rendered.binds.map { bind in
-            switch bind {
-            case .value(let value): .value(value)
-            case .parameter(let index): builder.parameters[index]
-            }
-        })
-    }
 }

@@ -83,14 +83,9 @@ public enum OperationPlanner {
             }
         }
         let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: "data")])
-        let rendered = SQLRenderer.render(statement)
-        let parameters = rendered.binds.map { bind -> PlanParameter in
-            switch bind {
-            case .value(let value): .value(value)
-            case .parameter(let index): builder.parameters[index]
-            }
-        }
-        return QueryPlan(body: .statement(sql: rendered.text, parameters: parameters), structuralVariables: builder.variables.structural)
+        let planned = try builder.statement(SQLRenderer.render(statement), at: nil, path: [])
+        return QueryPlan(body: .statement(sql: planned.sql, parameters: planned.parameters),
+                         structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut)
     }
 
     private static func rootField(_ field: SelectedField, builder: PlanBuilder, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RootValue {

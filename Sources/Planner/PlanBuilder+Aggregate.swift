@@ -30,9 +30,14 @@ extension PlanBuilder {
         var seen: Set<String> = []
         aggregated = aggregated.filter { seen.insert($0).inserted }
 
+        // Aggregates see every row the client's arguments select; `nodes` lists at most the
+        // row cap, so beside aggregates it takes the rows numbered up to the cap.
+        let aggregates = parts.contains { $0.name == "aggregate" }
+        let nodesCap = aggregates && !shapes.isEmpty ? rowCap(view) : nil
         let query = try rows(view, shapes: shapes, arguments: RowArguments(selecting: field), parent: parent,
-                             aggregatedColumns: aggregated, appliesMaxRows: !shapes.isEmpty, field: field, path: path)
+                             aggregatedColumns: aggregated, capped: !aggregates, numbered: nodesCap != nil, field: field, path: path)
         let rowsAlias = nextAlias("r")
+        let nodesFilter = nodesCap.map { SQLExpression.binary(.column(table: rowsAlias, Self.rowNumberColumn), .lessOrEqual, .integer(Int64($0))) }
         var pairs: [(String, SQLExpression)] = []
         var nodes = 0
         for part in parts {
@@ -43,7 +48,7 @@ extension PlanBuilder {
             case "nodes":
                 let column = SQLExpression.column(table: rowsAlias, SQLIdentifier("__n\(nodes)"))
                 nodes += 1
-                pairs.append((part.responseKey, jsonArray(column, orderBy: query.orderings(of: rowsAlias))))
+                pairs.append((part.responseKey, jsonArray(column, orderBy: query.orderings(of: rowsAlias), filter: nodesFilter)))
             case "aggregate":
                 let values = try aggregateFields(view, part, rows: rowsAlias, path: partPath)
                 pairs.append((part.responseKey, try aggregateObject(values, at: part, path: partPath)))

@@ -27,10 +27,12 @@ struct RowShape {
 
 extension PlanBuilder {
     static let rootColumn: SQLIdentifier = "__root"
+    /// A row's position in its list, for capping `nodes` beside uncapped aggregates.
+    static let rowNumberColumn: SQLIdentifier = "__i"
 
     func rows(_ view: TableView, shapes: [RowShape], arguments: RowArguments,
               parent: (alias: SQLIdentifier, relationship: RelationshipModel)?, aggregatedColumns: [String] = [],
-              appliesMaxRows: Bool = true, source: RowSource = .table, field: SelectedField?,
+              capped: Bool = true, numbered: Bool = false, source: RowSource = .table, field: SelectedField?,
               path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RowsQuery {
         let table = nextAlias("t")
         let from: SQLSource
@@ -79,7 +81,7 @@ extension PlanBuilder {
         }
         if baseOutputs.isEmpty { baseOutputs.append(.init(.integer(1), as: "__row")) }
         let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: from, where: .and(conditions),
-                             orderBy: keys, limit: source == .table ? try rowLimit(view, arguments, appliesMaxRows: appliesMaxRows, path: path) : (arguments.single ? .integer(1) : nil),
+                             orderBy: keys, limit: source == .table ? try rowLimit(view, arguments, capped: capped, path: path) : (arguments.single ? .integer(1) : nil),
                              offset: offset(arguments.offset))
 
         let row = nextAlias("b")
@@ -97,6 +99,10 @@ extension PlanBuilder {
         }
         for column in aggregatedColumns {
             outputs.append(.init(.column(table: row, SQLIdentifier(column)), as: SQLIdentifier(column)))
+        }
+        if numbered {
+            let orderings = order.map { SQLOrdering(.column(table: row, $0.0), $0.1, nulls: $0.2) }
+            outputs.append(.init(.rowNumber(orderBy: orderings), as: Self.rowNumberColumn))
         }
         if outputs.isEmpty { outputs.append(.init(.integer(1), as: "__row")) }
         return RowsQuery(select: SQLSelect(outputs, from: .subquery(base, as: row), joins: joins), order: order)
@@ -154,8 +160,8 @@ extension PlanBuilder {
                          from: .subquery(query.select, as: alias))
     }
 
-    func jsonArray(_ element: SQLExpression, orderBy: [SQLOrdering]) -> SQLExpression {
-        .coalesce([.aggregate(SQLAggregate("json_agg", [element], orderBy: orderBy)), .builtin("json_build_array", [])])
+    func jsonArray(_ element: SQLExpression, orderBy: [SQLOrdering], filter: SQLExpression? = nil) -> SQLExpression {
+        .coalesce([.aggregate(SQLAggregate("json_agg", [element], orderBy: orderBy, filter: filter)), .builtin("json_build_array", [])])
     }
 
     func typeName(_ name: String) -> SQLExpression {
@@ -186,12 +192,13 @@ extension PlanBuilder {
     }
 
     /// The smallest of the client's `limit`, the permission's row limit and the project's
-    /// `max_rows` (which bounds what a response lists, so it does not cut aggregates short).
+    /// `max_rows`. The last two bound the rows a response lists, never what aggregates see, so
+    /// rows read only to be aggregated (`capped: false`) answer to the client's `limit` alone.
     /// A `limit` variable stays a parameter.
-    private func rowLimit(_ view: TableView, _ arguments: RowArguments, appliesMaxRows: Bool,
+    private func rowLimit(_ view: TableView, _ arguments: RowArguments, capped: Bool,
                           path: [GraphQLError.PathComponent]) throws(GraphQLError) -> SQLExpression? {
         if arguments.single { return .integer(1) }
-        let cap = [view.select?.limit, appliesMaxRows ? api.limits.maxRows : nil].compactMap { $0 }.min()
+        let cap = capped ? rowCap(view) : nil
         guard let input = arguments.limit else { return cap.map { .integer(Int64($0)) } }
         if let reference = variables.variableReference(input) {
             guard reference.state == .present else { return cap.map { .integer(Int64($0)) } }
@@ -202,6 +209,11 @@ extension PlanBuilder {
         guard let requested = variables.integer(input) else { return cap.map { .integer(Int64($0)) } }
         guard requested >= 0 else { throw planningError("\"limit\" must not be negative", at: input, path: path) }
         return .cast(.value(.text(String(min(requested, cap ?? requested)))), .bigint)
+    }
+
+    /// The most rows a list of `view` may hold: the permission's row limit or `max_rows`.
+    func rowCap(_ view: TableView) -> Int? {
+        [view.select?.limit, api.limits.maxRows].compactMap { $0 }.min()
     }
 
     private func offset(_ input: InputValue?) -> SQLExpression? {

@@ -6,7 +6,7 @@ import SQL
 /// A client's `where: <table>_bool_exp` as a condition.
 extension PlanBuilder {
     func whereCondition(_ input: InputValue, on view: TableView, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> Condition {
-        switch variables.shape(input) {
+        switch variables.layout(input) {
         case .absent, .null:
             return .always
         case .object(let members):
@@ -18,17 +18,17 @@ extension PlanBuilder {
                 case "_or":
                     let alternatives = try conditions(value, on: view, path: path)
                     // A null `_or` adds no condition; an empty list matches no row.
-                    if case .null = variables.shape(value) { continue }
+                    if case .null = variables.layout(value) { continue }
                     terms.append(.or(alternatives))
                 case "_not":
-                    if case .null = variables.shape(value) { continue }
+                    if case .null = variables.layout(value) { continue }
                     terms.append(.not(try whereCondition(value, on: view, path: path)))
                 default:
                     if let column = view.columns.first(where: { $0.name == key }) {
                         terms.append(try comparisons(value, column: column, path: path))
                     } else if let relationship = view.relationships.first(where: { $0.name == key }),
                               let target = api.tables[relationship.target] {
-                        if case .null = variables.shape(value) { continue }
+                        if case .null = variables.layout(value) { continue }
                         terms.append(.relationship(relationship, try whereCondition(value, on: target, path: path)))
                     } else {
                         throw planningError("field '\(key)' not found in type '\(view.name)_bool_exp'", at: value, path: path)
@@ -43,7 +43,7 @@ extension PlanBuilder {
 
     /// A list of boolean expressions (or one, which input coercion treats as a list of one).
     private func conditions(_ input: InputValue, on view: TableView, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [Condition] {
-        switch variables.shape(input) {
+        switch variables.layout(input) {
         case .absent, .null: return []
         case .list(let items):
             var result: [Condition] = []
@@ -55,7 +55,7 @@ extension PlanBuilder {
 
     /// `{ _eq: …, _in: […], … }` on one column: every comparison must hold.
     private func comparisons(_ input: InputValue, column: ColumnModel, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> Condition {
-        guard case .object(let members) = variables.shape(input) else { return .always }
+        guard case .object(let members) = variables.layout(input) else { return .always }
         let json = ColumnCodec.bindsAsJSON(column.type)
         var terms: [Condition] = []
         for (key, value) in members {
@@ -71,9 +71,9 @@ extension PlanBuilder {
             case .in, .nin:
                 terms.append(.compare(column, op, listOperand(value, json: json).map(Condition.Operand.list) ?? .null))
             case .hasKey:
-                terms.append(.compare(column, op, scalarOperand(value, json: false)))
+                terms.append(.compare(column, op, boundOperand(value, json: false)))
             default:
-                terms.append(.compare(column, op, scalarOperand(value, json: json)))
+                terms.append(.compare(column, op, boundOperand(value, json: json)))
             }
         }
         return .and(terms)
@@ -88,16 +88,28 @@ extension PlanBuilder {
         return .scalar(.value(.text(text)))
     }
 
-    /// A list of values as a `text[]`: a list variable is one parameter, a written list an array
-    /// of binds. Nil when the list is null.
+    /// A list of values as one `text[]` bind, whatever its length: a list variable or a list
+    /// inside one is a parameter, a written list of constants one value. Only a written list
+    /// holding variables (`[$a, $b]`) is an array of binds. Nil when the list is null.
     func listOperand(_ input: InputValue, json: Bool) -> SQLExpression? {
         if let reference = variables.variableReference(input) {
             return reference.state == .present ? parameter(.variableList(reference.name, json: json)) : nil
         }
-        switch variables.shape(input) {
+        if case .json(let content, let member) = input {
+            variables.markLaidOut(member.variable)
+            return content == .null ? nil : parameter(.variableMemberList(member, json: json))
+        }
+        switch variables.layout(input) {
         case .absent, .null:
             return nil
         case .list(let items):
+            var constants: [String] = []
+            for item in items {
+                guard case .literal(let value) = item, !Self.isVariable(value),
+                      let text = variables.constantText(item, json: json) else { break }
+                constants.append(text)
+            }
+            if constants.count == items.count { return .value(.textArray(constants)) }
             return .array(items.map { item -> SQLExpression in
                 if case .scalar(let value) = scalarOperand(item, json: json) { return value }
                 return .null
@@ -106,5 +118,9 @@ extension PlanBuilder {
             guard case .scalar(let value) = scalarOperand(input, json: json) else { return nil }
             return .array([value])
         }
+    }
+
+    private static func isVariable(_ value: Value) -> Bool {
+        if case .variable = value.kind { true } else { false }
     }
 }

@@ -31,6 +31,25 @@ final class PlanBuilder {
         return .parameter(parameters.count - 1)
     }
 
+    /// PostgreSQL's wire protocol counts a statement's parameters in 16 bits.
+    public static let maxParameters = 65_535
+
+    /// A rendered statement with where each `$n` gets its value. A statement needing more
+    /// parameters than the protocol carries is refused here, before anything is sent.
+    func statement(_ rendered: RenderedSQL, at field: SelectedField?, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> PlanStatement {
+        guard rendered.binds.count <= Self.maxParameters else {
+            throw GraphQLError("This operation needs \(rendered.binds.count) values in one statement, more than the \(Self.maxParameters) PostgreSQL accepts; send fewer rows or values per request, or pass lists as variables.",
+                               locations: field.map { [$0.location] } ?? [], path: path, code: ErrorCode.validationFailed)
+        }
+        // Indices come from `parameter(_:)`, which appended each one to `parameters`.
+        return PlanStatement(sql: rendered.text, parameters: rendered.binds.map { bind in
+            switch bind {
+            case .value(let value): .value(value)
+            case .parameter(let index): parameters[index]
+            }
+        })
+    }
+
     /// `t0`, `t1`, … — a fresh alias for each table or subquery in the statement.
     func nextAlias(_ prefix: String) -> SQLIdentifier {
         let count = aliasCounts[prefix, default: 0]

@@ -91,6 +91,9 @@ public enum PlanParameter: Sendable, Hashable {
     case variableList(String, json: Bool)
     /// A scalar inside a variable (a column of an inserted row).
     case variableMember(VariableMember, json: Bool)
+    /// A list of scalars inside a variable (`_in` of a filter variable), bound as one `text[]`
+    /// whatever its length.
+    case variableMemberList(VariableMember, json: Bool)
     /// A value of the request's session: its tenant, user, role or a claim.
     case session(SessionValue)
 }
@@ -105,6 +108,7 @@ extension PlanParameter: CustomStringConvertible {
         case .variable(let name, let json): "variable $\(name)" + (json ? " as JSON" : "")
         case .variableList(let name, let json): "list variable $\(name)" + (json ? " as JSON" : "")
         case .variableMember(let member, let json): "variable \(member)" + (json ? " as JSON" : "")
+        case .variableMemberList(let member, let json): "list variable \(member)" + (json ? " as JSON" : "")
         case .session(let value): value.description
         }
     }
@@ -118,16 +122,31 @@ extension PlanParameter: CustomStringConvertible {
             guard let value = variables[name] else { return .null }
             return Self.scalarText(value, json: json).map(SQLValue.text) ?? .null
         case .variableList(let name, let json):
-            switch variables[name] {
-            case nil, .null?: return .null
-            case .array(let items)?: return .textArray(items.compactMap { Self.scalarText($0, json: json) })
-            case let single?: return .textArray(Self.scalarText(single, json: json).map { [$0] } ?? [])
-            }
+            return Self.listValue(variables[name], json: json)
+        case .variableMemberList(let member, let json):
+            return Self.listValue(member.value(in: variables), json: json)
         case .variableMember(let member, let json):
             guard let value = member.value(in: variables) else { return .null }
             return Self.scalarText(value, json: json).map(SQLValue.text) ?? .null
         case .session(let value):
             return session.value(of: value).map(SQLValue.text) ?? .null
+        }
+    }
+
+    /// A list as one `text[]`; a single value stands for a list of one, as input coercion says.
+    static func listValue(_ value: JSONValue?, json: Bool) -> SQLValue {
+        switch value {
+        case nil, .null?: .null
+        case .array(let items)?: .textArray(items.compactMap { scalarText($0, json: json) })
+        case let single?: .textArray(scalarText(single, json: json).map { [$0] } ?? [])
+        }
+    }
+
+    /// Whether the value is a list bound as one `text[]`.
+    public var isList: Bool {
+        switch self {
+        case .variableList, .variableMemberList, .value(.textArray): true
+        default: false
         }
     }
 

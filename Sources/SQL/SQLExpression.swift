@@ -35,6 +35,8 @@ public indirect enum SQLExpression: Sendable, Hashable {
     case coalesce([SQLExpression])
     /// `DEFAULT`: only as a value of an inserted row, for a column left to the table's default.
     case defaultValue
+    /// `row_number() OVER (ORDER BY …)`: a row's position in the given order, from 1.
+    case rowNumber(orderBy: [SQLOrdering])
 
     /// `pg_catalog.<name>(…)`: built-in functions, qualified so `search_path` cannot redirect them.
     public static func builtin(_ name: String, _ arguments: [SQLExpression]) -> SQLExpression {

@@ -177,6 +177,13 @@ public struct SQLRenderer {
             text += ")"
         case .defaultValue:
             text += "DEFAULT"
+        case .rowNumber(let orderBy):
+            text += "\"pg_catalog\".\"row_number\"() OVER ("
+            if !orderBy.isEmpty {
+                text += "ORDER BY "
+                write(orderBy)
+            }
+            text += ")"
         case .caseWhen(let arms, let otherwise):
             text += "CASE"
             for arm in arms {

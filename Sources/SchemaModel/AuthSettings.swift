@@ -9,6 +9,8 @@ public struct AuthSettings: Sendable, Equatable {
     public var jwksFile: String?
     public var publicKeyFile: String?
     public var issuer: String?
+    /// Whether a token must carry `exp`: on by default, so no token is valid forever.
+    public var requireExpiry = true
     public var audience: String?
     /// Claim names (dots for nested objects) that hold the session's values.
     public var roleClaim = "role"

@@ -6,7 +6,7 @@ extension YAMLReader {
         var auth = AuthSettings()
         let fields = mapping(node, keys: ["jwt", "claims", "default_role", "anonymous_role"], context: "auth")
         if let jwt = fields["jwt"] {
-            let keys = mapping(jwt, keys: ["algorithms", "secret", "jwks_file", "public_key_file", "issuer", "audience"],
+            let keys = mapping(jwt, keys: ["algorithms", "secret", "jwks_file", "public_key_file", "issuer", "audience", "require_exp"],
                                context: "auth.jwt")
             if let algorithms = keys["algorithms"] {
                 auth.algorithms = names(algorithms, context: "auth.jwt.algorithms").compactMap { name, node in
@@ -23,6 +23,7 @@ extension YAMLReader {
             auth.publicKeyFile = keys["public_key_file"].flatMap { string($0) }.flatMap { $0.isEmpty ? nil : $0 }
             auth.issuer = keys["issuer"].flatMap { string($0) }.flatMap { $0.isEmpty ? nil : $0 }
             auth.audience = keys["audience"].flatMap { string($0) }.flatMap { $0.isEmpty ? nil : $0 }
+            if let required = keys["require_exp"].flatMap({ bool($0) }) { auth.requireExpiry = required }
         }
         if let claims = fields["claims"] {
             let keys = mapping(claims, keys: ["role", "tenant_id", "user_id"], context: "auth.claims")

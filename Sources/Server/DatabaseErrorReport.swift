@@ -1,3 +1,4 @@
+import Database
 import Events
 import GraphQLLanguage
 import Logging
@@ -28,6 +29,10 @@ struct DatabaseErrorReport: Sendable {
     private func clientError(for error: any Error) -> GraphQLError {
         if error is CancellationError {
             return GraphQLError("The request was cancelled.", code: ErrorCode.cancelled)
+        }
+        if case SessionPoolError.tooManyParameters(let count)? = error as? SessionPoolError {
+            return GraphQLError("The operation needs \(count) values in one statement, more than the \(PreparedSQL.maxParameters) PostgreSQL accepts; send fewer values per request.",
+                                code: ErrorCode.validationFailed)
         }
         guard let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] else {
             logger.error("database request failed", metadata: ["error": "\(String(reflecting: error))"])

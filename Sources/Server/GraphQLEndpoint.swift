@@ -95,8 +95,9 @@ public struct GraphQLEndpoint: Sendable {
             let body = try await request.collectBody(upTo: maximumBodySize)
             return try GraphQLRequest.parse(body: Array(buffer: body))
         }
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        guard let parameters = FormParameters.parse(request.uri.query.map { Substring($0) } ?? "") else {
+            throw RequestProblem(.badRequest, "The URL's parameters are not valid form encoding (a '%' must be followed by two hexadecimal digits, and the text must be UTF-8).")
+        }
         return try GraphQLRequest.parse(parameters: parameters)
     }
 

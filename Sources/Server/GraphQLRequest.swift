@@ -29,23 +29,36 @@ public struct GraphQLRequest: Sendable {
         guard case .string(let query)? = fields["query"] else {
             throw RequestProblem(.badRequest, fields["query"] == nil ? "The request has no \"query\"." : "\"query\" must be a string.")
         }
+        try checkExtensions(fields["extensions"])
         return GraphQLRequest(query: query, operationName: try operationName(fields["operationName"]),
                               variables: try variables(fields["variables"]))
     }
 
-    /// Reads GET parameters: `query`, `operationName`, `variables` (JSON text).
+    /// Reads GET parameters: `query`, `operationName`, `variables` and `extensions` (JSON text).
     public static func parse(parameters: [String: String]) throws(RequestProblem) -> GraphQLRequest {
         guard let query = parameters["query"] else { throw RequestProblem(.badRequest, "The request has no \"query\" parameter.") }
-        var variables: JSONValue?
-        if let text = parameters["variables"], !text.isEmpty {
-            do {
-                variables = try JSONValue.parse(text, maxDepth: 256)
-            } catch {
-                throw RequestProblem(.badRequest, "The \"variables\" parameter is not valid JSON: \(error.message)")
-            }
-        }
+        let variables = try jsonParameter("variables", parameters)
+        try checkExtensions(try jsonParameter("extensions", parameters))
         let name = parameters["operationName"].flatMap { $0.isEmpty ? nil : JSONValue.string($0) }
         return GraphQLRequest(query: query, operationName: try operationName(name), variables: try Self.variables(variables))
+    }
+
+    /// A GET parameter that holds JSON text; nil when absent or empty.
+    private static func jsonParameter(_ name: String, _ parameters: [String: String]) throws(RequestProblem) -> JSONValue? {
+        guard let text = parameters[name], !text.isEmpty else { return nil }
+        do {
+            return try JSONValue.parse(text, maxDepth: 256)
+        } catch {
+            throw RequestProblem(.badRequest, "The \"\(name)\" parameter is not valid JSON: \(error.message)")
+        }
+    }
+
+    /// `extensions`, which Strata does not read, must still be a map when present.
+    private static func checkExtensions(_ value: JSONValue?) throws(RequestProblem) {
+        switch value {
+        case nil, .null?, .object?: return
+        default: throw RequestProblem(.badRequest, "\"extensions\" must be a JSON object or null.")
+        }
     }
 
     private static func operationName(_ value: JSONValue?) throws(RequestProblem) -> String? {

@@ -35,9 +35,7 @@ final class PlanCache: Sendable {
         init(plan: QueryPlan) {
             self.plan = plan
             self.statements = plan.statements.map { statement in
-                let lists = Set(statement.parameters.indices.filter {
-                    if case .variableList = statement.parameters[$0] { true } else { false }
-                })
+                let lists = Set(statement.parameters.indices.filter { statement.parameters[$0].isList })
                 return PreparedSQL(statement.sql, listParameters: lists)
             }
             if case .constant(let data) = plan.body {
@@ -133,11 +131,14 @@ final class PlanCache: Sendable {
         }
     }
 
-    /// A value with every scalar replaced by `s`: members, list lengths and nulls remain.
+    /// A value with every scalar replaced by `s`: members, nulls and the lengths of lists of
+    /// objects remain. A list of scalars is `[*]` whatever its length: the planner binds such a
+    /// list as one array, so its length never shapes the SQL.
     static func layout(_ value: JSONValue) -> String {
         switch value {
         case .null: "n"
         case .string, .number, .bool: "s"
+        case .array(let items) where items.allSatisfy(\.isScalar): "[*]"
         case .array(let items): "[" + items.map(layout).joined(separator: ",") + "]"
         case .object(let members): "{" + members.map { JSONText.quoted($0.0) + ":" + layout($0.1) }.joined(separator: ",") + "}"
         }

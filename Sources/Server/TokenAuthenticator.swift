@@ -14,6 +14,8 @@ import Synchronization
 public final class TokenAuthenticator: Sendable {
     let settings: AuthSettings
     let roles: Set<String>
+    /// What each role's session must carry (a tenant of the tenant columns' type, a user).
+    let requirements: [String: SessionRequirements]
     /// One key collection per accepted algorithm, chosen by the token header's `alg`.
     let keys: [String: JWTKeyCollection]
     /// Tolerated clock difference for `exp` and `nbf`.
@@ -21,18 +23,28 @@ public final class TokenAuthenticator: Sendable {
     /// Sessions of tokens already verified, by the token's whole text (signature included), with
     /// their expiry: a client sends the same token with every request, and checking a
     /// signature costs more than the rest of a small query.
-    private let verified = Mutex<[String: (session: Session, expiry: Double?)]>([:])
+    private let verified = Mutex(VerifiedTokens())
     static let verifiedCapacity = 10_000
+    /// Tokens longer than this are verified every time rather than remembered, so the cache
+    /// holds at most `verifiedCapacity` × this many bytes of tokens.
+    static let rememberedTokenLength = 4_096
 
-    init(settings: AuthSettings, roles: Set<String>, keys: [String: JWTKeyCollection]) {
+    struct VerifiedTokens {
+        var sessions: [String: (session: Session, expiry: Double?)] = [:]
+    }
+
+    init(settings: AuthSettings, roles: Set<String>, keys: [String: JWTKeyCollection],
+         requirements: [String: SessionRequirements] = [:]) {
         self.settings = settings
         self.roles = roles
         self.keys = keys
+        self.requirements = requirements
     }
 
     /// Reads the keys the settings name. `secret` overrides the settings' (the one `strata dev`
     /// keeps in its data directory).
-    public static func make(settings: AuthSettings, roles: Set<String>, secret: String? = nil) async throws -> TokenAuthenticator {
+    public static func make(settings: AuthSettings, roles: Set<String>, requirements: [String: SessionRequirements] = [:],
+                            secret: String? = nil) async throws -> TokenAuthenticator {
         var keys: [String: JWTKeyCollection] = [:]
         let secret = secret ?? settings.secret
         for algorithm in settings.algorithms {
@@ -72,7 +84,7 @@ public final class TokenAuthenticator: Sendable {
             }
             keys[algorithm] = collection
         }
-        return TokenAuthenticator(settings: settings, roles: roles, keys: keys)
+        return TokenAuthenticator(settings: settings, roles: roles, keys: keys, requirements: requirements)
     }
 
     /// A shared secret shorter than the hash it keys makes forging tokens easier (RFC 7518 §3.2).
@@ -103,9 +115,9 @@ public final class TokenAuthenticator: Sendable {
             throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: ErrorCode.invalidJWT)
         }
         let time = now.timeIntervalSince1970
-        if let known = verified.withLock({ $0[token] }) {
+        if let known = verified.withLock({ $0.sessions[token] }) {
             guard let expiry = known.expiry, expiry + leeway <= time else { return known.session }
-            verified.withLock { _ = $0.removeValue(forKey: token) }
+            verified.withLock { _ = $0.sessions.removeValue(forKey: token) }
             throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
         let algorithm = Self.headerAlgorithm(token)
@@ -119,21 +131,28 @@ public final class TokenAuthenticator: Sendable {
         } catch {
             throw RequestProblem(.unauthorized, "The token's signature does not verify.", code: ErrorCode.invalidJWT)
         }
-        try check(claims, now: now)
+        let expiry = try check(claims, now: now)
         let session = try session(from: claims)
+        guard token.utf8.count <= Self.rememberedTokenLength else { return session }
         verified.withLock { cache in
-            if cache.count >= Self.verifiedCapacity { cache.removeAll(keepingCapacity: true) }
-            cache[token] = (session, Self.seconds(claims.value(at: "exp")))
+            if cache.sessions.count >= Self.verifiedCapacity { cache.sessions.removeAll(keepingCapacity: true) }
+            cache.sessions[token] = (session, expiry)
         }
         return session
     }
 
-    private func check(_ claims: ClaimSet, now: Date) throws(RequestProblem) {
+    /// Checks the registered claims; returns the expiry.
+    private func check(_ claims: ClaimSet, now: Date) throws(RequestProblem) -> Double? {
         let time = now.timeIntervalSince1970
-        if let expiry = Self.seconds(claims.value(at: "exp")), expiry + leeway <= time {
+        let expiry = try Self.numericDate(claims, "exp")
+        _ = try Self.numericDate(claims, "iat")
+        if let expiry, expiry + leeway <= time {
             throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
-        if let notBefore = Self.seconds(claims.value(at: "nbf")), notBefore - leeway > time {
+        if expiry == nil, settings.requireExpiry {
+            throw RequestProblem(.unauthorized, "The token has no 'exp' claim; tokens must expire (auth.jwt.require_exp).", code: ErrorCode.invalidJWT)
+        }
+        if let notBefore = try Self.numericDate(claims, "nbf"), notBefore - leeway > time {
             throw RequestProblem(.unauthorized, "The token is not valid yet.", code: ErrorCode.invalidJWT)
         }
         if let issuer = settings.issuer, claims.value(at: "iss") != .string(issuer) {
@@ -148,6 +167,17 @@ public final class TokenAuthenticator: Sendable {
             }
             if !matches { throw RequestProblem(.unauthorized, "The token is not meant for '\(audience)'.", code: ErrorCode.invalidJWT) }
         }
+        return expiry
+    }
+
+    /// A registered time claim (RFC 7519 §2 NumericDate): absent, or a finite number of seconds.
+    static func numericDate(_ claims: ClaimSet, _ name: String) throws(RequestProblem) -> Double? {
+        guard let value = claims.value(at: name), value != .null else { return nil }
+        guard case .number(let text) = value, let seconds = Double(text), seconds.isFinite else {
+            throw RequestProblem(.unauthorized, "The token's '\(name)' claim must be a number of seconds since 1970 (a NumericDate).",
+                                 code: ErrorCode.invalidJWT)
+        }
+        return seconds
     }
 
     private func session(from claims: ClaimSet) throws(RequestProblem) -> Session {
@@ -157,8 +187,24 @@ public final class TokenAuthenticator: Sendable {
         guard roles.contains(role) else {
             throw RequestProblem(.unauthorized, "The token's role '\(role)' is not one this API serves.", code: ErrorCode.accessDenied)
         }
-        return Session(role: role, tenantID: Self.text(claims.value(at: settings.tenantClaim)),
-                       userID: Self.text(claims.value(at: settings.userClaim)), claimsJSON: claims.json)
+        let tenant = Self.text(claims.value(at: settings.tenantClaim))
+        let user = Self.text(claims.value(at: settings.userClaim))
+        let needs = requirements[role] ?? SessionRequirements()
+        if needs.needsTenant {
+            guard let tenant else {
+                throw RequestProblem(.unauthorized, "The token has no '\(settings.tenantClaim)' claim, which role '\(role)' needs for its tenant.",
+                                     code: ErrorCode.invalidJWT)
+            }
+            if let type = needs.tenantType, !TenantClaim.fits(tenant, type) {
+                throw RequestProblem(.unauthorized, "The token's '\(settings.tenantClaim)' claim is not a valid \(type.sqlName).",
+                                     code: ErrorCode.invalidJWT)
+            }
+        }
+        if needs.needsUser, user == nil {
+            throw RequestProblem(.unauthorized, "The token has no '\(settings.userClaim)' claim, which role '\(role)' needs for its user.",
+                                 code: ErrorCode.invalidJWT)
+        }
+        return Session(role: role, tenantID: tenant, userID: user, claimsJSON: claims.json)
     }
 
     static func text(_ value: JSONValue?) -> String? {

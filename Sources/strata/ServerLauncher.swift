@@ -42,7 +42,7 @@ struct ServerLauncher {
         let authenticator: TokenAuthenticator
         do {
             authenticator = try await TokenAuthenticator.make(settings: settings.auth, roles: Set(project.roleNames),
-                                                              secret: configuredSecret ?? fallbackSecret)
+                                                              requirements: project.sessionRequirements, secret: configuredSecret ?? fallbackSecret)
         } catch let error as AuthConfigurationError {
             throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
         }

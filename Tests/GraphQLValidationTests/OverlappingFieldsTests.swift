@@ -65,4 +65,51 @@ struct OverlappingFieldsTests {
             "The document has too many fields with the same response name to check that they can be merged (more than 100000 comparisons). Use fewer repeated fields or distinct aliases.",
         ])
     }
+
+    /// A fragment spread under repeated fields is compared with itself from two selection sets;
+    /// this once indexed past the end of a one-fragment group and stopped the process.
+    @Test("the same fragment under repeated fields: conflicts found one, two and three levels down, no crash")
+    func fragmentUnderRepeatedFields() throws {
+        let killer = """
+            { me { ...F } me { ...F } }
+            fragment F on User { manager { x: id } manager { x: name } manager { y: name } }
+            """
+        #expect(try validate(killer).map(\.message).first == #"Fields "manager" conflict because subfields "x" conflict because "id" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional."#)
+        #expect(try validate("{ me { ...F } me { ...F } }\nfragment F on User { id manager { name } }").isEmpty)
+        let twoDown = """
+            { me { ...F } me { ...F } }
+            fragment F on User { friends { manager { x: id } } friends { manager { x: name } } }
+            """
+        #expect(try validate(twoDown).map(\.message).first == #"Fields "friends" conflict because subfields "manager" conflict because subfields "x" conflict because "id" and "name" are different fields. Use different aliases on the fields to fetch both if this was intentional."#)
+        let threeDown = """
+            { me { ...F } me { ...F } me { ...F } }
+            fragment F on User { manager { ...G } manager { ...G } }
+            fragment G on User { friends { manager { x: id } } friends { manager { x: name } } }
+            """
+        #expect(try !validate(threeDown).isEmpty)
+    }
+
+    @Test("fragment groups of different sizes under repeated fields compare every pair of distinct names")
+    func fragmentGroupsOfDifferentSizes() throws {
+        let fragments = """
+            fragment A on User { x: id }
+            fragment B on User { x: id }
+            fragment C on User { x: id }
+            fragment D on User { x: name }
+            """
+        #expect(try validate("{ me { ...A ...B } me { ...A ...B ...C } }\n" + fragments.split(separator: "\n").prefix(3).joined(separator: "\n")).isEmpty)
+        // As graphql-js answers: the two `me` conflict through A and D; inside the second, B and
+        // C conflict with D (A and D were compared already).
+        let mixed = try validate("{ me { ...A } me { ...A ...B ...C ...D } }\n" + fragments).map(\.message)
+        #expect(mixed.count == 3)
+        #expect(mixed.first?.hasPrefix(#"Fields "me" conflict because subfields "x" conflict because "id" and "name""#) == true)
+        #expect(mixed.dropFirst().allSatisfy { $0.hasPrefix(#"Fields "x" conflict because "id" and "name" are different fields"#) })
+        let sameGroupOnBothSides = try validate("""
+            { me { ...A ...D } me { ...A ...D } }
+            fragment A on User { x: id }
+            fragment D on User { x: name }
+            """).map(\.message)
+        #expect(sameGroupOnBothSides.count == 1)
+        #expect(sameGroupOnBothSides.first?.hasPrefix(#"Fields "me" conflict because subfields "x""#) == true)
+    }
 }

@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 
 /// One operation under `Golden/`: `<name>.graphql` opens with `# key: value` lines saying who
-/// runs it (`role`, `tenant` acme|globex, `user`), its `variables` (JSON) and `operation` name.
+/// runs it (`role`, `tenant` acme|globex|initech — the last one seeded past every row cap —, `user`), its `variables` (JSON) and `operation` name.
 /// `<name>.sql` holds its planned statement and parameters, `<name>.json` its result on the
 /// seeded database.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
@@ -24,6 +24,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let directory = ProjectFiles.root + "/Tests/PlannerTests/Golden"
+    static let tenants = ["acme": DemoTenants.acme, "globex": DemoTenants.globex, "initech": "00000000-0000-4000-8000-000000000003"]
 
     static let all: [GoldenCase] = {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -42,7 +43,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
                 variables = [:]
             }
             return GoldenCase(name: String(file.dropLast(".graphql".count)), text: text, role: header["role"] ?? "member",
-                              tenant: header["tenant"] == "globex" ? DemoTenants.globex : DemoTenants.acme,
+                              tenant: tenants[header["tenant"] ?? "acme"] ?? DemoTenants.acme,
                               user: header["user"], variables: variables, operationName: header["operation"])
         }
     }()

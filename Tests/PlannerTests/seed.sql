@@ -55,3 +55,23 @@ INSERT INTO public.entity_history (id, tenant_id, entity, entity_id, operation, 
     (1, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'insert', '10000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 9007199254740993, '2026-03-01T08:00:00Z'),
     (2, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'update', '10000000-0000-4000-8000-000000000002', '{"status": "todo"}', '{"status": "in_progress"}', 42, '2026-03-02T08:00:00Z'),
     (3, '00000000-0000-4000-8000-000000000002', 'tasks', '22000000-0000-4000-8000-000000000001', 'insert', '20000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 7, '2026-03-01T08:00:00Z');
+
+-- A third tenant with more rows than every cap: 602 tasks (the member's select limit is 500)
+-- and 2,001 comments (max_rows is 1,000), for aggregates that must count past the caps.
+INSERT INTO public.tenants (id, name, created_at) VALUES
+    ('00000000-0000-4000-8000-000000000003', 'Initech', '2026-01-01T00:00:00Z');
+INSERT INTO public.users (id, tenant_id, email, name, role, created_at) VALUES
+    ('30000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'peter@initech.test', 'Peter Gibbons', 'member', '2026-01-02T09:00:00Z');
+INSERT INTO public.projects (id, tenant_id, name, description, owner_id, created_at) VALUES
+    ('31000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'TPS reports', NULL, '30000000-0000-4000-8000-000000000001', '2026-02-01T10:00:00Z');
+INSERT INTO public.tasks (id, tenant_id, project_id, assignee_id, title, status, reward, created_at, updated_at)
+SELECT ('32000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, '00000000-0000-4000-8000-000000000003',
+       '31000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000001', 'Report ' || n,
+       CASE WHEN n % 3 = 0 THEN 'done' ELSE 'todo' END, n, '2026-03-01T00:00:00Z'::timestamptz + n * interval '1 minute',
+       '2026-03-01T00:00:00Z'::timestamptz + n * interval '1 minute'
+FROM generate_series(1, 602) AS n;
+INSERT INTO public.comments (id, tenant_id, task_id, author_id, body, created_at)
+SELECT ('33000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, '00000000-0000-4000-8000-000000000003',
+       ('32000000-0000-4000-8000-' || lpad((1 + n % 2)::text, 12, '0'))::uuid, '30000000-0000-4000-8000-000000000001',
+       'Cover sheet ' || n, '2026-03-02T00:00:00Z'::timestamptz + n * interval '1 second'
+FROM generate_series(1, 2001) AS n;

@@ -98,8 +98,9 @@ struct GraphQLOverHTTPTests {
         let expired = try await GraphQLTestServer.memberToken(expiresIn: -3600)
         let forged = try await GraphQLTestServer.token([("role", .string("admin")), ("tenant_id", .string(GraphQLTestServer.acme))],
                                                        secret: String(repeating: "x", count: 40))
-        let future = try await GraphQLTestServer.token([("role", .string("member")), ("nbf", .number(String(now + 3600)))])
-        let unknownRole = try await GraphQLTestServer.token([("role", .string("root"))])
+        let expiry: (String, JSONValue) = ("exp", .number(String(now + 7200)))
+        let future = try await GraphQLTestServer.token([("role", .string("member")), ("nbf", .number(String(now + 3600))), expiry])
+        let unknownRole = try await GraphQLTestServer.token([("role", .string("root")), expiry])
         try await test.server.makeApplication().test(.router) { client in
             let (status, body, _) = try await post(client, #"{"query":"{ projects { name } }"}"#)
             #expect(status == .ok)
@@ -126,7 +127,9 @@ struct GraphQLOverHTTPTests {
             auth.audience = "strata"
         }
         let secret = String(repeating: "k", count: 64)
-        let base: [(String, JSONValue)] = [("role", .string("member")), ("tenant_id", .string(GraphQLTestServer.acme))]
+        let base: [(String, JSONValue)] = [("role", .string("member")), ("tenant_id", .string(GraphQLTestServer.acme)),
+                                           ("sub", .string(GraphQLTestServer.alan)),
+                                           ("exp", .number(String(Int(Date().timeIntervalSince1970) + 600)))]
         let good = try await GraphQLTestServer.token(base + [("iss", .string("https://issuer.test")), ("aud", .array([.string("strata")]))],
                                                      secret: secret, digest: .sha512)
         let wrongIssuer = try await GraphQLTestServer.token(base + [("iss", .string("https://other.test")), ("aud", .string("strata"))],

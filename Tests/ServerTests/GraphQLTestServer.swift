@@ -22,7 +22,8 @@ struct GraphQLTestServer {
     let pool: SessionPool
     let database: TestDatabase
 
-    static func start(disconnectWatchDelay: Duration? = nil, auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
+    static func start(disconnectWatchDelay: Duration? = nil, maximumBodySize: Int = 64 * 1024,
+                      auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
         try await database.loadDemoData()
@@ -33,8 +34,9 @@ struct GraphQLTestServer {
         let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
                                                     statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pool: pool, limits: .default, logger: logger)
-        let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles)
-        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: 64 * 1024)
+        let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
+                                                              requirements: project.sessionRequirements)
+        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
         // Router tests hand requests over without a socket to watch.
         endpoint.disconnectWatchDelay = disconnectWatchDelay
         let server = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)

@@ -17,7 +17,8 @@ struct MutationTests {
     static let globexComment = "23000000-0000-4000-8000-000000000001"
 
     static func adminToken() async throws -> String {
-        try await GraphQLTestServer.token([("role", .string("admin")), ("tenant_id", .string(DemoTenants.acme)), ("sub", .string(ada))])
+        try await GraphQLTestServer.token([("role", .string("admin")), ("tenant_id", .string(DemoTenants.acme)), ("sub", .string(ada)),
+                                           ("exp", .number(String(Int(Date().timeIntervalSince1970) + 600)))])
     }
 
     /// Posts `query` with `variables`, returning the status and the parsed body.

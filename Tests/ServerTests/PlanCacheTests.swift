@@ -51,8 +51,39 @@ struct PlanCacheTests {
         #expect(nothing != update)
     }
 
-    @Test("layouts keep members, list lengths and nulls, and drop scalar values")
+    @Test("layouts keep members, nulls and lengths of lists of objects, and drop scalar values and scalar list lengths")
     func layout() {
         #expect(PlanCache.layout(.array([.object([("a", .string("x")), ("b", .null), ("c", .number("1"))])])) == #"[{"a":s,"b":n,"c":s}]"#)
+        #expect(PlanCache.layout(.object([("_in", .array([.string("a"), .string("b")]))])) == #"{"_in":[*]}"#)
+        #expect(PlanCache.layout(.array([])) == "[*]")
+    }
+
+    @Test("filters in a variable share one plan whatever their values and the lengths of their lists")
+    func filterVariables() throws {
+        let query = "query($w: tasks_bool_exp) { tasks(where: $w) { id } }"
+        func filter(_ titles: [String], status: String = "todo") -> JSONValue {
+            .object([("title", .object([("_in", .array(titles.map(JSONValue.string)))])), ("status", .object([("_eq", .string(status))]))])
+        }
+        let one = try statements(query, ["w": filter(["a"])])
+        let many = try statements(query, ["w": filter((0..<70_000).map { "t\($0)" })])
+        let other = try statements(query, ["w": filter(["b", "c"], status: "done")])
+        #expect(one.count == 1)
+        #expect(one == many)
+        #expect(one == other)
+        let withoutStatus = try statements(query, ["w": .object([("title", .object([("_in", .array([.string("a")]))]))])])
+        #expect(one != withoutStatus, "another member of the filter is another plan")
+    }
+
+    @Test("a written list of constants is one array parameter, so its length never adds parameters")
+    func writtenLists() throws {
+        let executor = try #require(Self.executor)
+        let session = Session(role: "member", tenantID: DemoTenants.acme, userID: "u")
+        let titles = (0..<5_000).map { "\"t\($0)\"" }.joined(separator: ", ")
+        guard case .ready(let prepared) = executor.prepare(GraphQLRequest(query: "{ tasks(where: {title: {_in: [\(titles)]}}) { id } }"),
+                                                           session: session) else {
+            Issue.record("not prepared")
+            return
+        }
+        #expect(prepared.entry.plan.parameters.count == 2, "the tenant and the list")
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import GraphQLTypeSystem
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Requests that once stopped the whole process, sent over a real socket: each now gets an
+/// answer, and the server answers the next request as usual.
+@Suite("Queries of death")
+struct QueriesOfDeathTests {
+    func post(_ client: some TestClientProtocol, _ body: String, token: String) async throws -> (HTTPResponse.Status, String) {
+        let headers: HTTPFields = [.accept: "application/graphql-response+json", .contentType: "application/json",
+                                   .authorization: "Bearer \(token)"]
+        return try await client.execute(uri: "/graphql", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            (response.status, String(buffer: response.body))
+        }
+    }
+
+    func stillServing(_ client: some TestClientProtocol, token: String) async throws {
+        let (status, body) = try await post(client, #"{"query":"{ projects { name } }"}"#, token: token)
+        #expect(status == .ok)
+        #expect(body.contains("Warehouse robots"))
+    }
+
+    @Test("a fragment spread under repeated fields, holding conflicting repeated sub-fields, is a validation error")
+    func overlappingFragments() async throws {
+        let test = try await GraphQLTestServer.start()
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            let query = "{ tasks { ...F } tasks { ...F } } fragment F on tasks { project { owner: id } project { owner: name } project { tasks_title: name } }"
+            let (status, body) = try await post(client, #"{"query":"\#(query)"}"#, token: token)
+            #expect(status == .badRequest)
+            #expect(body.contains(#"Fields \"project\" conflict because subfields \"owner\" conflict"#), "\(body)")
+            try await stillServing(client, token: token)
+        }
+        await test.pool.shutdown()
+    }
+
+    @Test("70,000 strings in an _in inside a filter variable are one array parameter and answer normally")
+    func longListInVariable() async throws {
+        let test = try await GraphQLTestServer.start(maximumBodySize: 4 << 20)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            let titles = (0..<70_000).map { "\"t\($0)\"" }.joined(separator: ",") + #","Write the safety checklist""#
+            let body = #"{"query":"query($w: tasks_bool_exp) { tasks(where: $w) { title } }","variables":{"w":{"title":{"_in":["# + titles + "]}}}}"
+            let (status, answer) = try await post(client, body, token: token)
+            #expect(status == .ok)
+            #expect(answer == #"{"data":{"tasks" : [{"title" : "Write the safety checklist"}]}}"#)
+            try await stillServing(client, token: token)
+        }
+        await test.pool.shutdown()
+    }
+
+    @Test("a statement that would carry more than 65,535 parameters is refused with a clear error, before it is sent")
+    func tooManyParameters() async throws {
+        let test = try await GraphQLTestServer.start(maximumBodySize: 8 << 20)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            // Rows of two layouts, so they cannot travel as one array per column.
+            let rows = (0..<34_000).map { index in
+                index % 2 == 0 ? #"{"task_id":"12000000-0000-4000-8000-000000000001","body":"b\#(index)"}"#
+                    : #"{"body":"b\#(index)","task_id":"12000000-0000-4000-8000-000000000001"}"#
+            }.joined(separator: ",")
+            let body = #"{"query":"mutation($c: [comments_insert_input!]!) { insert_comments(objects: $c) { affected_rows } }","variables":{"c":["# + rows + "]}}"
+            let (status, answer) = try await post(client, body, token: token)
+            #expect(answer.contains("more than the 65535 PostgreSQL accepts"), "\(answer.prefix(300))")
+            #expect(status == .ok || status == .badRequest)
+            try await stillServing(client, token: token)
+        }
+        await test.pool.shutdown()
+    }
+}
