@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -10,48 +12,77 @@ extension SessionPool {
         case open(id: Int)
     }
 
-    /// A connection for a request with `settings`, waiting if every connection is busy. A
-    /// cancel (of the task or of `cancellation`) ends the wait with `CancellationError`.
+    /// A connection for a request with `settings`, waiting if every connection is busy — at
+    /// most `acquireTimeout`, and only while fewer than `maximumWaiting` requests wait. A cancel
+    /// (of the task or of `cancellation`) ends the wait with `CancellationError`. While the
+    /// circuit breaker is open the request is refused at once. An idle connection found broken
+    /// (the server restarted) is dropped and another taken.
     func lease(_ settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> Lease {
-        try Task.checkCancellation()
-        if cancellation.isCancelled { throw CancellationError() }
+        while true {
+            try Task.checkCancellation()
+            if cancellation.isCancelled { throw CancellationError() }
+            let permit = storage.withLock { $0.breaker.permit(at: .now) }
+            if case .refuse(let retryAfter) = permit { throw SessionPoolError.databaseUnavailable(retryAfter: retryAfter) }
+            switch try await grant(settings, cancellation: cancellation) {
+            case .lease(let lease):
+                guard lease.connection.isClosed else { return lease }
+                logger.info("dropping a pooled connection the server closed", metadata: ["connection": "\(lease.id)"])
+                await discard(lease)
+            case .open(let id):
+                return try await open(id: id)
+            }
+        }
+    }
+
+    private func grant(_ settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> Grant {
         let requestID = storage.withLock { storage in
             storage.nextRequestID += 1
             return storage.nextRequestID
         }
-        let endWait: @Sendable () -> Void = { [self] in
+        let endWait: @Sendable (any Error) -> Void = { [self] error in
             if let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
-                waiter.resume(throwing: CancellationError())
+                waiter.resume(throwing: error)
             }
         }
-        let grant: Grant = try await cancellation.whileRunning(onCancel: endWait) {
+        let acquireTimeout = configuration.acquireTimeout
+        return try await cancellation.whileRunning(onCancel: { endWait(CancellationError()) }) {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                enum Outcome { case grant(Grant), wait, shutDown }
+                enum Outcome { case grant(Grant), wait, shutDown, refuse }
                 let outcome = storage.withLock { storage -> Outcome in
                     guard !storage.isShutDown else { return .shutDown }
                     switch storage.state.lease(requestID: requestID, settings: settings, waiter: continuation) {
                     case .use(let id, let matches):
+                        // The state hands out only ids it holds in `live` (set when each opened).
                         let live = storage.live[id]!
                         return .grant(.lease(Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches)))
                     case .open(let id):
                         return .grant(.open(id: id))
                     case .wait:
                         return .wait
+                    case .refuse:
+                        return .refuse
                     }
                 }
                 switch outcome {
                 case .grant(let grant): continuation.resume(returning: grant)
                 case .shutDown: continuation.resume(throwing: SessionPoolError.shutDown)
+                case .refuse: continuation.resume(throwing: SessionPoolError.poolExhausted)
                 case .wait:
                     // Cancelled before the cancel handler could find this waiter in the queue.
-                    if Task.isCancelled || cancellation.isCancelled { endWait() }
+                    if Task.isCancelled || cancellation.isCancelled { endWait(CancellationError()) }
+                    // Only a request that waits pays for a timer; granted, it finds nothing to end.
+                    _ = NIOSingletons.posixEventLoopGroup.any().scheduleTask(in: TimeAmount(acquireTimeout)) {
+                        endWait(SessionPoolError.poolExhausted)
+                    }
                 }
             }
         }
-        switch grant {
-        case .lease(let lease): return lease
-        case .open(let id): return try await open(id: id)
-        }
+    }
+
+    /// Closes a broken connection and gives its place back.
+    private func discard(_ lease: Lease) async {
+        try? await lease.connection.close()
+        forget(id: lease.id)
     }
 
     /// Opens connection `id`: UTC timestamps, the statement timeout, a name in `pg_stat_activity`.
@@ -63,7 +94,15 @@ extension SessionPool {
                 ("statement_timeout", String(self.configuration.statementTimeoutMilliseconds)),
                 ("application_name", "strata"),
             ]
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            configuration.options.connectTimeout = .milliseconds(Int64(min(self.configuration.statementTimeoutMilliseconds, 10_000)))
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            } catch {
+                storage.withLock { $0.breaker.recordFailure(at: .now) }
+                throw error
+            }
+            storage.withLock { $0.breaker.recordSuccess() }
             do {
                 var backendID: Int32 = 0
                 for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) {

@@ -49,6 +49,11 @@ extension SessionPool {
     /// before returning, so a late cancel can never reach the connection's next holder.
     func cancellable<T: Sendable>(_ lease: Lease, _ cancellation: QueryCancellation?,
                                   _ body: @Sendable () async throws -> T) async throws -> T {
+        // PostgresNIO never answers a statement written to a connection already closed.
+        guard !lease.connection.isClosed else {
+            storage.withLock { $0.breaker.recordFailure(at: .now) }
+            throw SessionPoolError.connectionLost
+        }
         let signal = CancelSignal()
         let endpoint = configuration.endpoint
         let logger = self.logger
@@ -64,7 +69,11 @@ extension SessionPool {
         let wasCancelled = await signal.finish()
         switch outcome {
         case .success(let value):
+            storage.withLock { if $0.breaker.hasFailures { $0.breaker.recordSuccess() } }
             return value
+        case .failure(let error) where ConnectionFault.isConnectionLevel(error):
+            storage.withLock { $0.breaker.recordFailure(at: .now) }
+            throw error
         case .failure(let error):
             if wasCancelled, let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" { throw CancellationError() }
             throw error

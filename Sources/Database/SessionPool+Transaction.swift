@@ -38,10 +38,14 @@ extension SessionPool {
             await release(lease, settings: current, prepared: transaction.prepared)
             return result
         } catch {
-            do {
-                try await lease.connection.query("ROLLBACK", logger: logger)
-            } catch {
-                try? await lease.connection.close()
+            // A closed connection has nothing to roll back (the server did), and PostgresNIO
+            // would never answer a statement written to it.
+            if !lease.connection.isClosed {
+                do {
+                    try await lease.connection.query("ROLLBACK", logger: logger)
+                } catch {
+                    try? await lease.connection.close()
+                }
             }
             await release(lease, settings: current, prepared: transaction.prepared)
             throw error

@@ -31,15 +31,26 @@ public final class SessionPool: Service, Sendable {
         /// A connection is replaced after preparing this many distinct statements, which
         /// bounds the memory prepared plans hold on the server.
         public var preparedStatementLimit: Int
+        /// How long a request waits for a connection before it is refused (`pool-exhausted`).
+        public var acquireTimeout: Duration
+        /// The most requests waiting for a connection; more are refused at once.
+        public var maximumWaiting: Int
+        /// When to stop trying a database that keeps failing to connect.
+        public var breaker: CircuitBreaker.Configuration
 
         public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
-                    statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000) {
+                    statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000,
+                    acquireTimeout: Duration = .seconds(2), maximumWaiting: Int = 1_024,
+                    breaker: CircuitBreaker.Configuration = CircuitBreaker.Configuration()) {
             self.endpoint = endpoint
             self.maximumConnections = maximumConnections
             self.scope = scope
             self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
             self.roles = roles
             self.preparedStatementLimit = preparedStatementLimit
+            self.acquireTimeout = acquireTimeout
+            self.maximumWaiting = maximumWaiting
+            self.breaker = breaker
         }
     }
 
@@ -65,6 +76,7 @@ public final class SessionPool: Service, Sendable {
         var live: [Int: Live] = [:]
         var nextRequestID = 0
         var isShutDown = false
+        var breaker: CircuitBreaker
     }
 
     public let configuration: Configuration
@@ -75,7 +87,9 @@ public final class SessionPool: Service, Sendable {
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections)))
+        self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections,
+                                                             maximumWaiters: configuration.maximumWaiting),
+                                     breaker: CircuitBreaker(configuration: configuration.breaker)))
         var statements: [ConnectionSettings.Scope: PreparedSQL] = [:]
         for scope in [ConnectionSettings.Scope.session, .transaction] {
             let sample = ConnectionSettings(role: "r", tenantID: "t", userID: "u", claims: "c")
@@ -105,11 +119,23 @@ public final class SessionPool: Service, Sendable {
     public var statistics: (open: Int, idle: Int, waiting: Int) {
         storage.withLock { ($0.state.connections.count, $0.state.idleCount, $0.state.waiterCount) }
     }
+
+    /// Whether the circuit breaker refuses requests now.
+    public var isBreakerOpen: Bool {
+        storage.withLock { $0.breaker.isOpen }
+    }
 }
 
 public enum SessionPoolError: Error, Sendable, Equatable {
     case shutDown
     case roleNotAllowed(String)
+    /// The database cannot be reached (the circuit breaker is open); try again after this long.
+    case databaseUnavailable(retryAfter: Duration)
+    /// No connection became free within the acquire timeout, or too many requests wait.
+    case poolExhausted
+    /// The connection broke (the server restarted or the network failed) before the
+    /// statement was sent.
+    case connectionLost
     /// A statement with more parameters than PostgreSQL's protocol carries; never sent.
     case tooManyParameters(Int)
 }

@@ -20,6 +20,8 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
         case open(id: Int)
         /// Wait for a released connection.
         case wait
+        /// Too many requests wait already: refuse this one at once.
+        case refuse
     }
 
     enum ReleaseAction {
@@ -32,16 +34,20 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
     /// How far past the queue's head a release looks for a waiter with matching settings;
     /// bounds how often the head can be passed over.
     let matchWindow: Int
+    /// The most requests that may wait; more are refused rather than queued without bound.
+    let maximumWaiters: Int
     private(set) var connections: [Int: Connection] = [:]
     /// Idle connection ids, least recently released first.
     private var idle: [Int] = []
     private var waiters: [(id: Int, settings: Settings, waiter: Waiter)] = []
     private var nextConnectionID = 0
 
-    init(maximumConnections: Int, matchWindow: Int = 8) {
+    init(maximumConnections: Int, matchWindow: Int = 8, maximumWaiters: Int = .max) {
+        // The pool size comes from the operator's configuration, checked when it is read.
         precondition(maximumConnections > 0)
         self.maximumConnections = maximumConnections
         self.matchWindow = matchWindow
+        self.maximumWaiters = maximumWaiters
     }
 
     var idleCount: Int { idle.count }
@@ -62,6 +68,7 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
             connections[id] = Connection(settings: nil)
             return .open(id: id)
         }
+        guard waiters.count < maximumWaiters else { return .refuse }
         waiters.append((requestID, settings, waiter))
         return .wait
     }

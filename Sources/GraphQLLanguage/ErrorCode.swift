@@ -43,8 +43,13 @@ public enum ErrorCode {
     public static let cancelled = "cancelled"
     /// The database failed the statement for another reason (details in the server log).
     public static let databaseError = "database-error"
-    /// The database could not be reached.
+    /// The database could not be reached (HTTP 503 with `Retry-After`).
     public static let databaseUnavailable = "database-unavailable"
+    /// Every database connection stayed busy past the acquire timeout, or too many requests
+    /// were waiting for one (HTTP 503 with `Retry-After`).
+    public static let poolExhausted = "pool-exhausted"
+    /// The request ran past the server's request timeout.
+    public static let requestTimeout = "request-timeout"
     /// The server has no way to answer (details in the server log).
     public static let internalError = "internal-error"
     /// The operation kind is not served yet.

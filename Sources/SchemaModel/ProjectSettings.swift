@@ -32,6 +32,26 @@ public struct ProjectSettings: Sendable, Equatable {
     /// The transaction setting that holds the request's tenant.
     public var tenantSetting = "app.tenant_id"
     public var limits = RequestLimits()
+    public var resilience = Resilience()
+
+    /// How the server behaves when the database is slow, saturated or gone, and how long it
+    /// gives in-flight requests at shutdown.
+    public struct Resilience: Sendable, Equatable {
+        /// Longest a request waits for a free connection before a 503 `pool-exhausted`.
+        public var acquireTimeoutMilliseconds = 2_000
+        /// The most requests waiting for a connection; more get a 503 at once.
+        public var maximumWaiting = 1_024
+        /// Consecutive connection failures, within `breakerWindowMilliseconds`, that open the
+        /// circuit breaker; while open, requests get a 503 at once and one probe per
+        /// `breakerProbeMilliseconds` tries the database.
+        public var breakerFailures = 5
+        public var breakerWindowMilliseconds = 30_000
+        public var breakerProbeMilliseconds = 1_000
+        /// How long SIGTERM waits for in-flight requests before cancelling them.
+        public var drainTimeoutMilliseconds = 10_000
+
+        public init() {}
+    }
 
     public init(databaseURL: String? = nil, host: String? = nil, port: Int? = nil) {
         self.databaseURL = databaseURL
@@ -61,7 +81,24 @@ public struct ProjectSettings: Sendable, Equatable {
             let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits"],
                                           context: "the settings file")
             if let database = sections["database"] {
-                let fields = reader.mapping(database, keys: ["url", "pool_mode"], context: "database")
+                let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
+                                            context: "database")
+                if let value = fields["acquire_timeout_ms"].flatMap({ reader.positiveInt($0, "acquire_timeout_ms") }) {
+                    settings.resilience.acquireTimeoutMilliseconds = value
+                }
+                if let value = fields["max_waiting"].flatMap({ reader.positiveInt($0, "max_waiting") }) {
+                    settings.resilience.maximumWaiting = value
+                }
+                if let breaker = fields["circuit_breaker"] {
+                    let keys = reader.mapping(breaker, keys: ["failures", "window_ms", "probe_interval_ms"], context: "database.circuit_breaker")
+                    if let value = keys["failures"].flatMap({ reader.positiveInt($0, "failures") }) { settings.resilience.breakerFailures = value }
+                    if let value = keys["window_ms"].flatMap({ reader.positiveInt($0, "window_ms") }) {
+                        settings.resilience.breakerWindowMilliseconds = value
+                    }
+                    if let value = keys["probe_interval_ms"].flatMap({ reader.positiveInt($0, "probe_interval_ms") }) {
+                        settings.resilience.breakerProbeMilliseconds = value
+                    }
+                }
                 settings.databaseURL = fields["url"].flatMap { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
                 if let node = fields["pool_mode"], let text = reader.string(node) {
                     if let mode = PoolMode(rawValue: text) {
@@ -72,7 +109,10 @@ public struct ProjectSettings: Sendable, Equatable {
                 }
             }
             if let server = sections["server"] {
-                let fields = reader.mapping(server, keys: ["host", "port"], context: "server")
+                let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms"], context: "server")
+                if let value = fields["drain_timeout_ms"].flatMap({ reader.positiveInt($0, "drain_timeout_ms") }) {
+                    settings.resilience.drainTimeoutMilliseconds = value
+                }
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }
             }

@@ -30,9 +30,21 @@ struct DatabaseErrorReport: Sendable {
         if error is CancellationError {
             return GraphQLError("The request was cancelled.", code: ErrorCode.cancelled)
         }
-        if case SessionPoolError.tooManyParameters(let count)? = error as? SessionPoolError {
+        switch error as? SessionPoolError {
+        case .tooManyParameters(let count)?:
             return GraphQLError("The operation needs \(count) values in one statement, more than the \(PreparedSQL.maxParameters) PostgreSQL accepts; send fewer values per request.",
                                 code: ErrorCode.validationFailed)
+        case .poolExhausted?:
+            logger.warning("no database connection became free in time")
+            return GraphQLError("The server is busy: no database connection became free in time. Try again shortly.", code: ErrorCode.poolExhausted)
+        case .shutDown?:
+            return GraphQLError("The server is shutting down.", code: ErrorCode.databaseUnavailable)
+        default:
+            break
+        }
+        if ConnectionFault.isConnectionLevel(error) {
+            logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return GraphQLError("The database is unavailable. Try again shortly.", code: ErrorCode.databaseUnavailable)
         }
         guard let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] else {
             logger.error("database request failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -71,6 +71,13 @@ public struct GraphQLEndpoint: Sendable {
             return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors), media: media)
         case .executionErrors(let errors):
             let body = "{\"errors\":[\(errors.map(\.json).joined(separator: ","))],\"data\":null}"
+            // The database being out of reach is the server's condition, not the request's
+            // result: 503 with a hint when to come back, whatever the media type.
+            if errors.contains(where: { Self.unavailableCodes.contains($0.code ?? "") }) {
+                var response = Self.response(.serviceUnavailable, body, media: media)
+                response.headers[.retryAfter] = "1"
+                return response
+            }
             return Self.response(.ok, body, media: media)
         }
     }
@@ -114,6 +121,8 @@ public struct GraphQLEndpoint: Sendable {
         if problem.kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
     }
+
+    static let unavailableCodes: Set<String> = [ErrorCode.databaseUnavailable, ErrorCode.poolExhausted]
 
     static func response(_ status: HTTPResponse.Status, _ body: String, media: ResponseMediaType) -> Response {
         Response(status: status, headers: [.contentType: media.rawValue], body: .init(byteBuffer: ByteBuffer(string: body)))

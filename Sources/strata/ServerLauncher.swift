@@ -28,7 +28,13 @@ struct ServerLauncher {
         let pool = SessionPool(configuration: .init(
             endpoint: connections.server, maximumConnections: poolSize,
             scope: settings.poolMode == .transaction ? .transaction : .session,
-            statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames)), logger: logger)
+            statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames),
+            acquireTimeout: .milliseconds(settings.resilience.acquireTimeoutMilliseconds),
+            maximumWaiting: settings.resilience.maximumWaiting,
+            breaker: CircuitBreaker.Configuration(failureThreshold: settings.resilience.breakerFailures,
+                                                  window: .milliseconds(settings.resilience.breakerWindowMilliseconds),
+                                                  probeInterval: .milliseconds(settings.resilience.breakerProbeMilliseconds))),
+            logger: logger)
         let apis: [String: RoleSchema]
         do {
             apis = try RoleSchema.buildAll(project)
@@ -56,13 +62,18 @@ struct ServerLauncher {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
         services += [client, pool, application]
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
                       failureTerminationBehavior: .gracefullyShutdownGroup)
             },
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // Requests still running after the drain timeout are cancelled, so SIGTERM ends the
+        // process whatever the database is doing.
+        groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(settings.resilience.drainTimeoutMilliseconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(30)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES {

@@ -58,3 +58,18 @@ struct SessionPoolStateTests {
         #expect(state.connections.count == 1)
     }
 }
+
+@Suite("Session pool state: bounded waiting")
+struct SessionPoolQueueBoundTests {
+    @Test("past the most waiters a lease is refused, and a freed place can be taken again")
+    func boundedQueue() {
+        var state = SessionPoolState<String, String>(maximumConnections: 1, maximumWaiters: 2)
+        guard case .open(let id) = state.lease(requestID: 0, settings: "a", waiter: "r0") else { Issue.record(); return }
+        guard case .wait = state.lease(requestID: 1, settings: "a", waiter: "r1") else { Issue.record(); return }
+        guard case .wait = state.lease(requestID: 2, settings: "a", waiter: "r2") else { Issue.record(); return }
+        guard case .refuse = state.lease(requestID: 3, settings: "a", waiter: "r3") else { Issue.record(); return }
+        #expect(state.cancel(requestID: 1) == "r1")
+        guard case .wait = state.lease(requestID: 4, settings: "a", waiter: "r4") else { Issue.record(); return }
+        guard case .resume("r2", id, matches: true) = state.release(id: id, settings: "a") else { Issue.record(); return }
+    }
+}

@@ -24,8 +24,10 @@ struct SessionPoolTests {
     static let slow = PreparedSQL("SELECT pg_sleep(5)::text || $1::text")
 
     func pool(_ database: TestDatabase, scope: ConnectionSettings.Scope, roles: Set<String> = ["member", "admin"]) -> SessionPool {
+        // Thousands of requests queue for two connections here: no acquire timeout or queue bound in reach.
         SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2, scope: scope,
-                                         statementTimeoutMilliseconds: 10_000, roles: roles), logger: logger)
+                                         statementTimeoutMilliseconds: 10_000, roles: roles, acquireTimeout: .seconds(600),
+                                         maximumWaiting: 100_000), logger: logger)
     }
 
     enum Outcome: Sendable {

@@ -51,7 +51,7 @@ struct ProjectSettingsTests {
             #expect(error.errors.map(\.description) == [
                 "schema/strata.yaml:1:1: unknown key 'databse' in the settings file (did you mean 'database'?); expected one of: database, server, auth, roles, tenancy, limits",
                 "schema/strata.yaml:4:9: port must be a whole number from 0 to 65535, got '99999'",
-                "schema/strata.yaml:5:3: unknown key 'hots' in server (did you mean 'host'?); expected one of: host, port",
+                "schema/strata.yaml:5:3: unknown key 'hots' in server (did you mean 'host'?); expected one of: host, port, drain_timeout_ms",
             ])
         } catch {
             Issue.record("unexpected error \(error)")
@@ -74,6 +74,30 @@ struct ProjectSettingsTests {
         } throws: { error in
             guard let first = (error as? SchemaErrors)?.errors.first else { return false }
             return first.file == "s.yaml" && first.line >= 2 && first.message.hasPrefix("YAML syntax error")
+        }
+    }
+}
+
+@Suite("strata.yaml resilience settings")
+struct ResilienceSettingsTests {
+    @Test("acquire timeout, waiting bound, circuit breaker and drain timeout are read, with defaults otherwise")
+    func resilience() throws {
+        let defaults = try ProjectSettings.parse("server: { port: 1 }", file: "strata.yaml", environment: [:]).resilience
+        #expect(defaults == ProjectSettings.Resilience())
+        let yaml = """
+            database:
+              acquire_timeout_ms: 250
+              max_waiting: 10
+              circuit_breaker: { failures: 3, window_ms: 1000, probe_interval_ms: 200 }
+            server:
+              drain_timeout_ms: 4000
+            """
+        let settings = try ProjectSettings.parse(yaml, file: "strata.yaml", environment: [:]).resilience
+        #expect(settings.acquireTimeoutMilliseconds == 250 && settings.maximumWaiting == 10)
+        #expect(settings.breakerFailures == 3 && settings.breakerWindowMilliseconds == 1_000 && settings.breakerProbeMilliseconds == 200)
+        #expect(settings.drainTimeoutMilliseconds == 4_000)
+        #expect(throws: SchemaErrors.self) {
+            _ = try ProjectSettings.parse("database: { circuit_breaker: { failure: 3 } }", file: "strata.yaml", environment: [:])
         }
     }
 }

@@ -1,0 +1,26 @@
+import PostgresNIO
+
+/// Failures that say the database or the way to it is gone, not that the statement was wrong:
+/// connecting failed, the server closed the connection, or the server is shutting down or not
+/// yet accepting connections (SQLSTATE classes 08 and 57P). Clients see them as
+/// `database-unavailable` (HTTP 503); they count against the circuit breaker.
+public enum ConnectionFault {
+    public static func isConnectionLevel(_ error: any Error) -> Bool {
+        if let error = error as? SessionPoolError {
+            switch error {
+            case .connectionLost, .databaseUnavailable: return true
+            default: return false
+            }
+        }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+            return true
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Database
+import Foundation
+import Logging
+import SQL
+import Testing
+import TestSupport
+
+/// A pool whose connections are all busy refuses late requests instead of queueing them forever.
+@Suite("Pool exhaustion")
+struct PoolExhaustionTests {
+    static let slow = PreparedSQL("SELECT pg_sleep(2)::text || $1::text")
+    static let quick = PreparedSQL("SELECT $1::text")
+    let settings = ConnectionSettings(role: "member", tenantID: DemoTenants.acme, userID: "u", claims: "{}")
+
+    @Test("a request waits at most the acquire timeout, then gets poolExhausted; past the most waiters it is refused at once")
+    func acquireTimeoutAndQueueBound() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        var logger = Logger(label: "strata.pool-test")
+        logger.logLevel = .critical
+        let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 1,
+                                                    roles: ["member"], acquireTimeout: .milliseconds(300), maximumWaiting: 1),
+                               logger: logger)
+        let settings = self.settings
+        let busy = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings) }
+        try await Task.sleep(for: .milliseconds(300))
+        // One waiter fits in the queue and times out; a second is refused without waiting.
+        let started = ContinuousClock.now
+        let waiting = Task { _ = try await pool.query(Self.quick, binds: [.text("w")], settings: settings) }
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: SessionPoolError.poolExhausted) {
+            _ = try await pool.query(Self.quick, binds: [.text("r")], settings: settings)
+        }
+        #expect(ContinuousClock.now - started < .milliseconds(200), "refused at once")
+        await #expect(throws: SessionPoolError.poolExhausted) { try await waiting.value }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(250) && waited < .milliseconds(1_500))
+        _ = try await busy.value
+        let after = try await pool.query(Self.quick, binds: [.text("after")], settings: settings)
+        #expect(after.map { String(buffer: $0) } == "after")
+        await pool.shutdown()
+    }
+}
