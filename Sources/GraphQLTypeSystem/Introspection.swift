@@ -66,6 +66,7 @@ public struct Introspection {
             }
         }
         selectionSets.forEach(visit)
+        // `order` holds exactly the keys `visit` stored in `fields`.
         return order.map { ($0, fields[$0]!) }
     }
 

@@ -47,6 +47,7 @@ struct FieldCollector {
             }
         }
         selectionSets.forEach(visit)
+        // `order` holds exactly the keys `visit` stored in `fields`.
         return order.map { SelectedField(responseKey: $0, fields: fields[$0]!) }
     }
 

@@ -113,6 +113,7 @@ public struct SyntaxList<Element: SyntaxView>: RandomAccessCollection, Sendable,
     public var endIndex: Int { Int(tree.lists[offset]) }
 
     public subscript(position: Int) -> Element {
+        // Positions come from iterating the list (the parser built it); no client value indexes it.
         precondition(position >= 0 && position < endIndex, "SyntaxList index out of range")
         return Element(tree: tree, index: tree.lists[offset + 1 + position])
     }

@@ -31,7 +31,7 @@ enum FieldsOnCorrectTypeRule: ValidationRule {
             }
         }
         return order.sorted { a, b in
-            if usage[a] != usage[b] { return usage[a]! > usage[b]! }
+            if usage[a] != usage[b] { return (usage[a] ?? 0) > (usage[b] ?? 0) }
             if case .interface? = schema.type(named: a), schema.isSubType(b, of: a) { return true }
             if case .interface? = schema.type(named: b), schema.isSubType(a, of: b) { return false }
             return a < b
