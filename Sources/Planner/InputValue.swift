@@ -98,6 +98,19 @@ final class VariableReader {
         }
     }
 
+    /// The JSON a variable reference or a part of a variable holds, and where; reading it this
+    /// way makes the plan depend on the variable's layout only. Nil for written values.
+    func laidOutJSON(_ input: InputValue) -> (value: JSONValue, member: VariableMember)? {
+        switch input {
+        case .json(let value, let member):
+            laidOut.insert(member.variable)
+            return (value, member)
+        case .literal(let value):
+            guard case .variable(let name) = value.kind, let resolved = values[name] else { return nil }
+            return laidOutJSON(resolved)
+        }
+    }
+
     /// Records that a variable's layout shaped the plan while its scalars are parameters.
     func markLaidOut(_ variable: String) {
         laidOut.insert(variable)

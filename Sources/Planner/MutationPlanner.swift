@@ -47,8 +47,14 @@ enum MutationPlanner {
                 default: objects = []
                 }
             }
-            let rows = try builder.insertSteps(view, objects: objects, onConflict: field.argument("on_conflict"), parent: nil,
+            let rows: [SQLIdentifier]
+            if kind == .insert, let uniform = builder.uniformRows(field.argument("objects")) {
+                rows = try builder.insertBatch(view, rows: uniform, onConflict: field.argument("on_conflict"), parent: nil,
                                                statement: &statement, path: path)
+            } else {
+                rows = try builder.insertSteps(view, objects: objects, onConflict: field.argument("on_conflict"), parent: nil,
+                                               statement: &statement, path: path)
+            }
             query = try builder.mutationStatement(statement) { () throws(GraphQLError) in
                 kind == .insertOne ? try builder.writtenRow(view, field: field, rows: rows, path: path)
                     : try builder.mutationResponse(view, field: field, statement: statement, rows: rows, path: path)

@@ -17,14 +17,7 @@ extension PlanBuilder {
     /// Adds the steps inserting `objects` into `view`; returns the steps holding them, in order.
     func insertSteps(_ view: TableView, objects: [InputValue], onConflict: InputValue?, parent: ParentRow?,
                      statement: inout MutationStatement, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> [SQLIdentifier] {
-        guard view.insert != nil else {
-            throw GraphQLError("The role may not insert into '\(view.name)'.", path: path, code: ErrorCode.permissionError)
-        }
-        let alias: SQLIdentifier = "t"
-        let conflict = try conflictClause(view, onConflict, target: alias, path: path)
-        var returning = returnedImage(view, row: alias)
-        returning.append(.init(conflict.upsert ? .binary(.column(table: alias, "xmax"), .equal, .integer(0)) : .boolean(true), as: "__inserted"))
-
+        let (alias, conflict, returning) = try insertTarget(view, onConflict: onConflict, path: path)
         var result: [SQLIdentifier] = []
         var pending: [[String: SQLExpression]] = []
         func flush(_ statement: inout MutationStatement) {
@@ -55,18 +48,38 @@ extension PlanBuilder {
             flush(&statement)
             let own = result[result.count - 1]
             for child in row.children {
-                _ = try insertSteps(child.target, objects: child.objects, onConflict: child.onConflict,
-                                    parent: ParentRow(step: own, relationship: child.relationship), statement: &statement,
-                                    path: objectPath + [.field(child.relationship.name)])
+                let childParent = ParentRow(step: own, relationship: child.relationship)
+                let childPath = objectPath + [.field(child.relationship.name)]
+                if let rows = uniformRows(child.data) {
+                    _ = try insertBatch(child.target, rows: rows, onConflict: child.onConflict, parent: childParent,
+                                        statement: &statement, path: childPath)
+                } else {
+                    _ = try insertSteps(child.target, objects: child.objects, onConflict: child.onConflict,
+                                        parent: childParent, statement: &statement, path: childPath)
+                }
             }
         }
         flush(&statement)
         return result
     }
 
+    /// What every insert step into `view` shares: the table's alias, the `ON CONFLICT` clause
+    /// and the `RETURNING` outputs (the row's image and whether it was inserted, not updated).
+    func insertTarget(_ view: TableView, onConflict: InputValue?, path: [GraphQLError.PathComponent])
+        throws(GraphQLError) -> (alias: SQLIdentifier, conflict: (clause: SQLOnConflict?, upsert: Bool), returning: [SQLSelect.Output]) {
+        guard view.insert != nil else {
+            throw GraphQLError("The role may not insert into '\(view.name)'.", path: path, code: ErrorCode.permissionError)
+        }
+        let alias: SQLIdentifier = "t"
+        let conflict = try conflictClause(view, onConflict, target: alias, path: path)
+        var returning = returnedImage(view, row: alias)
+        returning.append(.init(conflict.upsert ? .binary(.column(table: alias, "xmax"), .equal, .integer(0)) : .boolean(true), as: "__inserted"))
+        return (alias, conflict, returning)
+    }
+
     private struct InsertedRow {
         var values: [String: SQLExpression] = [:]
-        var children: [(relationship: RelationshipModel, target: TableView, objects: [InputValue], onConflict: InputValue?)] = []
+        var children: [(relationship: RelationshipModel, target: TableView, data: InputValue, objects: [InputValue], onConflict: InputValue?)] = []
     }
 
     /// One object's column values (with presets, the tenant and keys of related rows), after
@@ -112,7 +125,7 @@ extension PlanBuilder {
                 }
             case .array:
                 guard let data, case .list(let items) = variables.layout(data) else { continue }
-                row.children.append((relationship, target, items, onConflict))
+                row.children.append((relationship, target, data, items, onConflict))
             }
         }
         if let parent {
@@ -148,7 +161,7 @@ extension PlanBuilder {
 
     /// `on_conflict { constraint, update_columns, where }`: with no update columns the insert
     /// skips conflicting rows; otherwise it updates them, only those the role may update.
-    private func conflictClause(_ view: TableView, _ input: InputValue?, target: SQLIdentifier,
+    func conflictClause(_ view: TableView, _ input: InputValue?, target: SQLIdentifier,
                                 path: [GraphQLError.PathComponent]) throws(GraphQLError) -> (clause: SQLOnConflict?, upsert: Bool) {
         guard let input, case .object(let members) = variables.shape(input) else { return (nil, false) }
         guard let update = view.update else {

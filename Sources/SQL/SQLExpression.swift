@@ -123,4 +123,8 @@ public enum SQLOperator: String, Sendable, Hashable {
     case hasKey = "?"
     /// Addition, for `_inc`.
     case plus = "+"
+    /// A jsonb object's member as jsonb.
+    case jsonMember = "->"
+    /// A jsonb object's member as text (SQL null for JSON null).
+    case jsonMemberText = "->>"
 }

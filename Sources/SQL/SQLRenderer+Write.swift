@@ -35,7 +35,12 @@ extension SQLRenderer {
 
     mutating func write(_ insert: SQLInsert) {
         text += "INSERT INTO " + insert.table.rendered + " AS " + insert.alias.rendered
-        if insert.columns.isEmpty {
+        if let query = insert.query {
+            text += " ("
+            list(insert.columns) { $0.text += $1.rendered }
+            text += ") "
+            write(query)
+        } else if insert.columns.isEmpty {
             text += " DEFAULT VALUES"
         } else {
             text += " ("

@@ -84,6 +84,11 @@ public struct SQLRenderer {
                 write(select)
             }
             text += ") AS " + alias.rendered
+        case .numberedRows(let function, let alias, let columns, let ordinality):
+            write(function)
+            text += " WITH ORDINALITY AS " + alias.rendered + "("
+            list(columns + [ordinality]) { $0.text += $1.rendered }
+            text += ")"
         }
     }
 

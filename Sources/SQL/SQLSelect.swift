@@ -42,6 +42,9 @@ public indirect enum SQLSource: Sendable, Hashable {
     case subquery(SQLSelect, as: SQLIdentifier)
     /// `(a UNION ALL b …) AS alias`: the rows of every select, which must have the same outputs.
     case unionAll([SQLSelect], as: SQLIdentifier)
+    /// `f(…) WITH ORDINALITY AS alias(columns…, ordinality)`: a set-returning function's rows,
+    /// numbered from 1 in the order it returns them.
+    case numberedRows(SQLExpression, as: SQLIdentifier, columns: [SQLIdentifier], ordinality: SQLIdentifier)
 }
 
 /// `LEFT JOIN LATERAL (…) AS alias ON condition`.

@@ -14,6 +14,8 @@ public struct SQLInsert: Sendable, Hashable {
     public var alias: SQLIdentifier
     public var columns: [SQLIdentifier]
     public var rows: [[SQLExpression]]
+    /// Rows from a query instead of `VALUES` (`INSERT … SELECT`), when set.
+    public var query: SQLSelect?
     public var onConflict: SQLOnConflict?
     public var returning: [SQLSelect.Output]
 
@@ -25,6 +27,13 @@ public struct SQLInsert: Sendable, Hashable {
         self.rows = rows
         self.onConflict = onConflict
         self.returning = returning
+    }
+
+    /// `INSERT INTO table AS alias (columns) SELECT …`: as many rows as the query returns.
+    public init(into table: SQLQualifiedName, as alias: SQLIdentifier, columns: [SQLIdentifier], query: SQLSelect,
+                onConflict: SQLOnConflict? = nil, returning: [SQLSelect.Output]) {
+        self.init(into: table, as: alias, columns: columns, rows: [], onConflict: onConflict, returning: returning)
+        self.query = query
     }
 }
 

@@ -132,13 +132,16 @@ final class PlanCache: Sendable {
     }
 
     /// A value with every scalar replaced by `s`: members, nulls and the lengths of lists of
-    /// objects remain. A list of scalars is `[*]` whatever its length: the planner binds such a
-    /// list as one array, so its length never shapes the SQL.
+    /// objects remain. A list of scalars is `[*]` and a uniform list of rows `[*` + members + `]`
+    /// whatever their lengths: the planner binds each as one parameter, so neither its length
+    /// nor its values shape the SQL.
     static func layout(_ value: JSONValue) -> String {
         switch value {
         case .null: "n"
         case .string, .number, .bool: "s"
         case .array(let items) where items.allSatisfy(\.isScalar): "[*]"
+        case .array where UniformRows.members(of: value) != nil:
+            "[*" + (UniformRows.members(of: value) ?? []).map(JSONText.quoted).joined(separator: ",") + "]"
         case .array(let items): "[" + items.map(layout).joined(separator: ",") + "]"
         case .object(let members): "{" + members.map { JSONText.quoted($0.0) + ":" + layout($0.1) }.joined(separator: ",") + "}"
         }

@@ -38,8 +38,12 @@ struct PlanCacheTests {
         let withoutBody = try statements(query, ["c": .array([.object([("task_id", .string("t"))])])])
         #expect(first.count == 1)
         #expect(first == second)
-        #expect(first != twoRows)
+        #expect(first == twoRows, "rows travel as one JSON parameter: their number does not shape the SQL")
         #expect(first != withoutBody)
+        let thousand = try statements(query, ["c": .array((0..<1_000).map { row("r\($0)") })])
+        #expect(first == thousand)
+        let mixed = try statements(query, ["c": .array([row("a"), .object([("body", .string("b")), ("task_id", .string("t"))])])])
+        #expect(first != mixed, "rows whose members differ are planned row by row")
     }
 
     @Test("an enum inside an input object shapes the plan by its value")
@@ -53,7 +57,9 @@ struct PlanCacheTests {
 
     @Test("layouts keep members, nulls and lengths of lists of objects, and drop scalar values and scalar list lengths")
     func layout() {
-        #expect(PlanCache.layout(.array([.object([("a", .string("x")), ("b", .null), ("c", .number("1"))])])) == #"[{"a":s,"b":n,"c":s}]"#)
+        #expect(PlanCache.layout(.array([.object([("a", .string("x")), ("b", .null), ("c", .number("1"))])])) == #"[*"a","b","c"]"#)
+        #expect(PlanCache.layout(.array([.object([("a", .string("x"))]), .object([("b", .null)])])) == #"[{"a":s},{"b":n}]"#)
+        #expect(PlanCache.layout(.array([.object([("a", .object([("data", .array([]))]))])])) == #"[{"a":{"data":[*]}}]"#)
         #expect(PlanCache.layout(.object([("_in", .array([.string("a"), .string("b")]))])) == #"{"_in":[*]}"#)
         #expect(PlanCache.layout(.array([])) == "[*]")
     }
