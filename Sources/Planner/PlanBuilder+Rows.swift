@@ -82,7 +82,7 @@ extension PlanBuilder {
         if baseOutputs.isEmpty { baseOutputs.append(.init(.integer(1), as: "__row")) }
         let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: from, where: .and(conditions),
                              orderBy: keys, limit: source == .table ? try rowLimit(view, arguments, capped: capped, path: path) : (arguments.single ? .integer(1) : nil),
-                             offset: offset(arguments.offset))
+                             offset: try offset(arguments.offset, path: path))
 
         let row = nextAlias("b")
         var joins: [SQLJoin] = []
@@ -216,8 +216,12 @@ extension PlanBuilder {
         [view.select?.limit, api.limits.maxRows].compactMap { $0 }.min()
     }
 
-    private func offset(_ input: InputValue?) -> SQLExpression? {
+    /// `offset`: a written one must not be negative (a variable's value is checked by PostgreSQL).
+    private func offset(_ input: InputValue?, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> SQLExpression? {
         guard let input else { return nil }
+        if variables.variableReference(input) == nil, let requested = variables.integer(input), requested < 0 {
+            throw planningError("\"offset\" must not be negative", at: input, path: path)
+        }
         switch scalarOperand(input, json: false) {
         case .scalar(let value): return .cast(value, .bigint)
         default: return nil
