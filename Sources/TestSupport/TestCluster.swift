@@ -38,6 +38,23 @@ public actor TestCluster {
             options: .init(durable: false, databaseName: templateName),
             logger: logger)
         _ = try await cluster.start()
+        try await migrate(cluster, logger: logger)
+        return cluster
+    }
+
+    /// A cluster of a test's own, migrated, for tests that stop and start PostgreSQL (which
+    /// the shared cluster's other users could not survive). Its database is `strata`; the test
+    /// releases the lease, which stops it.
+    public static func standalone(_ name: String) async throws -> (cluster: EmbeddedCluster, lease: ClusterLease, database: TestDatabase) {
+        var logger = Logger(label: "strata.test-cluster")
+        logger.logLevel = .warning
+        let cluster = try EmbeddedCluster(dataDirectory: try TestScratch.directory(name), options: .init(durable: false), logger: logger)
+        let lease = try await cluster.start()
+        try await migrate(cluster, logger: logger)
+        return (cluster, lease, TestDatabase(name: cluster.options.databaseName, cluster: cluster))
+    }
+
+    private static func migrate(_ cluster: EmbeddedCluster, logger: Logger) async throws {
         let migrations = try MigrationSet.load(directory: ProjectFiles.root + "/migrations")
         let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema")
         _ = try await cluster.withSuperuserConnection { connection in
@@ -46,7 +63,6 @@ public actor TestCluster {
             try await migrator.apply(StrataMigrations.set)
             return try await ChangeCapture.sync(CapturedTable.all(in: project), on: connection, logger: logger)
         }
-        return cluster
     }
 
     /// A new database holding the migrated schema (or nothing, when `migrated` is false).

@@ -7,6 +7,11 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let cluster: EmbeddedCluster
 
+    public init(name: String, cluster: EmbeddedCluster) {
+        self.name = name
+        self.cluster = cluster
+    }
+
     public func endpoint(user: String = EmbeddedCluster.superuser) -> DatabaseEndpoint {
         cluster.endpoint(user: user, database: name)
     }
