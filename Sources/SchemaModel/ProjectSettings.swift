@@ -49,6 +49,11 @@ public struct ProjectSettings: Sendable, Equatable {
         public var breakerProbeMilliseconds = 1_000
         /// How long SIGTERM waits for in-flight requests before cancelling them.
         public var drainTimeoutMilliseconds = 10_000
+        /// The most bytes a request's header fields may take; more is answered 431.
+        public var maximumHeaderBytes = 16 * 1_024
+        /// How long a connection may take to send a complete request head (after opening, or
+        /// after its previous response) before it is closed: slow and idle clients.
+        public var requestHeadTimeoutMilliseconds = 10_000
 
         public init() {}
     }
@@ -109,7 +114,14 @@ public struct ProjectSettings: Sendable, Equatable {
                 }
             }
             if let server = sections["server"] {
-                let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms"], context: "server")
+                let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms"],
+                                            context: "server")
+                if let value = fields["max_header_bytes"].flatMap({ reader.positiveInt($0, "max_header_bytes") }) {
+                    settings.resilience.maximumHeaderBytes = value
+                }
+                if let value = fields["request_head_timeout_ms"].flatMap({ reader.positiveInt($0, "request_head_timeout_ms") }) {
+                    settings.resilience.requestHeadTimeoutMilliseconds = value
+                }
                 if let value = fields["drain_timeout_ms"].flatMap({ reader.positiveInt($0, "drain_timeout_ms") }) {
                     settings.resilience.drainTimeoutMilliseconds = value
                 }

@@ -1,11 +1,19 @@
-/// Where the HTTP server listens.
+/// Where the HTTP server listens, and what one connection may hold on to.
 public struct ServerConfiguration: Sendable, Equatable {
     public var host: String
     /// 0 picks a free port; the one chosen is announced once the server runs.
     public var port: Int
+    /// The most bytes a request's header fields may take, together; more is a 431.
+    public var maximumHeaderBytes: Int
+    /// How long a connection may take to deliver a complete request head, from opening or from
+    /// its previous response; then it is closed (slow or idle clients).
+    public var requestHeadTimeout: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumHeaderBytes: Int = 16 * 1024,
+                requestHeadTimeout: Duration = .seconds(10)) {
         self.host = host
         self.port = port
+        self.maximumHeaderBytes = maximumHeaderBytes
+        self.requestHeadTimeout = requestHeadTimeout
     }
 }

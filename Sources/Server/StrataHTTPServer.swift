@@ -1,6 +1,8 @@
 import GraphQLLanguage
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 
 /// Strata's HTTP front: health and readiness for operators, and the GraphQL endpoint.
 public struct StrataHTTPServer: Sendable {
@@ -40,8 +42,15 @@ public struct StrataHTTPServer: Sendable {
     /// The application, as a `Service`; `onRunning` receives the URL once the port is bound.
     public func makeApplication(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let host = configuration.host
+        let headTimeout = TimeAmount(configuration.requestHeadTimeout)
+        var http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(headTimeout: headTimeout)],
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maximumHeaderBytes,
+                                            maxHeaderListSize: configuration.maximumHeaderBytes))
+        http.idleTimeout = nil
         return Application(
             router: makeRouter(),
+            server: .http1(configuration: http),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Strata"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

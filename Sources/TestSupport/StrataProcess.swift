@@ -26,12 +26,14 @@ public final class StrataProcess: Sendable {
         process.standardError = stderr
         self.process = process
         stdout.fileHandleForReading.readabilityHandler = { [output] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.text.withLock { $0.stdout += text }
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.bytes.withLock { data.isEmpty ? ($0.stdoutClosed = true) : $0.stdout.append(contentsOf: data) }
         }
         stderr.fileHandleForReading.readabilityHandler = { [output] handle in
-            let text = String(decoding: handle.availableData, as: UTF8.self)
-            output.text.withLock { $0.stderr += text }
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            output.bytes.withLock { data.isEmpty ? ($0.stderrClosed = true) : $0.stderr.append(contentsOf: data) }
         }
         try process.run()
     }
@@ -41,8 +43,8 @@ public final class StrataProcess: Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
     }
 
-    public var standardOutput: String { output.text.withLock { $0.stdout } }
-    public var standardError: String { output.text.withLock { $0.stderr } }
+    public var standardOutput: String { output.bytes.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    public var standardError: String { output.bytes.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
 
     /// Waits until standard output contains `text`, and returns the line holding it.
     public func waitForOutput(containing text: String, timeout: Duration = .seconds(120)) async throws -> String {
@@ -73,8 +75,12 @@ public final class StrataProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        // Let the pipes drain.
-        try await Task.sleep(for: .milliseconds(100))
+        // Read what the pipes still hold: until both reach their end, or for at most two
+        // seconds (a child the process started may keep them open).
+        let drained = ContinuousClock.now + .seconds(2)
+        while !output.bytes.withLock({ $0.stdoutClosed && $0.stderrClosed }), ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         return process.terminationStatus
     }
 
@@ -87,9 +93,17 @@ public final class StrataProcess: Sendable {
     }
 }
 
-/// What the process has written so far, appended to from the pipes' reader threads.
+/// What the process has written so far, appended to from the pipes' reader threads, as bytes
+/// (a character may be split between two reads), and whether each pipe has reached its end.
 final class CapturedOutput: Sendable {
-    let text = Mutex<(stdout: String, stderr: String)>(("", ""))
+    struct Bytes {
+        var stdout: [UInt8] = []
+        var stderr: [UInt8] = []
+        var stdoutClosed = false
+        var stderrClosed = false
+    }
+
+    let bytes = Mutex(Bytes())
 }
 
 public struct StrataProcessError: Error, CustomStringConvertible {

@@ -90,6 +90,7 @@ struct ListenOptions: ParsableArguments {
         if let postgresPort, !(1...65535).contains(postgresPort) {
             throw UsageError(message: "--postgres-port must be between 1 and 65535, got \(postgresPort)")
         }
-        return ServerConfiguration(host: host, port: resolvedPort)
+        return ServerConfiguration(host: host, port: resolvedPort, maximumHeaderBytes: settings.resilience.maximumHeaderBytes,
+                                   requestHeadTimeout: .milliseconds(settings.resilience.requestHeadTimeoutMilliseconds))
     }
 }

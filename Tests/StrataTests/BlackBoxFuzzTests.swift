@@ -16,10 +16,11 @@ struct BlackBoxFuzzTests {
         let port = try #require(HTTPProbe.port(in: line))
         var arguments = ["http://127.0.0.1:\(port)/graphql", "--examples", "40", "--seed", "7"]
         for (role, user) in [("anonymous", nil), ("member", "10000000-0000-4000-8000-000000000002"), ("admin", "10000000-0000-4000-8000-000000000001")] {
-            let sdl = try await StrataProcess.run(["schema", "print", "--role", role])
-            try #require(sdl.status == 0, "\(sdl.stderr)")
             let file = dataDirectory + "/\(role).graphql"
-            try sdl.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            let (printed, problem) = try ScriptRun.run("/bin/sh", ["-c", #""$0" schema print --role "$1" > "$2""#,
+                                                                    ProjectFiles.strataExecutable, role, file],
+                                                       directory: ProjectFiles.root)
+            try #require(printed == 0, "\(problem)")
             var token = "-"
             if let user {
                 let minted = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", role,

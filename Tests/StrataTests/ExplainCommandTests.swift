@@ -31,7 +31,8 @@ struct ExplainCommandTests {
                                                   "--variables", #"{"rows":[{"task_id":"12000000-0000-4000-8000-000000000001","body":"hi"}]}"#])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("-- statement 1 of 2\nWITH \"w0\" AS (INSERT INTO \"public\".\"comments\""), "\(result.stdout)")
-        #expect(result.stdout.contains(#"variable $rows[0].body  → "hi""#))
+        #expect(result.stdout.contains(#"variable $rows as JSON  → "[{\"task_id\":\"12000000-0000-4000-8000-000000000001\",\"body\":\"hi\"}]""#),
+                "rows with the same fields travel as one JSON parameter")
         #expect(result.stdout.contains("-- statement 2 of 2\nWITH \"w1\" AS (DELETE FROM \"public\".\"comments\""))
     }
 

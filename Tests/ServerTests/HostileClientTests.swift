@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Clients that try to hold the server's connections or memory: oversized headers, request
+/// heads trickled slowly, connections left open and silent.
+@Suite("Hostile clients")
+struct HostileClientTests {
+    @Test("request header fields past the limit are answered 431 and the connection closed")
+    func oversizedHeaders() async throws {
+        let test = try await GraphQLTestServer.start()
+        try await test.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let connection = try RawConnection(port: port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
+            let answer = await connection.readToEnd()
+            #expect(answer.hasPrefix("HTTP/1.1 431"), "\(answer.prefix(200))")
+            #expect(answer.contains(#""code":"headers-too-large""#))
+            let fine = try RawConnection(port: port)
+            fine.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Padding: " + String(repeating: "a", count: 4_000) + "\r\n\r\n")
+            let fineAnswer = await fine.readToEnd()
+            #expect(fineAnswer.hasPrefix("HTTP/1.1 200"))
+        }
+        await test.pool.shutdown()
+    }
+
+    @Test("a connection that trickles its request head, or stays silent, is closed after the head timeout")
+    func slowAndSilentClients() async throws {
+        let test = try await GraphQLTestServer.start(requestHeadTimeout: .milliseconds(800))
+        try await test.server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let silent = try RawConnection(port: port)
+            let slow = try RawConnection(port: port)
+            let started = ContinuousClock.now
+            var closedWhileSending = false
+            for character in "GET /healthz HTTP/1.1\r\nHost: x\r\n" {
+                try await Task.sleep(for: .milliseconds(150))
+                if !slow.send(String(character)) { closedWhileSending = true; break }
+            }
+            let slowAnswer = closedWhileSending ? "" : await slow.readToEnd()
+            #expect(slowAnswer.isEmpty, "the trickling client is cut off without an answer")
+            let silentAnswer = await silent.readToEnd()
+            #expect(silentAnswer.isEmpty)
+            #expect(ContinuousClock.now - started < .seconds(20))
+            // A prompt client on keep-alive is served, then closed once it goes silent.
+            let prompt = try RawConnection(port: port)
+            prompt.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = await prompt.readToEnd()
+            #expect(answer.hasPrefix("HTTP/1.1 200"))
+            #expect(answer.contains(#"{"status":"ok"}"#))
+        }
+        await test.pool.shutdown()
+    }
+}
