@@ -88,22 +88,14 @@ public struct ProjectSettings: Sendable, Equatable {
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
                                             context: "database")
-                if let value = fields["acquire_timeout_ms"].flatMap({ reader.positiveInt($0, "acquire_timeout_ms") }) {
-                    settings.resilience.acquireTimeoutMilliseconds = value
-                }
-                if let value = fields["max_waiting"].flatMap({ reader.positiveInt($0, "max_waiting") }) {
-                    settings.resilience.maximumWaiting = value
-                }
+                var resilience = settings.resilience
+                reader.positiveInts(fields, into: &resilience, ["acquire_timeout_ms": \.acquireTimeoutMilliseconds, "max_waiting": \.maximumWaiting])
                 if let breaker = fields["circuit_breaker"] {
                     let keys = reader.mapping(breaker, keys: ["failures", "window_ms", "probe_interval_ms"], context: "database.circuit_breaker")
-                    if let value = keys["failures"].flatMap({ reader.positiveInt($0, "failures") }) { settings.resilience.breakerFailures = value }
-                    if let value = keys["window_ms"].flatMap({ reader.positiveInt($0, "window_ms") }) {
-                        settings.resilience.breakerWindowMilliseconds = value
-                    }
-                    if let value = keys["probe_interval_ms"].flatMap({ reader.positiveInt($0, "probe_interval_ms") }) {
-                        settings.resilience.breakerProbeMilliseconds = value
-                    }
+                    reader.positiveInts(keys, into: &resilience, ["failures": \.breakerFailures, "window_ms": \.breakerWindowMilliseconds,
+                                                                  "probe_interval_ms": \.breakerProbeMilliseconds])
                 }
+                settings.resilience = resilience
                 settings.databaseURL = fields["url"].flatMap { reader.string($0) }.flatMap { $0.isEmpty ? nil : $0 }
                 if let node = fields["pool_mode"], let text = reader.string(node) {
                     if let mode = PoolMode(rawValue: text) {
@@ -116,15 +108,10 @@ public struct ProjectSettings: Sendable, Equatable {
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms"],
                                             context: "server")
-                if let value = fields["max_header_bytes"].flatMap({ reader.positiveInt($0, "max_header_bytes") }) {
-                    settings.resilience.maximumHeaderBytes = value
-                }
-                if let value = fields["request_head_timeout_ms"].flatMap({ reader.positiveInt($0, "request_head_timeout_ms") }) {
-                    settings.resilience.requestHeadTimeoutMilliseconds = value
-                }
-                if let value = fields["drain_timeout_ms"].flatMap({ reader.positiveInt($0, "drain_timeout_ms") }) {
-                    settings.resilience.drainTimeoutMilliseconds = value
-                }
+                reader.positiveInts(fields, into: &settings.resilience, [
+                    "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
+                    "drain_timeout_ms": \.drainTimeoutMilliseconds,
+                ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }
             }

@@ -76,6 +76,13 @@ struct YAMLReader {
         return value
     }
 
+    /// Each of `targets`' keys present in `fields`, read as a whole number above 0 into its place.
+    mutating func positiveInts<T>(_ fields: [String: Node], into value: inout T, _ targets: KeyValuePairs<String, WritableKeyPath<T, Int>>) {
+        for (key, path) in targets {
+            if let number = fields[key].flatMap({ positiveInt($0, key) }) { value[keyPath: path] = number }
+        }
+    }
+
     /// The mapping's entries by key; unknown keys are reported with the nearest known one.
     mutating func mapping(_ node: Node, keys: [String], context: String) -> [String: Node] {
         guard case .mapping(let mapping) = node else {
