@@ -138,6 +138,7 @@ extension SessionPool {
             case .idle:
                 return nil
             case .resume(let waiter, let id, let matches):
+                // `id` is the connection being released, which is in `live` until forgotten.
                 let live = storage.live[id]!
                 return (waiter, Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches))
             }

@@ -28,7 +28,7 @@ extension SessionPool {
             if !lease.matches {
                 let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
                 _ = try await cancellable(lease, cancellation) {
-                    try await PlannedStatement.firstValue(of: self.settingsStatements[.session]!, binds: settingsBinds,
+                    try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
                                                           on: lease.connection, logger: self.logger)
                 }
                 current = settings

@@ -24,14 +24,14 @@ extension SessionPool {
         do {
             if scope == .session, !lease.matches {
                 _ = try await cancellable(lease, cancellation) {
-                    try await PlannedStatement.firstValue(of: self.settingsStatements[.session]!, binds: settingsBinds,
+                    try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
                                                           on: lease.connection, logger: self.logger)
                 }
                 current = settings
             }
             try await cancellable(lease, cancellation) { try await lease.connection.query("BEGIN", logger: self.logger) }
             if scope == .transaction {
-                _ = try await transaction.run(settingsStatements[.transaction]!, binds: settingsBinds)
+                _ = try await transaction.run(transactionSettingsStatement, binds: settingsBinds)
             }
             let result = try await body(transaction)
             try await cancellable(lease, cancellation) { try await lease.connection.query("COMMIT", logger: self.logger) }

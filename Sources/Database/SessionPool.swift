@@ -82,7 +82,9 @@ public final class SessionPool: Service, Sendable {
     public let configuration: Configuration
     let logger: Logger
     let storage: Mutex<Storage>
-    let settingsStatements: [ConnectionSettings.Scope: PreparedSQL]
+    /// The statements that set a request's settings for the session, or for one transaction.
+    let sessionSettingsStatement: PreparedSQL
+    let transactionSettingsStatement: PreparedSQL
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
@@ -90,12 +92,9 @@ public final class SessionPool: Service, Sendable {
         self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections,
                                                              maximumWaiters: configuration.maximumWaiting),
                                      breaker: CircuitBreaker(configuration: configuration.breaker)))
-        var statements: [ConnectionSettings.Scope: PreparedSQL] = [:]
-        for scope in [ConnectionSettings.Scope.session, .transaction] {
-            let sample = ConnectionSettings(role: "r", tenantID: "t", userID: "u", claims: "c")
-            statements[scope] = PreparedSQL(SQLRenderer.render(sample.statement(scope: scope)).text)
-        }
-        self.settingsStatements = statements
+        let sample = ConnectionSettings(role: "r", tenantID: "t", userID: "u", claims: "c")
+        self.sessionSettingsStatement = PreparedSQL(SQLRenderer.render(sample.statement(scope: .session)).text)
+        self.transactionSettingsStatement = PreparedSQL(SQLRenderer.render(sample.statement(scope: .transaction)).text)
     }
 
     /// Runs until shutdown, then closes every connection.

@@ -11,6 +11,7 @@ enum SyntaxError {
     static func describe(scalar: UInt32?) -> String {
         guard let scalar else { return "<EOF>" }
         if scalar >= 0x20 && scalar <= 0x7E {
+            // Printable ASCII, checked just above, is always a scalar value.
             return scalar == 0x22 ? "'\"'" : "\"\(Character(Unicode.Scalar(scalar)!))\""
         }
         let hex = String(scalar, radix: 16, uppercase: true)

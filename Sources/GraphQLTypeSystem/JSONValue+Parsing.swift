@@ -170,6 +170,7 @@ private struct JSONReader {
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw error("Unpaired surrogate in JSON string")
                     }
+                    // Surrogates were paired or refused above: `scalar` is a scalar value (≤ 0x10FFFF).
                     result.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
                 default:
                     throw error("Invalid escape in JSON string")

@@ -54,6 +54,9 @@ public struct ProjectSettings: Sendable, Equatable {
         /// How long a connection may take to send a complete request head (after opening, or
         /// after its previous response) before it is closed: slow and idle clients.
         public var requestHeadTimeoutMilliseconds = 10_000
+        /// The longest a request may take once it reaches the database, all its statements
+        /// and waits together; then it is stopped and rolled back (`request-timeout`).
+        public var requestTimeoutMilliseconds = 30_000
 
         public init() {}
     }
@@ -106,11 +109,12 @@ public struct ProjectSettings: Sendable, Equatable {
                 }
             }
             if let server = sections["server"] {
-                let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms"],
+                let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
+                                                                   "request_timeout_ms"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
-                    "drain_timeout_ms": \.drainTimeoutMilliseconds,
+                    "drain_timeout_ms": \.drainTimeoutMilliseconds, "request_timeout_ms": \.requestTimeoutMilliseconds,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

@@ -18,6 +18,10 @@ public struct GraphQLEndpoint: Sendable {
     /// requests never pay for it. Nil never watches (for requests that do not come from a
     /// socket, as in router tests).
     public var disconnectWatchDelay: Duration? = .milliseconds(100)
+    /// The longest a request may take once it reaches the database, all its statements (and
+    /// waits for a connection) together; then it is stopped and rolled back. Nil: no limit
+    /// beyond the statement timeout.
+    public var requestTimeout: Duration? = .seconds(30)
 
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20) {
         self.executor = executor
@@ -86,9 +90,19 @@ public struct GraphQLEndpoint: Sendable {
     /// cancels it (and so its statement on the server).
     private func run(_ prepared: GraphQLExecutor.Prepared, request: Request) async -> GraphQLExecutor.Outcome {
         guard let disconnectWatchDelay, prepared.needsDatabase else { return await executor.run(prepared) }
-        let watch = DisconnectWatch(body: request.body, delay: disconnectWatchDelay)
+        let watch = DisconnectWatch(body: request.body, delay: disconnectWatchDelay, deadline: requestTimeout)
         let outcome = await executor.run(prepared, cancellation: watch.cancellation)
         await watch.finish()
+        if watch.deadlinePassed, case .executionErrors(let errors) = outcome {
+            let milliseconds = requestTimeout.map { $0.components.seconds * 1_000 + $0.components.attoseconds / 1_000_000_000_000_000 } ?? 0
+            return .executionErrors(errors.map { error in
+                guard error.code == ErrorCode.cancelled else { return error }
+                var stopped = GraphQLError("The request ran longer than the server's request timeout (\(milliseconds) ms) and was stopped; nothing it wrote was kept.",
+                                           code: ErrorCode.requestTimeout)
+                stopped.path = error.path
+                return stopped
+            })
+        }
         return outcome
     }
 

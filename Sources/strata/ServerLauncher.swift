@@ -52,8 +52,10 @@ struct ServerLauncher {
         } catch let error as AuthConfigurationError {
             throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
         }
+        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator)
+        endpoint.requestTimeout = .milliseconds(settings.resilience.requestTimeoutMilliseconds)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
-                                    graphQL: GraphQLEndpoint(executor: executor, authenticator: authenticator), logger: logger)
+                                    graphQL: endpoint, logger: logger)
         let application = http.makeApplication { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }

@@ -73,4 +73,31 @@ struct CancellationTests {
             """)
         return active.first?.first == "1"
     }
+
+    /// A mutation whose second field is slow runs past the request deadline: the whole request
+    /// is stopped and rolled back, and the client is told why, long before the statement
+    /// timeout (a minute here) would have ended it.
+    @Test("a request past its deadline is stopped and rolled back with request-timeout")
+    func requestDeadline() async throws {
+        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .milliseconds(100), requestTimeout: .seconds(1))
+        _ = try await test.database.rows("""
+            CREATE OR REPLACE FUNCTION public.task_is_overdue(task public.tasks) RETURNS boolean
+                LANGUAGE sql STABLE AS $$ SELECT pg_sleep(10) IS NOT NULL $$
+            """)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.makeApplication().test(.live) { client in
+            let query = #"mutation { insert_comments_one(object: {task_id: \"12000000-0000-4000-8000-000000000001\", body: \"deadline\"}) { id } slow: update_tasks(where: {}, _set: {title: \"renamed\"}) { returning { is_overdue } } }"#
+            let started = ContinuousClock.now
+            let (status, body) = try await client.execute(uri: "/graphql", method: .post,
+                                                          headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                                                          body: ByteBuffer(string: #"{"query":"\#(query)"}"#)) { ($0.status, String(buffer: $0.body)) }
+            #expect(ContinuousClock.now - started < .seconds(8))
+            #expect(status == .ok)
+            #expect(body.contains(#""code":"request-timeout""#), "\(body)")
+            #expect(body.contains(#""data":null"#))
+        }
+        let kept = try await test.database.rows("SELECT count(*)::text FROM public.comments WHERE body = 'deadline'")
+        #expect(kept == [["0"]], "nothing the stopped request wrote was kept")
+        await test.pool.shutdown()
+    }
 }

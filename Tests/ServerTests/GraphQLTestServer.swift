@@ -23,7 +23,7 @@ struct GraphQLTestServer {
     let database: TestDatabase
 
     static func start(disconnectWatchDelay: Duration? = nil, maximumBodySize: Int = 64 * 1024,
-                      requestHeadTimeout: Duration = .seconds(10),
+                      requestHeadTimeout: Duration = .seconds(10), requestTimeout: Duration? = .seconds(30),
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -40,6 +40,7 @@ struct GraphQLTestServer {
         var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
         // Router tests hand requests over without a socket to watch.
         endpoint.disconnectWatchDelay = disconnectWatchDelay
+        endpoint.requestTimeout = requestTimeout
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)
     }
