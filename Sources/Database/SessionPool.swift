@@ -97,6 +97,17 @@ public final class SessionPool: Service, Sendable {
         self.transactionSettingsStatement = PreparedSQL(SQLRenderer.render(sample.statement(scope: .transaction)).text)
     }
 
+    /// A pool dropped without `shutdown` (a caller that failed part-way) still closes what it
+    /// holds: PostgresNIO requires every connection to be closed before it goes away.
+    deinit {
+        let connections = storage.withLock { storage in storage.live.values.map(\.connection) }
+        for connection in connections where !connection.isClosed {
+            let closing: EventLoopFuture<Void> = connection.close()
+            // The connection must outlive its close.
+            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
+    }
+
     /// Runs until shutdown, then closes every connection.
     public func run() async throws {
         try? await gracefulShutdown()

@@ -23,7 +23,9 @@ struct GraphQLTestServer {
     let database: TestDatabase
 
     static func start(disconnectWatchDelay: Duration? = nil, maximumBodySize: Int = 64 * 1024,
-                      requestHeadTimeout: Duration = .seconds(10), requestTimeout: Duration? = .seconds(30),
+                      // Generous: the live test client keeps one connection, and a loaded test
+                      // machine may leave it silent for a while between requests.
+                      requestHeadTimeout: Duration = .seconds(300), requestTimeout: Duration? = .seconds(30),
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
