@@ -51,9 +51,10 @@ public struct ProjectSettings: Sendable, Equatable {
         public var drainTimeoutMilliseconds = 10_000
         /// The most bytes a request's header fields may take; more is answered 431.
         public var maximumHeaderBytes = 16 * 1_024
-        /// How long a connection may take to send a complete request head (after opening, or
-        /// after its previous response) before it is closed: slow and idle clients.
+        /// How long a request head may take once its first bytes arrived (slowloris).
         public var requestHeadTimeoutMilliseconds = 10_000
+        /// How long a connection with no request under way may stay silent.
+        public var idleTimeoutMilliseconds = 75_000
         /// The longest a request may take once it reaches the database, all its statements
         /// and waits together; then it is stopped and rolled back (`request-timeout`).
         public var requestTimeoutMilliseconds = 30_000
@@ -110,11 +111,12 @@ public struct ProjectSettings: Sendable, Equatable {
             }
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
-                                                                   "request_timeout_ms"],
+                                                                   "request_timeout_ms", "idle_timeout_ms"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
                     "drain_timeout_ms": \.drainTimeoutMilliseconds, "request_timeout_ms": \.requestTimeoutMilliseconds,
+                    "idle_timeout_ms": \.idleTimeoutMilliseconds,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

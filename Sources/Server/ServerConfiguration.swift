@@ -5,15 +5,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var port: Int
     /// The most bytes a request's header fields may take, together; more is a 431.
     public var maximumHeaderBytes: Int
-    /// How long a connection may take to deliver a complete request head, from opening or from
-    /// its previous response; then it is closed (slow or idle clients).
+    /// How long a request head may take to arrive once its first bytes have; then the
+    /// connection is closed (slowloris).
     public var requestHeadTimeout: Duration
+    /// How long a connection with no request under way may stay silent before it is closed.
+    public var idleTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maximumHeaderBytes: Int = 16 * 1024,
-                requestHeadTimeout: Duration = .seconds(10)) {
+                requestHeadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(75)) {
         self.host = host
         self.port = port
         self.maximumHeaderBytes = maximumHeaderBytes
         self.requestHeadTimeout = requestHeadTimeout
+        self.idleTimeout = idleTimeout
     }
 }

@@ -43,8 +43,9 @@ public struct StrataHTTPServer: Sendable {
     public func makeApplication(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
         let host = configuration.host
         let headTimeout = TimeAmount(configuration.requestHeadTimeout)
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
         var http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(headTimeout: headTimeout)],
+            additionalChannelHandlers: [ConnectionGuard(headTimeout: headTimeout, idleTimeout: idleTimeout)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maximumHeaderBytes,
                                             maxHeaderListSize: configuration.maximumHeaderBytes))
         http.idleTimeout = nil

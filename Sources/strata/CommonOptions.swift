@@ -91,6 +91,7 @@ struct ListenOptions: ParsableArguments {
             throw UsageError(message: "--postgres-port must be between 1 and 65535, got \(postgresPort)")
         }
         return ServerConfiguration(host: host, port: resolvedPort, maximumHeaderBytes: settings.resilience.maximumHeaderBytes,
-                                   requestHeadTimeout: .milliseconds(settings.resilience.requestHeadTimeoutMilliseconds))
+                                   requestHeadTimeout: .milliseconds(settings.resilience.requestHeadTimeoutMilliseconds),
+                                   idleTimeout: .milliseconds(settings.resilience.idleTimeoutMilliseconds))
     }
 }

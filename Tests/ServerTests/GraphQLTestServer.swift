@@ -25,7 +25,8 @@ struct GraphQLTestServer {
     static func start(disconnectWatchDelay: Duration? = nil, maximumBodySize: Int = 64 * 1024,
                       // Generous: the live test client keeps one connection, and a loaded test
                       // machine may leave it silent for a while between requests.
-                      requestHeadTimeout: Duration = .seconds(300), requestTimeout: Duration? = .seconds(30),
+                      requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
+                      requestTimeout: Duration? = .seconds(30),
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -43,7 +44,7 @@ struct GraphQLTestServer {
         // Router tests hand requests over without a socket to watch.
         endpoint.disconnectWatchDelay = disconnectWatchDelay
         endpoint.requestTimeout = requestTimeout
-        let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
+        let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)
     }
 

@@ -25,25 +25,28 @@ struct HostileClientTests {
         await test.pool.shutdown()
     }
 
-    @Test("a connection that trickles its request head, or stays silent, is closed after the head timeout")
+    @Test("a request head trickled byte by byte is cut off after the head timeout; a silent connection after the idle timeout")
     func slowAndSilentClients() async throws {
-        let test = try await GraphQLTestServer.start(requestHeadTimeout: .milliseconds(800))
+        let test = try await GraphQLTestServer.start(requestHeadTimeout: .milliseconds(800), idleTimeout: .seconds(3))
         try await test.server.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let silent = try RawConnection(port: port)
             let slow = try RawConnection(port: port)
             let started = ContinuousClock.now
             var closedWhileSending = false
-            for character in "GET /healthz HTTP/1.1\r\nHost: x\r\n" {
+            // A byte every 150 ms keeps the connection busy, but the head never completes.
+            for character in "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 40) {
                 try await Task.sleep(for: .milliseconds(150))
                 if !slow.send(String(character)) { closedWhileSending = true; break }
             }
             let slowAnswer = closedWhileSending ? "" : await slow.readToEnd()
             #expect(slowAnswer.isEmpty, "the trickling client is cut off without an answer")
+            #expect(closedWhileSending, "cut off while still sending, well before its head could finish")
             let silentAnswer = await silent.readToEnd()
             #expect(silentAnswer.isEmpty)
-            #expect(ContinuousClock.now - started < .seconds(20))
-            // A prompt client on keep-alive is served, then closed once it goes silent.
+            let silentFor = ContinuousClock.now - started
+            #expect(silentFor >= .milliseconds(2_500) && silentFor < .seconds(20), "closed by the idle timeout, not the head timeout")
+            // A prompt client on keep-alive is served, then closed once it stays silent.
             let prompt = try RawConnection(port: port)
             prompt.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             let answer = await prompt.readToEnd()
