@@ -14,7 +14,7 @@ struct BlackBoxFuzzTests {
         let server = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
         let line = try await server.waitForOutput(containing: "Strata is serving")
         let port = try #require(HTTPProbe.port(in: line))
-        var arguments = ["http://127.0.0.1:\(port)/graphql", "--examples", "40", "--seed", "7"]
+        var arguments = ["http://127.0.0.1:\(port)/graphql", "--examples", "25", "--seed", "7"]
         for (role, user) in [("anonymous", nil), ("member", "10000000-0000-4000-8000-000000000002"), ("admin", "10000000-0000-4000-8000-000000000001")] {
             let file = dataDirectory + "/\(role).graphql"
             let (printed, problem) = try ScriptRun.run("/bin/sh", ["-c", #""$0" schema print --role "$1" > "$2""#,

@@ -12,7 +12,7 @@ enum HTTPProbe {
     }
 
     static func status(port: Int, path: String) async throws -> Int {
-        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(120)), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
         client.connect()
         do {
             let response = try await client.get(path)
