@@ -26,13 +26,14 @@ public final class QueryCancellation: Sendable {
         handler?()
     }
 
-    /// Runs `body`; a cancel meanwhile (or before) calls `handler`, once.
+    /// Runs `body`; a cancel meanwhile calls `handler`, once. Cancelled before, `body` never
+    /// starts: a cancel request reaching a backend between statements would be lost.
     func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T) async throws -> T {
         let cancelledAlready = state.withLock { state -> Bool in
             if !state.cancelled { state.handler = handler }
             return state.cancelled
         }
-        if cancelledAlready { handler() }
+        if cancelledAlready { throw CancellationError() }
         defer { state.withLock { $0.handler = nil } }
         return try await body()
     }
@@ -41,7 +42,8 @@ public final class QueryCancellation: Sendable {
 extension Optional where Wrapped == QueryCancellation {
     /// `body`, with `handler` called on a cancel from this source or from the running task.
     func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T) async throws -> T {
-        try await withTaskCancellationHandler {
+        try Task.checkCancellation()
+        return try await withTaskCancellationHandler {
             if let source = self { try await source.whileRunning(onCancel: handler, body) } else { try await body() }
         } onCancel: {
             handler()

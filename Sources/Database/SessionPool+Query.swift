@@ -81,8 +81,9 @@ extension SessionPool {
     }
 }
 
-/// The cancel request of one statement: started at most once, and awaited before the
-/// connection is given back.
+/// The cancel requests of one statement: started at most once, repeated while the statement
+/// runs (a request reaching the backend before the statement does is ignored by PostgreSQL),
+/// and stopped and awaited before the connection is given back.
 final class CancelSignal: Sendable {
     private enum State {
         case running
@@ -90,12 +91,19 @@ final class CancelSignal: Sendable {
         case finished
     }
 
+    /// How long one cancel request has to take effect before it is sent again.
+    static let repeatInterval = Duration.milliseconds(500)
     private let state = Mutex(State.running)
 
     func start(_ operation: @escaping @Sendable () async -> Void) {
         state.withLock { state in
             guard case .running = state else { return }
-            state = .cancelling(Task { await operation() })
+            state = .cancelling(Task {
+                repeat {
+                    await operation()
+                    try? await Task.sleep(for: Self.repeatInterval)
+                } while !Task.isCancelled
+            })
         }
     }
 
@@ -107,6 +115,7 @@ final class CancelSignal: Sendable {
             return nil
         }
         guard let pending else { return false }
+        pending.cancel()
         await pending.value
         return true
     }
@@ -119,8 +128,10 @@ enum BackendCancel {
             _ = try await endpoint.withConnection(logger: logger) { connection in
                 try await connection.query("SELECT pg_cancel_backend(\(backendID))", logger: logger)
             }
-        } catch {
+        } catch where !Task.isCancelled {
             logger.warning("could not cancel a statement", metadata: ["backend": "\(backendID)", "error": "\(String(reflecting: error))"])
+        } catch {
+            // The statement ended meanwhile; nothing is left to cancel.
         }
     }
 }
