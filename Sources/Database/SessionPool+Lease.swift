@@ -71,7 +71,7 @@ extension SessionPool {
                     // Cancelled before the cancel handler could find this waiter in the queue.
                     if Task.isCancelled || cancellation.isCancelled { endWait(CancellationError()) }
                     // Only a request that waits pays for a timer; granted, it finds nothing to end.
-                    _ = NIOSingletons.posixEventLoopGroup.any().scheduleTask(in: TimeAmount(acquireTimeout)) {
+                    _ = eventLoop.scheduleTask(in: TimeAmount(acquireTimeout)) {
                         endWait(SessionPoolError.poolExhausted)
                     }
                 }
@@ -97,7 +97,7 @@ extension SessionPool {
             configuration.options.connectTimeout = .milliseconds(Int64(min(self.configuration.statementTimeoutMilliseconds, 10_000)))
             let connection: PostgresConnection
             do {
-                connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+                connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
             } catch {
                 storage.withLock { $0.breaker.recordFailure(at: .now) }
                 throw error

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import SQL
 import ServiceLifecycle
@@ -80,14 +81,19 @@ public final class SessionPool: Service, Sendable {
     }
 
     public let configuration: Configuration
+    /// The loop the pool's connections live on, and its timers run on.
+    let eventLoop: any EventLoop
     let logger: Logger
     let storage: Mutex<Storage>
     /// The statements that set a request's settings for the session, or for one transaction.
     let sessionSettingsStatement: PreparedSQL
     let transactionSettingsStatement: PreparedSQL
 
-    public init(configuration: Configuration, logger: Logger) {
+    /// - Parameter eventLoop: where the connections live; a request running on the same loop
+    ///   reaches its connection with no hop to another thread.
+    public init(configuration: Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), logger: Logger) {
         self.configuration = configuration
+        self.eventLoop = eventLoop
         self.logger = logger
         self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections,
                                                              maximumWaiters: configuration.maximumWaiting),

@@ -1,22 +1,22 @@
-import Hummingbird
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 
 /// Limits what one HTTP connection may hold on to, before any request handling:
 /// - a request head larger than the decoder's limits is answered `431 Request Header Fields Too
-///   Large` and the connection closed (the HTTP layer would answer a bare 400);
+///   Large`, any other malformed request `400 Bad Request`, and the connection closed;
 /// - once the first bytes of a request arrive, its head must be complete within `headTimeout`,
 ///   however slowly the bytes keep coming (slowloris);
 /// - a connection with no request under way — just opened, or after a response — is closed
 ///   after `idleTimeout` of silence (longer than load balancers' idle timeouts, so they are the
 ///   ones to close first).
-/// One instance per connection, on its event loop.
+/// One instance per connection, on its event loop. Requests cost it a clock reading each, not
+/// a timer: its one timer, when it fires, checks how long the current phase has lasted and sets
+/// itself again for the rest.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum Phase {
         /// No request under way: waiting for one.
@@ -30,7 +30,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     let headTimeout: TimeAmount
     let idleTimeout: TimeAmount
     private var phase = Phase.idle
+    private var phaseStarted = NIODeadline.now()
     private var timer: Scheduled<Void>?
+    private var timerDeadline = NIODeadline.distantFuture
     private var answered = false
     /// Request heads read whose response has not ended (pipelined requests).
     private var open = 0
@@ -50,13 +52,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
         context.fireChannelInactive()
     }
 
@@ -84,33 +84,65 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard case HTTPParserError.headerOverflow? = error as? HTTPParserError, !answered else {
+        guard let parserError = error as? HTTPParserError else {
             context.fireErrorCaught(error)
             return
         }
+        guard !answered else { return }
         answered = true
         enter(.busy, context)
-        let body = #"{"errors":[{"message":"The request's header fields are too large.","extensions":{"code":"headers-too-large"}}]}"#
-        var head = HTTPResponse(status: .init(code: 431, reasonPhrase: "Request Header Fields Too Large"))
-        head.headerFields[.contentType] = "application/json"
-        head.headerFields[.contentLength] = String(body.utf8.count)
-        head.headerFields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let (status, message, code): (HTTPResponseStatus, String, String) = switch parserError {
+        case .headerOverflow: (.requestHeaderFieldsTooLarge, "The request's header fields are too large.", "headers-too-large")
+        default: (.badRequest, "The request is not valid HTTP/1.1.", "bad-request")
+        }
+        let body = #"{"errors":[{"message":"\#(message)","extensions":{"code":"\#(code)"}}]}"#
+        let headers: HTTPHeaders = ["Content-Type": "application/json", "Content-Length": String(body.utf8.count), "Connection": "close"]
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func enter(_ next: Phase, _ context: ChannelHandlerContext) {
         phase = next
+        phaseStarted = .now()
+        if let limit = limit(of: next) { arm(at: phaseStarted + limit, context) }
+    }
+
+    private func limit(of phase: Phase) -> TimeAmount? {
+        switch phase {
+        case .idle: idleTimeout
+        case .readingHead: headTimeout
+        case .busy: nil
+        }
+    }
+
+    /// Makes sure the timer fires by `deadline`; a later one is moved earlier, an earlier one
+    /// is left (it will check and set itself again).
+    private func arm(at deadline: NIODeadline, _ context: ChannelHandlerContext) {
+        if timer != nil, timerDeadline <= deadline { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.timerFired(context)
+        }
+    }
+
+    private func timerFired(_ context: ChannelHandlerContext) {
+        timer = nil
+        guard let limit = limit(of: phase) else { return }
+        let deadline = phaseStarted + limit
+        if deadline <= .now() {
+            context.close(promise: nil)
+        } else {
+            arm(at: deadline, context)
+        }
+    }
+
+    private func stopTimer() {
         timer?.cancel()
         timer = nil
-        let limit: TimeAmount
-        switch next {
-        case .idle: limit = idleTimeout
-        case .readingHead: limit = headTimeout
-        case .busy: return
-        }
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: limit) { channel.close(promise: nil) }
     }
 }

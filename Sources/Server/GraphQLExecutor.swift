@@ -34,16 +34,17 @@ public final class GraphQLExecutor: Sendable {
     }
 
     let apis: [String: RoleSchema]
-    let pool: SessionPool?
+    let pools: SessionPools?
     let cache = PlanCache()
     let limits: ParserLimits
     let logger: Logger
     let report: DatabaseErrorReport
 
-    /// - Parameter pool: where statements run; nil serves introspection only (for tests).
-    public init(apis: [String: RoleSchema], pool: SessionPool?, limits: ParserLimits, logger: Logger) {
+    /// - Parameter pools: where statements run, each on the pool of the calling event loop; nil
+    ///   serves introspection only (for tests).
+    public init(apis: [String: RoleSchema], pools: SessionPools?, limits: ParserLimits, logger: Logger) {
         self.apis = apis
-        self.pool = pool
+        self.pools = pools
         self.limits = limits
         self.logger = logger
         self.report = DatabaseErrorReport(tables: apis.values.first?.tables.values.map(\.table) ?? [], logger: logger)
@@ -124,7 +125,7 @@ public final class GraphQLExecutor: Sendable {
         case .constant:
             return .data(prepared.entry.constantData ?? ByteBuffer(string: "null"))
         case .statement(_, let parameters):
-            guard let pool, let statement = prepared.entry.statements.first else {
+            guard let pool = pools?.current, let statement = prepared.entry.statements.first else {
                 return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
             }
             let session = prepared.session
@@ -136,7 +137,7 @@ public final class GraphQLExecutor: Sendable {
                 return .executionErrors([report.clientError(for: error, path: [])])
             }
         case .mutation(let fields):
-            guard let pool else {
+            guard let pool = pools?.current else {
                 return .executionErrors([GraphQLError("This server has no database.", code: ErrorCode.internalError)])
             }
             return await runMutation(fields, statements: prepared.entry.statements, prepared: prepared, pool: pool, cancellation: cancellation)

@@ -1,11 +1,10 @@
 import GraphQLLanguage
-import Hummingbird
-import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Strata's HTTP front: health and readiness for operators, and the GraphQL endpoint.
-public struct StrataHTTPServer: Sendable {
+public struct StrataHTTPServer: HTTPResponder {
     public let configuration: ServerConfiguration
     let readiness: any ReadinessCheck
     let graphQL: GraphQLEndpoint?
@@ -19,52 +18,44 @@ public struct StrataHTTPServer: Sendable {
         self.logger = logger
     }
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
-        router.get("healthz") { _, _ in
-            Self.json(.ok, #"{"status":"ok"}"#)
-        }
-        let readiness = self.readiness
-        let logger = self.logger
-        router.get("readyz") { _, _ in
+    public func respond(to request: IncomingRequest, context: RequestContext) async -> OutgoingResponse {
+        let method = request.head.method
+        switch request.path {
+        case "/graphql":
+            guard let graphQL else { return Self.notFound }
+            switch method {
+            case .POST: return await graphQL.respond(to: request, isPost: true, context: context)
+            case .GET, .HEAD: return await graphQL.respond(to: request, isPost: false, context: context)
+            default: return Self.methodNotAllowed(allow: "GET, POST")
+            }
+        case "/healthz":
+            guard method == .GET || method == .HEAD else { return Self.methodNotAllowed(allow: "GET") }
+            return .json(.ok, #"{"status":"ok"}"#)
+        case "/readyz":
+            guard method == .GET || method == .HEAD else { return Self.methodNotAllowed(allow: "GET") }
             do {
                 try await readiness.check()
-                return Self.json(.ok, #"{"status":"ready"}"#)
+                return .json(.ok, #"{"status":"ready"}"#)
             } catch {
                 logger.warning("readiness check failed: \(error)")
-                return Self.json(.serviceUnavailable, #"{"status":"unavailable","reason":"database"}"#)
+                return .json(.serviceUnavailable, #"{"status":"unavailable","reason":"database"}"#)
             }
+        default:
+            return Self.notFound
         }
-        graphQL?.register(on: router)
-        return router
     }
 
-    /// The application, as a `Service`; `onRunning` receives the URL once the port is bound.
-    public func makeApplication(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let host = configuration.host
-        let headTimeout = TimeAmount(configuration.requestHeadTimeout)
-        let idleTimeout = TimeAmount(configuration.idleTimeout)
-        var http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(headTimeout: headTimeout, idleTimeout: idleTimeout)],
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: configuration.maximumHeaderBytes,
-                                            maxHeaderListSize: configuration.maximumHeaderBytes))
-        http.idleTimeout = nil
-        return Application(
-            router: makeRouter(),
-            server: .http1(configuration: http),
-            configuration: .init(address: .hostname(host, port: configuration.port), serverName: "Strata"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                let shownHost = host.contains(":") ? "[\(host)]" : host
-                await onRunning("http://\(shownHost):\(port)")
-            },
-            logger: logger)
+    static let notFound = OutgoingResponse.json(.notFound, #"{"errors":[{"message":"Not found: Strata serves /graphql, /healthz and /readyz.","extensions":{"code":"not-found"}}]}"#)
+
+    static func methodNotAllowed(allow: String) -> OutgoingResponse {
+        var response = OutgoingResponse.json(.methodNotAllowed, #"{"errors":[{"message":"Method not allowed here.","extensions":{"code":"method-not-allowed"}}]}"#)
+        response.headers.replaceOrAdd(name: "Allow", value: allow)
+        return response
     }
 
-    static func json(_ status: HTTPResponse.Status, _ body: String, contentType: String = "application/json") -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: contentType],
-            body: .init(byteBuffer: ByteBuffer(string: body)))
+    /// The server, as a `Service`; `onRunning` receives the URL once the port is bound.
+    public func makeService(onRunning: @escaping @Sendable (String) async -> Void = { _ in }) -> HTTPServer {
+        HTTPServer(configuration: configuration, responder: self, bodyLimit: graphQL?.maximumBodySize ?? 1 << 20,
+                   logger: logger, onRunning: onRunning)
     }
 }

@@ -25,7 +25,7 @@ struct ServerLauncher {
         try await checkLoginRole()
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
-        let pool = SessionPool(configuration: .init(
+        let pool = SessionPools(configuration: .init(
             endpoint: connections.server, maximumConnections: poolSize,
             scope: settings.poolMode == .transaction ? .transaction : .session,
             statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames),
@@ -41,7 +41,7 @@ struct ServerLauncher {
         } catch {
             throw LaunchError(message: "the API is not a valid schema: \(error.errors.map(\.message).joined(separator: "; "))")
         }
-        let executor = GraphQLExecutor(apis: apis, pool: pool,
+        let executor = GraphQLExecutor(apis: apis, pools: pool,
                                        limits: ParserLimits(maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth),
                                        logger: logger)
         let configuredSecret = settings.auth.secret.flatMap { $0.isEmpty ? nil : $0 }
@@ -56,7 +56,7 @@ struct ServerLauncher {
         endpoint.requestTimeout = .milliseconds(settings.resilience.requestTimeoutMilliseconds)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
                                     graphQL: endpoint, logger: logger)
-        let application = http.makeApplication { url in
+        let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }
         var services: [any Service] = []

@@ -12,13 +12,13 @@ struct CancellationTests {
     /// for the ten seconds per row it would take.
     @Test("cancels the request's statement on the server")
     func disconnectCancels() async throws {
-        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .milliseconds(100))
+        let test = try await GraphQLTestServer.start()
         _ = try await test.database.rows("""
             CREATE OR REPLACE FUNCTION public.task_is_overdue(task public.tasks) RETURNS boolean
                 LANGUAGE sql STABLE AS $$ SELECT pg_sleep(10) IS NOT NULL $$
             """)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let port = try #require(client.port)
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
@@ -43,14 +43,13 @@ struct CancellationTests {
         await test.pool.shutdown()
     }
 
-    /// The watch starts only for slow requests, since watching costs a connection its
-    /// keep-alive: two requests faster than the delay share one connection. (The delay is
-    /// long here so that a busy test machine cannot make a request slow.)
-    @Test("requests faster than the watch delay keep their connection alive")
+    /// Watching for a hang-up costs nothing: the connection sees its own close, so two requests
+    /// share one kept-alive connection.
+    @Test("consecutive requests keep their connection alive")
     func keepAlive() async throws {
-        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .seconds(60))
+        let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let port = try #require(client.port)
             let request = ["-s", "-o", "/dev/null", "-w", "%{http_code}:%{num_connects} ", "-X", "POST", "http://127.0.0.1:\(port)/graphql",
                            "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(token)", "-d", #"{"query":"{ tasks { title } }"}"#]
@@ -79,13 +78,13 @@ struct CancellationTests {
     /// timeout (a minute here) would have ended it.
     @Test("a request past its deadline is stopped and rolled back with request-timeout")
     func requestDeadline() async throws {
-        let test = try await GraphQLTestServer.start(disconnectWatchDelay: .milliseconds(100), requestTimeout: .seconds(1))
+        let test = try await GraphQLTestServer.start(requestTimeout: .seconds(1))
         _ = try await test.database.rows("""
             CREATE OR REPLACE FUNCTION public.task_is_overdue(task public.tasks) RETURNS boolean
                 LANGUAGE sql STABLE AS $$ SELECT pg_sleep(10) IS NOT NULL $$
             """)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let query = #"mutation { insert_comments_one(object: {task_id: \"12000000-0000-4000-8000-000000000001\", body: \"deadline\"}) { id } slow: update_tasks(where: {}, _set: {title: \"renamed\"}) { returning { is_overdue } } }"#
             let started = ContinuousClock.now
             let (status, body) = try await client.execute(uri: "/graphql", method: .post,

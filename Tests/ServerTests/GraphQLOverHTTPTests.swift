@@ -9,7 +9,7 @@ import Testing
 struct GraphQLOverHTTPTests {
     static let graphQLResponse = "application/graphql-response+json"
 
-    func post(_ client: some TestClientProtocol, _ body: String, accept: String = graphQLResponse, contentType: String = "application/json",
+    func post(_ client: LiveClient, _ body: String, accept: String = graphQLResponse, contentType: String = "application/json",
               token: String? = nil) async throws -> (HTTPResponse.Status, String, String?) {
         var headers: HTTPFields = [.accept: accept, .contentType: contentType]
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -22,7 +22,7 @@ struct GraphQLOverHTTPTests {
     func query() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body, type) = try await post(client, #"{"query":"query Q($s: String) { tasks(where: {status: {_eq: $s}}) { title } wallets { currency } }","variables":{"s":"todo"}}"#, token: token)
             #expect(status == .ok)
             #expect(type == Self.graphQLResponse)
@@ -35,7 +35,7 @@ struct GraphQLOverHTTPTests {
     func requestErrors() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             for body in [#"{"query":"{ tasks { title }"}"#, #"{"query":"{ tasks { secret } }"}"#,
                          #"{"query":"query Q($n: Int!) { tasks(limit: $n) { title } }","variables":{"n":"many"}}"#] {
                 let (strict, strictBody, _) = try await post(client, body, token: token)
@@ -53,7 +53,7 @@ struct GraphQLOverHTTPTests {
     @Test("malformed JSON 400, a missing query 400, an unsupported media type 415, an unacceptable Accept 406, a large body 413")
     func malformedRequests() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let result1 = try await post(client, #"{"query": "#)
             #expect(result1.0 == .badRequest)
             let result2 = try await post(client, #"{"variables": {}}"#)
@@ -73,7 +73,7 @@ struct GraphQLOverHTTPTests {
     func getRequests() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let headers: HTTPFields = [.accept: Self.graphQLResponse, .authorization: "Bearer \(token)"]
             let query = "query A { __typename } query B { projects { name } }"
             let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -101,7 +101,7 @@ struct GraphQLOverHTTPTests {
         let expiry: (String, JSONValue) = ("exp", .number(String(now + 7200)))
         let future = try await GraphQLTestServer.token([("role", .string("member")), ("nbf", .number(String(now + 3600))), expiry])
         let unknownRole = try await GraphQLTestServer.token([("role", .string("root")), expiry])
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body, _) = try await post(client, #"{"query":"{ projects { name } }"}"#)
             #expect(status == .ok)
             #expect(body == #"{"data":{"projects" : []}}"#)
@@ -137,7 +137,7 @@ struct GraphQLOverHTTPTests {
         let wrongAudience = try await GraphQLTestServer.token(base + [("iss", .string("https://issuer.test")), ("aud", .string("else"))],
                                                               secret: secret, digest: .sha512)
         let hs256 = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let result6 = try await post(client, #"{"query":"{ projects { name } }"}"#, token: good)
             #expect(result6.1 == #"{"data":{"projects" : [{"name" : "Warehouse robots"}]}}"#)
             let result7 = try await post(client, #"{"query":"{ __typename }"}"#, token: wrongIssuer)
@@ -153,7 +153,7 @@ struct GraphQLOverHTTPTests {
     @Test("a role's field and depth limits from the YAML are validation errors")
     func roleLimits() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             // The demo's anonymous role may select 200 fields per operation.
             let wide = (0..<200).map { "f\($0): name" }.joined(separator: " ")
             let (status, body, _) = try await post(client, "{\"query\":\"{ projects { \(wide) } }\"}")
@@ -169,7 +169,7 @@ struct GraphQLOverHTTPTests {
     func databaseErrors() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body, _) = try await post(client, #"{"query":"{ tasks(where: {id: {_eq: \"not-a-uuid\"}}) { title } }"}"#, token: token)
             #expect(status == .ok)
             #expect(body.contains(#""code":"data-exception""#))

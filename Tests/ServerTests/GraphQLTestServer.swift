@@ -19,10 +19,10 @@ struct GraphQLTestServer {
     static let alan = "10000000-0000-4000-8000-000000000002"
 
     let server: StrataHTTPServer
-    let pool: SessionPool
+    let pool: SessionPools
     let database: TestDatabase
 
-    static func start(disconnectWatchDelay: Duration? = nil, maximumBodySize: Int = 64 * 1024,
+    static func start(maximumBodySize: Int = 64 * 1024,
                       // Generous: the live test client keeps one connection, and a loaded test
                       // machine may leave it silent for a while between requests.
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
@@ -35,14 +35,13 @@ struct GraphQLTestServer {
         project.settings.auth.secret = secret
         auth(&project.settings.auth)
         let roles = Set(project.roleNames)
-        let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
-                                                    statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
-        let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pool: pool, limits: .default, logger: logger)
+        // One connection per event loop: requests run where their connection lives.
+        let pool = SessionPools(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
+                                                     statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
+        let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
                                                               requirements: project.sessionRequirements)
         var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
-        // Router tests hand requests over without a socket to watch.
-        endpoint.disconnectWatchDelay = disconnectWatchDelay
         endpoint.requestTimeout = requestTimeout
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)

@@ -11,7 +11,7 @@ import Testing
 struct HTTPConformanceTests {
     static let graphQLResponse = "application/graphql-response+json"
 
-    func get(_ client: some TestClientProtocol, _ query: String, accept: String? = graphQLResponse,
+    func get(_ client: LiveClient, _ query: String, accept: String? = graphQLResponse,
              token: String? = nil) async throws -> (HTTPResponse.Status, String, HTTPFields) {
         var headers: HTTPFields = [:]
         if let accept { headers[.accept] = accept }
@@ -41,7 +41,7 @@ struct HTTPConformanceTests {
     @Test("GET parameters are form-encoded: '+' is a space, as URLSearchParams writes them")
     func plusIsSpace() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let (status, body, _) = try await get(client, "query=%7B+__typename+%7D")
             #expect(status == .ok)
             #expect(body == #"{"data":{"__typename":"query_root"}}"#)
@@ -59,7 +59,7 @@ struct HTTPConformanceTests {
     func jsonParameters() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let query = Self.form([("query", "query Q($s: String!) { tasks(where: {status: {_eq: $s}}) { title } }"),
                                    ("variables", #"{"s":"todo"}"#),
                                    ("extensions", #"{"persistedQuery":null}"#)])
@@ -79,7 +79,7 @@ struct HTTPConformanceTests {
     func mutationOverGet() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             for accept in [Self.graphQLResponse, "application/json"] {
                 let (status, body, headers) = try await get(client, Self.form([("query", "mutation { delete_comments(where: {}) { affected_rows } }")]),
                                                             accept: accept, token: token)
@@ -94,7 +94,7 @@ struct HTTPConformanceTests {
     @Test("Accept */*, application/*, or none at all answers application/json; graphql-response+json when asked for")
     func acceptWildcards() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             for accept: String? in ["*/*", "application/*", nil, "text/html, */*;q=0.8"] {
                 let (status, _, headers) = try await get(client, "query=%7B__typename%7D", accept: accept)
                 #expect(status == .ok)
@@ -112,7 +112,7 @@ struct HTTPConformanceTests {
     @Test("extensions that are not an object are a 400, in POST and in GET; an object or null is fine")
     func extensionsMustBeMaps() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let headers: HTTPFields = [.accept: Self.graphQLResponse, .contentType: "application/json"]
             for extensions in [#""x""#, "1", "true", "[]"] {
                 let body = #"{"query":"{ __typename }","extensions":"# + extensions + "}"

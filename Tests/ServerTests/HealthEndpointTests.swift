@@ -11,14 +11,13 @@ struct HealthEndpointTests {
         func check() async throws { throw Down() }
     }
 
-    func application(_ readiness: any ReadinessCheck) -> some ApplicationProtocol {
+    func application(_ readiness: any ReadinessCheck) -> StrataHTTPServer {
         StrataHTTPServer(configuration: .init(port: 0), readiness: readiness, graphQL: nil, logger: Logger(label: "test"))
-            .makeApplication()
     }
 
     @Test("/healthz answers 200 while the process lives")
     func health() async throws {
-        try await application(Unreachable()).test(.router) { client in
+        try await application(Unreachable()).test { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == #"{"status":"ok"}"#)
@@ -28,12 +27,12 @@ struct HealthEndpointTests {
 
     @Test("/readyz follows the database")
     func readiness() async throws {
-        try await application(AlwaysReady()).test(.router) { client in
+        try await application(AlwaysReady()).test { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
             }
         }
-        try await application(Unreachable()).test(.router) { client in
+        try await application(Unreachable()).test { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(String(buffer: response.body).contains("database"))
@@ -44,9 +43,8 @@ struct HealthEndpointTests {
     @Test("the running server announces the URL with the port it bound")
     func announcesURL() async throws {
         let announced = AsyncStream<String>.makeStream()
-        let app = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: nil, logger: Logger(label: "test"))
-            .makeApplication { url in announced.continuation.yield(url) }
-        try await app.test(.live) { client in
+        let server = StrataHTTPServer(configuration: .init(port: 0), readiness: AlwaysReady(), graphQL: nil, logger: Logger(label: "test"))
+        try await server.test(onRunning: { url in announced.continuation.yield(url) }) { client in
             var iterator = announced.stream.makeAsyncIterator()
             let url = await iterator.next()
             #expect(url == "http://127.0.0.1:\(client.port!)")

@@ -10,7 +10,7 @@ struct HostileClientTests {
     @Test("request header fields past the limit are answered 431 and the connection closed")
     func oversizedHeaders() async throws {
         let test = try await GraphQLTestServer.start()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let port = try #require(client.port)
             let connection = try RawConnection(port: port)
             connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + String(repeating: "a", count: 20_000) + "\r\n\r\n")
@@ -30,7 +30,7 @@ struct HostileClientTests {
         // Timeouts far apart, and far from a loaded machine's stalls: the trickle outlasts the
         // head timeout many times over, the silent connection is closed only by the idle one.
         let test = try await GraphQLTestServer.start(requestHeadTimeout: .seconds(2), idleTimeout: .seconds(12))
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let port = try #require(client.port)
             let silent = try RawConnection(port: port)
             let slow = try RawConnection(port: port)

@@ -22,7 +22,7 @@ struct MutationTests {
     }
 
     /// Posts `query` with `variables`, returning the status and the parsed body.
-    func run(_ client: some TestClientProtocol, _ query: String, variables: JSONValue = .object([]),
+    func run(_ client: LiveClient, _ query: String, variables: JSONValue = .object([]),
              token: String) async throws -> (HTTPResponse.Status, JSONValue) {
         let body = JSONValue.object([("query", .string(query)), ("variables", variables)]).serialized
         let headers: HTTPFields = [.accept: "application/graphql-response+json", .contentType: "application/json",
@@ -42,7 +42,7 @@ struct MutationTests {
     func insertTenant() async throws {
         let test = try await GraphQLTestServer.start()
         let member = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body) = try await run(client, """
                 mutation($task: uuid!) { insert_comments_one(object: {task_id: $task, body: "Mine"}) { body author { name } } }
                 """, variables: .object([("task", .string("12000000-0000-4000-8000-000000000001"))]), token: member)
@@ -66,7 +66,7 @@ struct MutationTests {
         let test = try await GraphQLTestServer.start()
         let admin = try await Self.adminToken()
         let before = try await count(test.database, "SELECT count(*)::text FROM strata.change_events")
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body) = try await run(client, """
                 mutation { insert_projects(objects: [{name: "Rocket", tasks: {data: [
                     {title: "Design", comments: {data: [{body: "Nozzle first", author_id: "\(Self.ada)"}]}},
@@ -94,7 +94,7 @@ struct MutationTests {
         let test = try await GraphQLTestServer.start()
         let member = try await GraphQLTestServer.memberToken()
         let before = try await count(test.database, "SELECT count(*)::text FROM strata.change_events")
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (status, body) = try await run(client, """
                 mutation {
                   first: insert_comments_one(object: {task_id: "12000000-0000-4000-8000-000000000001", body: "Should vanish"}) { id }
@@ -113,7 +113,7 @@ struct MutationTests {
     func checkViolation() async throws {
         let test = try await GraphQLTestServer.start()
         let member = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             // The member's insert check wants the task's project visible to them: another
             // tenant's project id satisfies the foreign key but not the check.
             let (_, body) = try await run(client, """
@@ -133,7 +133,7 @@ struct MutationTests {
         let test = try await GraphQLTestServer.start()
         let member = try await GraphQLTestServer.memberToken()
         let before = try await count(test.database, "SELECT count(*)::text FROM strata.change_events")
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (_, body) = try await run(client, """
                 mutation {
                   byKey: update_tasks_by_pk(pk_columns: {id: "\(Self.globexTask)"}, _set: {title: "Mine now"}) { title }
@@ -159,7 +159,7 @@ struct MutationTests {
     func constraintViolations() async throws {
         let test = try await GraphQLTestServer.start()
         let admin = try await Self.adminToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (_, unique) = try await run(client, #"mutation { insert_users_one(object: {email: "ada@acme.test", name: "Ada again"}) { id } }"#, token: admin)
             #expect(unique.serialized == #"{"errors":[{"message":"A row of 'users' with the same unique key already exists ('users_tenant_email_key').","path":["insert_users_one"],"extensions":{"code":"constraint-violation","table":"users","constraint":"users_tenant_email_key"}}],"data":null}"#)
             let (_, notNull) = try await run(client, #"mutation { insert_projects_one(object: {name: null}) { id } }"#, token: admin)
@@ -176,7 +176,7 @@ struct MutationTests {
     func upsert() async throws {
         let test = try await GraphQLTestServer.start()
         let admin = try await Self.adminToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let (_, body) = try await run(client, """
                 mutation { insert_users(objects: [{email: "ada@acme.test", name: "Countess Lovelace"}, {email: "new@acme.test", name: "Newcomer"}],
                                         on_conflict: {constraint: users_tenant_email_key, update_columns: [name]}) {
@@ -198,7 +198,7 @@ struct MutationTests {
     func boundValues() async throws {
         let test = try await GraphQLTestServer.start()
         let member = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let query = "mutation($c: [comments_insert_input!]!) { insert_comments(objects: $c) { affected_rows } }"
             for body in ["one", "two'; DROP TABLE public.comments; --", "three"] {
                 let (_, result) = try await run(client, query, variables: .object([("c", .array([.object([
@@ -216,7 +216,7 @@ extension MutationTests {
     func refusedInput() async throws {
         let test = try await GraphQLTestServer.start()
         let admin = try await Self.adminToken()
-        try await test.server.makeApplication().test(.router) { client in
+        try await test.server.test { client in
             let cases: [(String, String)] = [
                 ("mutation { update_tasks(where: {}) { affected_rows } }",
                  "at least one of _set and _inc must name a column to update"),

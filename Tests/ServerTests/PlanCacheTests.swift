@@ -15,7 +15,7 @@ struct PlanCacheTests {
     static let executor: GraphQLExecutor? = {
         guard let project = try? SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:]),
               let apis = try? RoleSchema.buildAll(project) else { return nil }
-        return GraphQLExecutor(apis: apis, pool: nil, limits: .default, logger: Logger(label: "strata.test"))
+        return GraphQLExecutor(apis: apis, pools: nil, limits: .default, logger: Logger(label: "strata.test"))
     }()
 
     func statements(_ query: String, _ variables: [String: JSONValue]) throws -> [String] {

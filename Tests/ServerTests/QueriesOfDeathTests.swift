@@ -9,7 +9,7 @@ import Testing
 /// answer, and the server answers the next request as usual.
 @Suite("Queries of death")
 struct QueriesOfDeathTests {
-    func post(_ client: some TestClientProtocol, _ body: String, token: String) async throws -> (HTTPResponse.Status, String) {
+    func post(_ client: LiveClient, _ body: String, token: String) async throws -> (HTTPResponse.Status, String) {
         let headers: HTTPFields = [.accept: "application/graphql-response+json", .contentType: "application/json",
                                    .authorization: "Bearer \(token)"]
         return try await client.execute(uri: "/graphql", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
@@ -30,7 +30,7 @@ struct QueriesOfDeathTests {
         return (response.status, response.body.map { String(buffer: $0) } ?? "")
     }
 
-    func stillServing(_ client: some TestClientProtocol, token: String) async throws {
+    func stillServing(_ client: LiveClient, token: String) async throws {
         let (status, body) = try await post(client, #"{"query":"{ projects { name } }"}"#, token: token)
         #expect(status == .ok)
         #expect(body.contains("Warehouse robots"))
@@ -40,7 +40,7 @@ struct QueriesOfDeathTests {
     func overlappingFragments() async throws {
         let test = try await GraphQLTestServer.start()
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let query = "{ tasks { ...F } tasks { ...F } } fragment F on tasks { project { owner: id } project { owner: name } project { tasks_title: name } }"
             let (status, body) = try await post(client, #"{"query":"\#(query)"}"#, token: token)
             #expect(status == .badRequest)
@@ -54,7 +54,7 @@ struct QueriesOfDeathTests {
     func longListInVariable() async throws {
         let test = try await GraphQLTestServer.start(maximumBodySize: 4 << 20)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let titles = (0..<70_000).map { "\"t\($0)\"" }.joined(separator: ",") + #","Write the safety checklist""#
             let body = #"{"query":"query($w: tasks_bool_exp) { tasks(where: $w) { title } }","variables":{"w":{"title":{"_in":["# + titles + "]}}}}"
             let (status, answer) = try await postLarge(port: try #require(client.port), body, token: token)
@@ -69,7 +69,7 @@ struct QueriesOfDeathTests {
     func tooManyParameters() async throws {
         let test = try await GraphQLTestServer.start(maximumBodySize: 8 << 20)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             // Rows of two layouts, so they cannot travel as one array per column.
             let rows = (0..<34_000).map { index in
                 index % 2 == 0 ? #"{"task_id":"12000000-0000-4000-8000-000000000001","body":"b\#(index)"}"#
@@ -88,7 +88,7 @@ struct QueriesOfDeathTests {
     func uniformRowsBatch() async throws {
         let test = try await GraphQLTestServer.start(maximumBodySize: 8 << 20)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.makeApplication().test(.live) { client in
+        try await test.server.test { client in
             let rows = (0..<10_000).map { #"{"task_id":"12000000-0000-4000-8000-000000000001","body":"batch \#($0)"}"# }.joined(separator: ",")
             let body = #"{"query":"mutation($c: [comments_insert_input!]!) { insert_comments(objects: $c) { affected_rows } }","variables":{"c":["# + rows + "]}}"
             let (status, answer) = try await postLarge(port: try #require(client.port), body, token: token)

@@ -40,6 +40,13 @@ final class RawConnection: Sendable {
         }
     }
 
+    /// What one read returns (blocking up to 30 seconds): for an interim response.
+    func read() -> String {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+    }
+
     private func blockingReadToEnd() -> String {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)

@@ -1,0 +1,129 @@
+import Database
+import NIOCore
+import NIOHTTP1
+
+/// Serves the requests of one HTTP/1.1 connection, one at a time (NIO's pipelining handler
+/// holds back the next until this one's response has ended): gathers the body up to the limit,
+/// hands the request to the responder in a task that runs on this connection's event loop, and
+/// writes the response from there. A client that hangs up cancels its request.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        /// Reading the body of this request.
+        case receiving(HTTPRequestHead)
+        /// The request was handed over before its end (its body passed the limit): the rest is
+        /// dropped, and the connection closes after the response.
+        case discarding
+        /// The responder has the request, which was read to its end.
+        case responding
+    }
+
+    private let responder: any HTTPResponder
+    private let executor: EventLoopExecutor
+    private let bodyLimit: Int
+    private var state = State.idle
+    private var body = ByteBuffer()
+    /// The request being answered, cancelled if the connection closes first.
+    private var inFlight: QueryCancellation?
+
+    init(responder: any HTTPResponder, executor: EventLoopExecutor, bodyLimit: Int) {
+        self.responder = responder
+        self.executor = executor
+        self.bodyLimit = bodyLimit
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            body.clear()
+            if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > bodyLimit {
+                state = .discarding
+                dispatch(IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false, context: context)
+                return
+            }
+            state = .receiving(head)
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+        case .body(var chunk):
+            guard case .receiving(let head) = state else { return }
+            if body.readableBytes + chunk.readableBytes > bodyLimit {
+                state = .discarding
+                body.clear()
+                dispatch(IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false, context: context)
+            } else {
+                body.writeBuffer(&chunk)
+            }
+        case .end:
+            switch state {
+            case .receiving(let head):
+                state = .responding
+                let request = IncomingRequest(head: head, body: .complete(body))
+                body = ByteBuffer()
+                dispatch(request, keepAlive: head.isKeepAlive, context: context)
+            case .discarding:
+                // Answered already; the connection closes once the response is out.
+                break
+            case .idle, .responding:
+                break
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inFlight?.cancel()
+        inFlight = nil
+        context.fireChannelInactive()
+    }
+
+    private func dispatch(_ request: IncomingRequest, keepAlive: Bool, context: ChannelHandlerContext) {
+        let cancellation = QueryCancellation()
+        inFlight = cancellation
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let responder = self.responder
+        let requestContext = RequestContext(cancellation: cancellation, eventLoop: loop)
+        Task(executorPreference: executor) {
+            let response = await responder.respond(to: request, context: requestContext)
+            // The task prefers the loop's executor, so this runs on the loop already.
+            if loop.inEventLoop {
+                let (handler, context) = bound.value
+                handler.write(response, for: request.head, keepAlive: keepAlive, context: context)
+            } else {
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.write(response, for: request.head, keepAlive: keepAlive, context: context)
+                }
+            }
+        }
+    }
+
+    private func write(_ response: OutgoingResponse, for request: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        inFlight = nil
+        if case .responding = state { state = .idle }
+        guard context.channel.isActive else { return }
+        var headers = response.headers
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+        headers.add(name: "Date", value: HTTPDate.now())
+        headers.add(name: "Server", value: "Strata")
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))), promise: nil)
+        if request.method != .HEAD, response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Read and write failures (a reset connection): nothing is left to answer.
+        context.close(promise: nil)
+    }
+}

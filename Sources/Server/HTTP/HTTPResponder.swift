@@ -1,0 +1,73 @@
+import Database
+import NIOCore
+import NIOHTTP1
+
+/// A request as the connection read it: its head, and its body unless that passed the limit.
+public struct IncomingRequest: Sendable {
+    public enum Body: Sendable {
+        case complete(ByteBuffer)
+        /// The body passed the server's limit; what came of it was not kept.
+        case tooLarge(limit: Int)
+    }
+
+    public var head: HTTPRequestHead
+    public var body: Body
+
+    public init(head: HTTPRequestHead, body: Body = .complete(ByteBuffer())) {
+        self.head = head
+        self.body = body
+    }
+
+    /// The path, without the query.
+    public var path: Substring {
+        let uri = head.uri[...]
+        return uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
+    }
+
+    /// The URL's query (after `?`), if any.
+    public var query: Substring? {
+        let uri = head.uri[...]
+        return uri.firstIndex(of: "?").map { uri[uri.index(after: $0)...] }
+    }
+
+    /// The first value of header `name`.
+    public func header(_ name: String) -> String? {
+        head.headers.first(name: name)
+    }
+}
+
+/// What the server sends back.
+public struct OutgoingResponse: Sendable {
+    public var status: HTTPResponseStatus
+    public var headers: HTTPHeaders
+    public var body: ByteBuffer
+
+    public init(status: HTTPResponseStatus, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON body with its content type.
+    public static func json(_ status: HTTPResponseStatus, _ body: ByteBuffer, contentType: String = "application/json") -> OutgoingResponse {
+        OutgoingResponse(status: status, headers: ["Content-Type": contentType], body: body)
+    }
+
+    public static func json(_ status: HTTPResponseStatus, _ text: String, contentType: String = "application/json") -> OutgoingResponse {
+        json(status, ByteBuffer(string: text), contentType: contentType)
+    }
+}
+
+/// What a responder learns about the request's circumstances.
+public struct RequestContext: Sendable {
+    /// Cancelled when the client hangs up before its response is written.
+    public let cancellation: QueryCancellation
+    /// The loop that owns the request's connection; the request's task runs on it.
+    public let eventLoop: any EventLoop
+}
+
+/// Answers requests. `respond` runs on the event loop of the request's connection (as a task
+/// preferring that loop), so it must never block.
+public protocol HTTPResponder: Sendable {
+    func respond(to request: IncomingRequest, context: RequestContext) async -> OutgoingResponse
+}
