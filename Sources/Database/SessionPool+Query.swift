@@ -60,9 +60,15 @@ extension SessionPool {
         let backendID = lease.backendID
         let outcome: Result<T, any Error>
         do {
-            outcome = .success(try await cancellation.whileRunning(onCancel: {
-                signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
-            }, body))
+            // On the connection's loop (where a request's task is already), the check and the
+            // statement's write happen with nothing in between: the connection cannot close
+            // between them unseen.
+            outcome = .success(try await withTaskExecutorPreference(EventLoopExecutor.of(lease.connection.eventLoop)) {
+                guard !lease.connection.isClosed else { throw SessionPoolError.connectionLost }
+                return try await cancellation.whileRunning(onCancel: {
+                    signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
+                }, body)
+            })
         } catch {
             outcome = .failure(error)
         }

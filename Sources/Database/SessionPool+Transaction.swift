@@ -42,7 +42,7 @@ extension SessionPool {
             // would never answer a statement written to it.
             if !lease.connection.isClosed {
                 do {
-                    try await lease.connection.query("ROLLBACK", logger: logger)
+                    try await lease.connection.guardedQuery("ROLLBACK", logger: logger)
                 } catch {
                     try? await lease.connection.close()
                 }

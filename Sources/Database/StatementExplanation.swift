@@ -13,18 +13,18 @@ public enum StatementExplanation {
             return nil
         }
         return try await endpoint.withConnection(logger: logger) { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.guardedQuery("BEGIN", logger: logger)
             do {
-                try await connection.query(PostgresQuery(unsafeSQL: settingsSQL.text, binds: PostgresBindings(settingsValues)), logger: logger)
+                try await connection.guardedQuery(PostgresQuery(unsafeSQL: settingsSQL.text, binds: PostgresBindings(settingsValues)), logger: logger)
                 var lines: [String] = []
                 let explain = PostgresQuery(unsafeSQL: "EXPLAIN (ANALYZE, BUFFERS) " + sql, binds: PostgresBindings(binds))
-                for try await row in try await connection.query(explain, logger: logger) {
+                for try await row in try await connection.guardedQuery(explain, logger: logger) {
                     lines.append(try row.decode(String.self))
                 }
-                try await connection.query("ROLLBACK", logger: logger)
+                try await connection.guardedQuery("ROLLBACK", logger: logger)
                 return lines
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.guardedQuery("ROLLBACK", logger: logger)
                 throw error
             }
         }

@@ -43,10 +43,10 @@ public enum ChangeCapture {
     /// write never finds a table between its old and new trigger). Names and values travel as
     /// binds; the database quotes them into the trigger's definition.
     public static func sync(_ tables: [CapturedTable], on connection: PostgresConnection, logger: Logger) async throws -> Report {
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.guardedQuery("BEGIN", logger: logger)
         do {
             for table in tables {
-                try await connection.query("""
+                try await connection.guardedQuery("""
                     SELECT strata.capture_changes(format('%I.%I', \(table.schema)::text, \(table.table)::text)::regclass,
                                                   \(table.apiName), \(table.tenantColumn ?? ""), \(table.primaryKey)::text[], \(table.operations)::text[])
                     """, logger: logger)
@@ -54,15 +54,15 @@ public enum ChangeCapture {
             let names = tables.map { "\($0.schema).\($0.table)" }
             let schemas = tables.map(\.schema), relations = tables.map(\.table)
             var detached: [String] = []
-            let rows = try await connection.query("""
+            let rows = try await connection.guardedQuery("""
                 SELECT strata.stop_capturing_except(ARRAY(
                     SELECT format('%I.%I', s, t)::regclass FROM unnest(\(schemas)::text[], \(relations)::text[]) AS keep(s, t)))::text
                 """, logger: logger)
             for try await name in rows.decode(String.self) { detached.append(name) }
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.guardedQuery("COMMIT", logger: logger)
             return Report(attached: names, detached: detached)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            _ = try? await connection.guardedQuery("ROLLBACK", logger: logger)
             throw error
         }
     }

@@ -15,7 +15,7 @@ public struct EventDeliveries {
     }
 
     func register(_ handler: any EventHandler) async throws {
-        try await connection.query("""
+        try await connection.guardedQuery("""
             INSERT INTO strata.event_handlers (name, tables) VALUES (\(handler.name), \(handler.tables)::text[])
             ON CONFLICT (name) DO UPDATE SET tables = excluded.tables
             """, logger: logger)
@@ -28,7 +28,7 @@ public struct EventDeliveries {
     func claim(_ handler: String, limit: Int) async throws -> [Claimed] {
         // The deliveries waiting for a retry are few: gathered once, each holds back its
         // tenant's later events. (A subquery per candidate row made a long backlog quadratic.)
-        let rows = try await connection.query("""
+        let rows = try await connection.guardedQuery("""
             WITH waiting AS MATERIALIZED (
                 SELECT coalesce(tenant_id, '') AS tenant, min(event_id) AS first_event FROM strata.event_deliveries
                 WHERE handler = \(handler) AND NOT dead AND available_at > now() GROUP BY 1
@@ -57,13 +57,13 @@ public struct EventDeliveries {
     /// Settles handled deliveries, in one statement for a whole batch.
     func acknowledge(_ handler: String, events: [Int64]) async throws {
         guard !events.isEmpty else { return }
-        try await connection.query("DELETE FROM strata.event_deliveries WHERE handler = \(handler) AND event_id = ANY(\(events))", logger: logger)
+        try await connection.guardedQuery("DELETE FROM strata.event_deliveries WHERE handler = \(handler) AND event_id = ANY(\(events))", logger: logger)
     }
 
     /// Records a failed attempt: tried again after `delay`, or parked as dead when nil.
     func fail(_ handler: String, event: Int64, error: String, retryAfter delay: Duration?) async throws {
         let milliseconds = delay.map { Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
-        try await connection.query("""
+        try await connection.guardedQuery("""
             UPDATE strata.event_deliveries
             SET attempts = attempts + 1, last_error = \(error), dead = \(milliseconds == nil),
                 available_at = now() + make_interval(secs => coalesce(\(milliseconds), 0) / 1000.0)
@@ -75,7 +75,7 @@ public struct EventDeliveries {
     /// and wakes the readers. Returns how many were re-queued.
     public static func retry(_ handler: String?, event: Int64, on endpoint: DatabaseEndpoint, logger: Logger) async throws -> Int {
         try await endpoint.withConnection(logger: logger) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.guardedQuery("""
                 WITH requeued AS (
                     UPDATE strata.event_deliveries SET dead = false, attempts = 0, available_at = now(), last_error = NULL
                     WHERE event_id = \(event) AND dead AND (\(handler)::text IS NULL OR handler = \(handler))
@@ -86,7 +86,7 @@ public struct EventDeliveries {
             var count = 0
             for try await requeued in rows.decode(Int32.self) { count = Int(requeued) }
             if count > 0 {
-                try await connection.query("SELECT pg_notify('strata_events', json_build_object('id', \(event))::text)", logger: logger)
+                try await connection.guardedQuery("SELECT pg_notify('strata_events', json_build_object('id', \(event))::text)", logger: logger)
             }
             return count
         }

@@ -79,7 +79,7 @@ public final class EventReader: Service, Sendable {
     /// Claims one batch for `handler`, handles it, settles each delivery, commits. Returns the
     /// number claimed.
     func drainBatch(_ handler: any EventHandler, _ deliveries: EventDeliveries) async throws -> Int {
-        try await deliveries.connection.query("BEGIN", logger: logger)
+        try await deliveries.connection.guardedQuery("BEGIN", logger: logger)
         do {
             let batch = try await deliveries.claim(handler.name, limit: configuration.batchSize)
             var stalledTenants: Set<String?> = []
@@ -102,10 +102,10 @@ public final class EventReader: Service, Sendable {
             }
             // Acknowledgements take effect at commit whether sent one by one or together.
             try await deliveries.acknowledge(handler.name, events: handled)
-            try await deliveries.connection.query("COMMIT", logger: logger)
+            try await deliveries.connection.guardedQuery("COMMIT", logger: logger)
             return batch.count
         } catch {
-            _ = try? await deliveries.connection.query("ROLLBACK", logger: logger)
+            _ = try? await deliveries.connection.guardedQuery("ROLLBACK", logger: logger)
             throw error
         }
     }

@@ -28,7 +28,7 @@ public final class EventTail: Service, Sendable {
         let connection = try await PostgresConnection.connect(configuration: endpoint.connectionConfiguration(), id: 0, logger: logger)
         var last = after
         if last == nil {
-            for try await id in try await connection.query("SELECT coalesce(max(id), 0) FROM strata.change_events", logger: logger)
+            for try await id in try await connection.guardedQuery("SELECT coalesce(max(id), 0) FROM strata.change_events", logger: logger)
                 .decode(Int64.self) { last = id }
         }
         let start = last ?? 0
@@ -49,7 +49,7 @@ public final class EventTail: Service, Sendable {
     private func print(after id: Int64, on connection: PostgresConnection) async throws -> Int64 {
         var position = id
         while true {
-            let rows = try await connection.query("""
+            let rows = try await connection.guardedQuery("""
                 SELECT id, json_build_object('id', id, 'tenant_id', tenant_id, 'table', table_name, 'op', op,
                                              'primary_key', primary_key, 'old', old, 'new', new, 'actor', actor,
                                              'created_at', created_at)::text

@@ -8,6 +8,7 @@ import NIOCore
 import Planner
 import PostgresNIO
 import SQL
+import Synchronization
 
 /// Runs GraphQL requests for sessions: parse, validate against the session role's API, coerce
 /// the variables, plan (all cached), and run the plan's one statement on the session pool.
@@ -144,51 +145,68 @@ public final class GraphQLExecutor: Sendable {
         }
     }
 
-    /// Runs a mutation's fields in order in one transaction and joins their JSON into `data`.
-    /// A failing field rolls back every field's writes; the error names the failing field.
+    /// Runs a mutation's fields in order and joins their JSON into `data`: in one transaction
+    /// when they take several statements, as one statement alone — atomic by itself, one round
+    /// trip — when they take one. A failing field rolls back every field's writes; the error
+    /// names the failing field.
     private func runMutation(_ fields: [MutationField], statements: [PreparedSQL], prepared: Prepared, pool: SessionPool,
                              cancellation: QueryCancellation?) async -> Outcome {
-        let session = prepared.session
-        let variables = prepared.variables
-        var failingField: String?
+        let settings = Self.settings(prepared.session)
+        let failingField = Mutex<String?>(nil)
         do {
-            let data = try await pool.transaction(settings: Self.settings(session), cancellation: cancellation) { transaction in
-                var data = ByteBuffer(string: "{")
-                var next = 0
-                for (index, field) in fields.enumerated() {
-                    if index > 0 { data.writeString(",") }
-                    data.writeString(JSONText.quoted(field.responseKey) + ":")
-                    failingField = field.responseKey
-                    let planned = field.statements
-                    var values: [ByteBuffer] = []
-                    for statement in planned {
-                        let binds = statement.parameters.map { $0.value(variables: variables, session: session) }
-                        values.append(try await transaction.query(statements[next], binds: binds) ?? ByteBuffer(string: "null"))
-                        next += 1
-                    }
-                    switch field.value {
-                    case .constant(let value):
-                        data.writeString(value.serialized)
-                    case .statement:
-                        var value = values[0]
-                        data.writeBuffer(&value)
-                    case .list:
-                        data.writeString("[")
-                        for (position, var value) in values.enumerated() {
-                            if position > 0 { data.writeString(",") }
-                            data.writeBuffer(&value)
-                        }
-                        data.writeString("]")
+            let data: ByteBuffer
+            if statements.count == 1 {
+                data = try await join(fields, prepared: prepared, failingField: failingField) { _, binds in
+                    try await pool.query(statements[0], binds: binds, settings: settings, cancellation: cancellation)
+                }
+            } else {
+                data = try await pool.transaction(settings: settings, cancellation: cancellation) { transaction in
+                    try await join(fields, prepared: prepared, failingField: failingField) { index, binds in
+                        try await transaction.query(statements[index], binds: binds)
                     }
                 }
-                failingField = nil
-                data.writeString("}")
-                return data
             }
             return .data(data)
         } catch {
-            return .executionErrors([report.clientError(for: error, path: failingField.map { [.field($0)] } ?? [])])
+            let field = failingField.withLock { $0 }
+            return .executionErrors([report.clientError(for: error, path: field.map { [.field($0)] } ?? [])])
         }
+    }
+
+    /// The `data` object of a mutation: each field's JSON, its statements run in order through
+    /// `run` (given each statement's index in the plan and its binds).
+    private func join(_ fields: [MutationField], prepared: Prepared, failingField: borrowing Mutex<String?>,
+                      run: (Int, [SQLValue]) async throws -> ByteBuffer?) async throws -> ByteBuffer {
+        var data = ByteBuffer(string: "{")
+        var next = 0
+        for (index, field) in fields.enumerated() {
+            if index > 0 { data.writeString(",") }
+            data.writeString(JSONText.quoted(field.responseKey) + ":")
+            failingField.withLock { $0 = field.responseKey }
+            var values: [ByteBuffer] = []
+            for statement in field.statements {
+                let binds = statement.parameters.map { $0.value(variables: prepared.variables, session: prepared.session) }
+                values.append(try await run(next, binds) ?? ByteBuffer(string: "null"))
+                next += 1
+            }
+            switch field.value {
+            case .constant(let value):
+                data.writeString(value.serialized)
+            case .statement:
+                var value = values[0]
+                data.writeBuffer(&value)
+            case .list:
+                data.writeString("[")
+                for (position, var value) in values.enumerated() {
+                    if position > 0 { data.writeString(",") }
+                    data.writeBuffer(&value)
+                }
+                data.writeString("]")
+            }
+        }
+        failingField.withLock { $0 = nil }
+        data.writeString("}")
+        return data
     }
 
     private static func settings(_ session: Session) -> ConnectionSettings {

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import free_port, start_server, wrk_post
+from bench_server import free_port, sql as run_sql, start_server, wrk_post
 
 bin_dir, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 strata = os.path.join(bin_dir, "strata")
@@ -30,9 +30,7 @@ def stop(process):
 
 
 def sql(statement):
-    """Runs SQL as the embedded cluster's superuser; returns the unaligned output."""
-    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", SOCKET_DIR, "-U", "postgres", "-d", "strata",
-                           "-c", statement], check=True, capture_output=True, text=True).stdout.strip()
+    return run_sql(data, statement)
 
 
 def wrk(port, token, clients=None):

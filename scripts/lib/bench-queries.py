@@ -1,23 +1,45 @@
-"""Drives scripts/bench-queries: starts `strata dev` on a fresh data directory, then for each
-benchmark query measures pgbench on its final SQL (prepared, settings fixed per connection) and
-wrk against Strata's /graphql, and prints both with their ratio.
+"""Drives scripts/bench-queries: starts `strata dev` on a fresh data directory, grows the demo
+data (Acme: 4,000 more tasks, 12,000 comments), then for each benchmark query measures pgbench on
+its final SQL (prepared, settings fixed per connection) and wrk against Strata's /graphql, and
+prints both with their ratio, Strata's CPU time and context switches per request (from /proc,
+around the wrk run), and the latency percentiles wrk saw. Then the memory: the idle server's
+RSS, and what each open idle keep-alive connection adds to it.
 
     bench-queries.py STRATA DATA_DIR CONNECTIONS SECONDS"""
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 
-from bench_server import free_port, start_server, wrk_post
+from bench_server import free_port, process_counters, rss_kib, sql, start_server, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
 ALAN = "10000000-0000-4000-8000-000000000002"
 QUERIES = [
-    ("tasks_by_pk", "queries/bench/tasks_by_pk.graphql", {"id": "12000000-0000-4000-8000-000000000001"}, 0.5),
-    ("nested lists", "queries/bench/nested_lists.graphql", {}, 0.8),
+    # name, document, variables, target ratio to pgbench
+    ("tasks_by_pk", "queries/bench/tasks_by_pk.graphql", {"id": "12000000-0000-4000-8000-000000000001"}, 0.35),
+    ("recent tasks", "queries/bench/recent_tasks.graphql", {}, 0.95),
 ]
+IDLE_CONNECTIONS = 1000
+
+GROW = f"""
+INSERT INTO public.tasks (id, tenant_id, project_id, assignee_id, title, status, reward, created_at)
+SELECT ('13000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid, '{ACME}',
+       (SELECT id FROM public.projects WHERE tenant_id = '{ACME}' ORDER BY id LIMIT 1),
+       CASE WHEN n % 3 = 0 THEN NULL WHEN n % 2 = 0 THEN '{ALAN}'::uuid ELSE '10000000-0000-4000-8000-000000000001'::uuid END,
+       'Task number ' || n, (ARRAY['todo', 'in_progress', 'done'])[n % 3 + 1], n % 100, now() - n * interval '1 minute'
+  FROM generate_series(1, 4000) AS n;
+INSERT INTO public.comments (tenant_id, task_id, author_id, body, created_at)
+SELECT '{ACME}', ('13000000-0000-4000-8000-' || lpad((n / 3 + 1)::text, 12, '0'))::uuid,
+       CASE WHEN n % 2 = 0 THEN '{ALAN}'::uuid ELSE '10000000-0000-4000-8000-000000000001'::uuid END,
+       'Comment ' || n || ' with a few words of text in it', now() - n * interval '1 second'
+  FROM generate_series(0, 11999) AS n;
+ANALYZE public.tasks; ANALYZE public.comments;
+"""
 
 
 def explain(path, variables):
@@ -33,10 +55,10 @@ def explain(path, variables):
     return lines[0], binds
 
 
-def pgbench(sql, binds):
+def pgbench(sql_text, binds):
     script = os.path.join(data, "bench.sql")
     with open(script, "w") as out:
-        out.write(re.sub(r"\$(\d+)", lambda m: f":p{m.group(1)}", sql) + ";\n")
+        out.write(re.sub(r"\$(\d+)", lambda m: f":p{m.group(1)}", sql_text) + ";\n")
     claims = json.dumps({"role": "member", "tenant_id": ACME, "sub": ALAN}, separators=(",", ":"))
     environment = dict(os.environ, PGOPTIONS=f"-c role=member -c app.tenant_id={ACME} -c app.user_id={ALAN} "
                                               f"-c request.jwt.claims={claims} -c TimeZone=UTC")
@@ -48,31 +70,66 @@ def pgbench(sql, binds):
     return float(re.search(r"tps = ([\d.]+)", output).group(1))
 
 
-def wrk(port, token, path, variables):
-    return wrk_post(data, port, token, json.dumps({"query": open(path).read(), "variables": variables}), connections, seconds)
+def measured(pid, run):
+    """`run()`'s wrk figures, with Strata's CPU µs and context switches per request beside them."""
+    cpu_before, switches_before = process_counters(pid)
+    figures = run()
+    cpu_after, switches_after = process_counters(pid)
+    figures["cpu_us"] = (cpu_after - cpu_before) * 1e6 / figures["requests"]
+    figures["switches"] = (switches_after - switches_before) / figures["requests"]
+    return figures
 
 
 def healthz(port):
-    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", f"http://127.0.0.1:{port}/healthz"],
+    output = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", f"http://127.0.0.1:{port}/healthz"],
                             check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", output).group(1))}
+
+
+def idle_connection_cost(port, pid):
+    """RSS growth per open keep-alive connection that has served one request and stays idle."""
+    before = rss_kib(pid)
+    sockets = []
+    for _ in range(IDLE_CONNECTIONS):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b'{"status":"ok"}'):
+            answer += connection.recv(4096)
+        sockets.append(connection)
+    time.sleep(1)
+    after = rss_kib(pid)
+    for connection in sockets:
+        connection.close()
+    return (after - before) / IDLE_CONNECTIONS
 
 
 port = free_port()
 server = start_server(strata, data, port, connections)
 try:
+    pid = server.pid  # `strata dev` serves in this process; the cluster runs apart
+    time.sleep(2)
+    idle_rss = rss_kib(pid)
+    sql(data, GROW)
     token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
                            check=True, capture_output=True, text=True).stdout.strip()
-    print(f"{connections} connections, {seconds} s per run, loopback, one machine")
-    print(f"{'query':<14} {'pgbench (limit)':>16} {'strata':>10} {'ratio':>7} {'target':>7} {'/healthz':>10} {'ratio':>7}")
+    print(f"{connections} connections, {seconds} s per run, loopback, one machine shared by PostgreSQL, wrk and Strata; "
+          f"Acme grown to {sql(data, f'SELECT count(*) FROM public.tasks WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} tasks, "
+          f"{sql(data, f'SELECT count(*) FROM public.comments WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} comments")
+    print(f"{'query':<14} {'pgbench (limit)':>16} {'strata':>10} {'ratio':>7} {'target':>7} {'CPU/req':>9} {'ctx sw/req':>10} "
+          f"{'p50':>8} {'p99':>8}")
     for name, path, variables, target in QUERIES:
-        sql, binds = explain(path, variables)
-        limit = pgbench(sql, binds)
-        served = wrk(port, token, path, variables)
-        # The same HTTP server answering a constant: what no query can beat on this machine.
-        floor = healthz(port)
-        print(f"{name:<14} {limit:>14.0f}/s {served:>8.0f}/s {served / limit:>6.2f}x {target:>6.1f}x "
-              f"{floor:>8.0f}/s {floor / limit:>6.2f}x")
+        sql_text, binds = explain(path, variables)
+        limit = pgbench(sql_text, binds)
+        body = json.dumps({"query": open(path).read(), "variables": variables})
+        served = measured(pid, lambda: wrk_post(data, port, token, body, connections, seconds, details=True))
+        print(f"{name:<14} {limit:>14.0f}/s {served['rate']:>8.0f}/s {served['rate'] / limit:>6.2f}x {target:>6.2f}x "
+              f"{served['cpu_us']:>7.1f}µs {served['switches']:>10.2f} {served['p50']:>6.2f}ms {served['p99']:>6.2f}ms")
+    floor = measured(pid, lambda: healthz(port))
+    print(f"{'/healthz':<14} {'':>16} {floor['rate']:>8.0f}/s {'':>7} {'':>7} {floor['cpu_us']:>7.1f}µs {floor['switches']:>10.2f}")
+    print(f"idle RSS of the server: {idle_rss / 1024:.1f} MiB (target 30); "
+          f"each idle keep-alive connection adds {idle_connection_cost(port, pid):.1f} KiB ({IDLE_CONNECTIONS} open)")
 finally:
     server.terminate()
     server.wait(timeout=60)

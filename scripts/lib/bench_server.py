@@ -10,6 +10,38 @@ import sys
 import time
 
 
+def sql(data, statement):
+    """Runs SQL as the embedded cluster's superuser; returns the unaligned output."""
+    return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(data, "pg"), "-U", "postgres",
+                           "-d", "strata", "-c", statement], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def process_counters(pid):
+    """CPU seconds used so far by the process, and the context switches of its threads."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    switches = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as status:
+                for line in status:
+                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                        switches += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return cpu, switches
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -36,8 +68,9 @@ def start_server(strata, data, port, connections):
     sys.exit("strata dev did not start in time")
 
 
-def wrk_post(data, port, token, body, connections, seconds):
-    """Requests per second of wrk POSTing `body` (JSON text) to /graphql with the token."""
+def wrk_post(data, port, token, body, connections, seconds, details=False):
+    """Requests per second of wrk POSTing `body` (JSON text) to /graphql with the token; with
+    `details`, a dict of the rate, the request count and the p50/p99 latencies in ms."""
     script = os.path.join(data, "bench.lua")
     with open(script, "w") as out:
         out.write('wrk.method = "POST"\n')
@@ -48,8 +81,16 @@ def wrk_post(data, port, token, body, connections, seconds):
                             "-H", f"Authorization: Bearer {token}", "-d", body], capture_output=True, text=True).stdout
     if '"data"' not in check or '"errors"' in check:
         sys.exit(f"the request does not answer cleanly: {check[:300]}")
-    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "-s", script,
+    output = subprocess.run(["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script,
                              f"http://127.0.0.1:{port}/graphql"], check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         sys.exit("wrk saw failed requests:\n" + output)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if not details:
+        return rate
+
+    def milliseconds(percentile):
+        value, unit = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    return {"rate": rate, "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+            "p50": milliseconds(50), "p99": milliseconds(99)}

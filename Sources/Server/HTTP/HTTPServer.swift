@@ -1,3 +1,4 @@
+import Database
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -30,8 +31,6 @@ public final class HTTPServer: Service, Sendable {
     }
 
     public func run() async throws {
-        var executors: [ObjectIdentifier: EventLoopExecutor] = [:]
-        for loop in group.makeIterator() { executors[ObjectIdentifier(loop)] = EventLoopExecutor(loop) }
         let children = OpenConnections()
         let configuration = self.configuration
         let responder = self.responder
@@ -46,8 +45,7 @@ public final class HTTPServer: Service, Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Every loop of the group has its executor.
-                    let executor = executors[ObjectIdentifier(channel.eventLoop)]!
+                    let executor = EventLoopExecutor.of(channel.eventLoop)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
                                                              withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
