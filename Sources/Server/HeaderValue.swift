@@ -13,6 +13,8 @@ enum HeaderValue {
 
     /// The media type of a `Content-Type` value, lowercased, without its parameters.
     static func mediaType(_ value: String) -> String {
-        trimmed(value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
+        // What nearly every client sends, answered without splitting and lowercasing.
+        if value == "application/json" { return value }
+        return trimmed(value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").lowercased()
     }
 }

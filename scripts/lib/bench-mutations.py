@@ -1,5 +1,6 @@
 """Drives scripts/bench-mutations: starts `strata dev` on a fresh data directory with commit
-timestamps on, then measures `insert_comments_one` over /graphql with wrk: with the comments
+timestamps on, then measures `insert_tasks_one` from variables over /graphql with wrk beside
+pgbench running the statement Strata sends, and `insert_comments_one`: with the comments
 table's capture trigger detached, attached with no handler, and attached with an event reader
 (the strata-bench-event-lag probe) handling every event; prints the rates with their ratio to the
 first, and the commit-to-handler lag of the events written under that load and under one client.
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import free_port, sql as run_sql, start_server, wrk_post
+from bench_server import explain, free_port, pgbench, sql as run_sql, start_server, wrk_post
 
 bin_dir, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 strata = os.path.join(bin_dir, "strata")
@@ -19,6 +20,7 @@ probe_binary = os.path.join(bin_dir, "strata-bench-event-lag")
 ACME = "00000000-0000-4000-8000-000000000001"
 ALAN = "10000000-0000-4000-8000-000000000002"
 TASK = "12000000-0000-4000-8000-000000000001"
+PROJECT = "11000000-0000-4000-8000-000000000001"
 MUTATION = 'mutation { insert_comments_one(object: {task_id: "%s", body: "bench"}) { id } }' % TASK
 SOCKET_DIR = os.path.join(data, "pg")
 SUPERUSER_URL = f"postgres://postgres@/strata?host={SOCKET_DIR}"
@@ -73,6 +75,13 @@ try:
     token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
                            check=True, capture_output=True, text=True).stdout.strip()
 
+    # A task from variables: Strata against pgbench running the statement Strata sends.
+    task_variables = {"task": {"project_id": PROJECT, "title": "bench task", "status": "todo"}}
+    task_sql, task_binds = explain(strata, data, "queries/bench/insert_task.graphql", task_variables, ACME, ALAN)
+    task_limit = pgbench(data, task_sql, task_binds, connections, seconds, ACME, ALAN)
+    task_body = json.dumps({"query": open("queries/bench/insert_task.graphql").read(), "variables": task_variables})
+    task_served = wrk_post(data, port, token, task_body, connections, seconds)
+
     sql("DROP TRIGGER strata_capture ON public.comments")
     without_events = wrk(port, token)
     sql("SELECT strata.capture_changes('public.comments', 'comments', 'tenant_id', ARRAY['id'], ARRAY['insert', 'update', 'delete'])")
@@ -97,6 +106,8 @@ try:
     light = lag_after(first)
 
     print(f"{connections} connections, {seconds} s per run, loopback, one 2-core machine shared by PostgreSQL, Strata, wrk and the reader")
+    print(f"insert_tasks_one from variables: pgbench on its SQL {task_limit:.0f}/s, Strata {task_served:.0f}/s, "
+          f"{task_served / task_limit:.2f}x (target 0.85x)")
     print("insert_comments_one as member; commit timestamps on")
     print(f"{'change events':<40} {'mutations/s':>12} {'of off':>7}")
     print(f"{'off (no trigger)':<40} {without_events:>12.0f} {1:>6.2f}x")

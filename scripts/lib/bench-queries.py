@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import free_port, process_counters, rss_kib, sql, start_server, wrk_post
+from bench_server import explain, free_port, pgbench, process_counters, rss_kib, sql, start_server, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
@@ -40,34 +40,6 @@ SELECT '{ACME}', ('13000000-0000-4000-8000-' || lpad((n / 3 + 1)::text, 12, '0')
   FROM generate_series(0, 11999) AS n;
 ANALYZE public.tasks; ANALYZE public.comments;
 """
-
-
-def explain(path, variables):
-    """The final SQL and each bind's value, as `strata explain` prints them."""
-    output = subprocess.run([strata, "explain", "--data-dir", data, "--role", "member", path, "--variables", json.dumps(variables),
-                             "--tenant", ACME, "--user", ALAN], check=True, capture_output=True, text=True).stdout
-    lines = output.splitlines()
-    binds = []
-    for line in lines[1:]:
-        match = re.match(r"-- \$(\d+) = (.*?)(?:  → (.*))?$", line)
-        value = match.group(3) if match.group(3) is not None else match.group(2)
-        binds.append(json.loads(value))
-    return lines[0], binds
-
-
-def pgbench(sql_text, binds):
-    script = os.path.join(data, "bench.sql")
-    with open(script, "w") as out:
-        out.write(re.sub(r"\$(\d+)", lambda m: f":p{m.group(1)}", sql_text) + ";\n")
-    claims = json.dumps({"role": "member", "tenant_id": ACME, "sub": ALAN}, separators=(",", ":"))
-    environment = dict(os.environ, PGOPTIONS=f"-c role=member -c app.tenant_id={ACME} -c app.user_id={ALAN} "
-                                              f"-c request.jwt.claims={claims} -c TimeZone=UTC")
-    command = ["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds), "-f", script,
-               "-h", os.path.join(data, "pg"), "-U", "strata_authenticator", "strata"]
-    for index, value in enumerate(binds, start=1):
-        command += ["-D", f"p{index}={value}"]
-    output = subprocess.run(command, check=True, capture_output=True, text=True, env=environment).stdout
-    return float(re.search(r"tps = ([\d.]+)", output).group(1))
 
 
 def measured(pid, run):
@@ -120,8 +92,8 @@ try:
     print(f"{'query':<14} {'pgbench (limit)':>16} {'strata':>10} {'ratio':>7} {'target':>7} {'CPU/req':>9} {'ctx sw/req':>10} "
           f"{'p50':>8} {'p99':>8}")
     for name, path, variables, target in QUERIES:
-        sql_text, binds = explain(path, variables)
-        limit = pgbench(sql_text, binds)
+        sql_text, binds = explain(strata, data, path, variables, ACME, ALAN)
+        limit = pgbench(data, sql_text, binds, connections, seconds, ACME, ALAN)
         body = json.dumps({"query": open(path).read(), "variables": variables})
         served = measured(pid, lambda: wrk_post(data, port, token, body, connections, seconds, details=True))
         print(f"{name:<14} {limit:>14.0f}/s {served['rate']:>8.0f}/s {served['rate'] / limit:>6.2f}x {target:>6.2f}x "

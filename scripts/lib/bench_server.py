@@ -42,6 +42,39 @@ def rss_kib(pid):
     return 0
 
 
+def explain(strata, data, path, variables, tenant, user):
+    """The final SQL of a one-statement operation and each bind's value, as `strata explain`
+    prints them for a member of `tenant`."""
+    output = subprocess.run([strata, "explain", "--data-dir", data, "--role", "member", path, "--variables", json.dumps(variables),
+                             "--tenant", tenant, "--user", user], check=True, capture_output=True, text=True).stdout
+    lines = output.splitlines()
+    binds = []
+    for line in lines[1:]:
+        match = re.match(r"-- \$(\d+) = (.*?)(?:  → (.*))?$", line)
+        if match is None:
+            break
+        value = match.group(3) if match.group(3) is not None else match.group(2)
+        binds.append(json.loads(value))
+    return lines[0], binds
+
+
+def pgbench(data, sql_text, binds, connections, seconds, tenant, user):
+    """Transactions per second of pgbench running `sql_text` as a prepared statement with
+    `binds`, on connections whose settings are a member's of `tenant` from the start."""
+    script = os.path.join(data, "bench.sql")
+    with open(script, "w") as out:
+        out.write(re.sub(r"\$(\d+)", lambda m: f":p{m.group(1)}", sql_text) + ";\n")
+    claims = json.dumps({"role": "member", "tenant_id": tenant, "sub": user}, separators=(",", ":"))
+    environment = dict(os.environ, PGOPTIONS=f"-c role=member -c app.tenant_id={tenant} -c app.user_id={user} "
+                                              f"-c request.jwt.claims={claims} -c TimeZone=UTC")
+    command = ["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds), "-f", script,
+               "-h", os.path.join(data, "pg"), "-U", "strata_authenticator", "strata"]
+    for index, value in enumerate(binds, start=1):
+        command += ["-D", f"p{index}={value if isinstance(value, str) else json.dumps(value)}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=environment).stdout
+    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
