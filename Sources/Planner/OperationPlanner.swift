@@ -22,7 +22,8 @@ public enum OperationPlanner {
             fragments[fragment.name.value] = fragment
         }
         let reader = VariableReader(definitions: operation.variableDefinitions, provided: variables)
-        let builder = PlanBuilder(api: api, variables: reader, fragments: fragments)
+        let builder = PlanBuilder(api: api, variables: reader, fragments: fragments,
+                                  selected: SelectedNames(operation.selectionSet, fragments: fragments))
         do {
             if operation.operation == .mutation { return try MutationPlanner.plan(operation, builder: builder) }
             return try plan(operation, document: document, builder: builder)

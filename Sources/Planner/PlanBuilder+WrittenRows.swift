@@ -28,7 +28,8 @@ enum RowSource: Equatable {
 /// table it writes would miss the new rows (a nested insert's children under `returning`). Such
 /// reads go to the table's image instead: its rows that no step wrote, plus what the steps
 /// returned. Write steps return every column of the table's file and each computed field the
-/// role may read (`__cf_<name>`), so the image and a step's rows have the same outputs.
+/// role may read and the operation selects somewhere (`__cf_<name>`), so the image and a step's
+/// rows have the same outputs, and no function runs for a value nobody reads.
 extension PlanBuilder {
     static func computedColumn(_ function: ComputedFieldModel) -> SQLIdentifier {
         SQLIdentifier("__cf_" + function.name)
@@ -39,16 +40,22 @@ extension PlanBuilder {
         return .function(name, [.star(table: row)])
     }
 
+    /// The computed fields of `view` that write steps return.
+    func returnedComputedFields(_ view: TableView) -> [ComputedFieldModel] {
+        guard let selected else { return view.computedFields }
+        return view.computedFields.filter { selected.contains($0.name) }
+    }
+
     /// What a write step of `view` returns for each row under `alias` (the statement's target).
     func returnedImage(_ view: TableView, row alias: SQLIdentifier) -> [SQLSelect.Output] {
         view.table.columns.map { .init(.column(table: alias, SQLIdentifier($0.name)), as: SQLIdentifier($0.name)) }
-            + view.computedFields.map { .init(computedValue($0, row: alias), as: Self.computedColumn($0)) }
+            + returnedComputedFields(view).map { .init(computedValue($0, row: alias), as: Self.computedColumn($0)) }
     }
 
     /// The image's outputs read from rows that already carry them (a step's rows).
     private func copiedImage(_ view: TableView, from alias: SQLIdentifier) -> [SQLSelect.Output] {
         view.table.columns.map { .init(.column(table: alias, SQLIdentifier($0.name)), as: SQLIdentifier($0.name)) }
-            + view.computedFields.map { .init(.column(table: alias, Self.computedColumn($0)), as: Self.computedColumn($0)) }
+            + returnedComputedFields(view).map { .init(.column(table: alias, Self.computedColumn($0)), as: Self.computedColumn($0)) }
     }
 
     /// The table under `alias`, or its image when this statement writes it.

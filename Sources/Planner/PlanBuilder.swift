@@ -16,10 +16,14 @@ final class PlanBuilder {
     /// wrote them: reads of those tables see the rows as the writes leave them.
     var written: [String: [WrittenRows]] = [:]
 
-    init(api: RoleSchema, variables: VariableReader, fragments: [String: FragmentDefinition]) {
+    /// Every field name the operation selects; nil reads as "any".
+    let selected: SelectedNames?
+
+    init(api: RoleSchema, variables: VariableReader, fragments: [String: FragmentDefinition], selected: SelectedNames? = nil) {
         self.api = api
         self.variables = variables
         self.collector = FieldCollector(fragments: fragments, variables: variables)
+        self.selected = selected
     }
 
     /// A bind whose value is supplied at execution; equal parameters share one placeholder.
