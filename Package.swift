@@ -147,7 +147,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DatabaseTests",
-            dependencies: ["Database", "SQL", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Database", "SQL", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strict),
         .testTarget(
             name: "EventsTests",

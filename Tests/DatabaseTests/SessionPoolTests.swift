@@ -2,6 +2,7 @@ import Database
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import SQL
 import Testing
@@ -38,12 +39,17 @@ struct SessionPoolTests {
 
     /// Thousands of requests from many tenants over two connections, some failing, some failing
     /// while setting their settings, some cancelled while their statement runs: every answered
-    /// request ran with exactly its own role, tenant, user and claims.
-    @Test("interleaved requests over two connections never see another request's settings", arguments: [ConnectionSettings.Scope.session, .transaction])
-    func noLeaks(scope: ConnectionSettings.Scope) async throws {
+    /// request ran with exactly its own role, tenant, user and claims. Also with the pool split
+    /// by event loop, each request running on a loop as the server runs it.
+    @Test("interleaved requests over two connections never see another request's settings",
+          arguments: [ConnectionSettings.Scope.session, .transaction], [false, true])
+    func noLeaks(scope: ConnectionSettings.Scope, byLoop: Bool) async throws {
         let database = try await TestCluster.shared.makeDatabase()
         // pg_monitor is a role the login role may not assume: setting it fails part-way.
-        let pool = pool(database, scope: scope, roles: ["member", "admin", "pg_monitor"])
+        let single = pool(database, scope: scope, roles: ["member", "admin", "pg_monitor"])
+        let pools = byLoop ? SessionPools(configuration: single.configuration, logger: logger) : SessionPools(single)
+        if byLoop { #expect(pools.partitions.count == 2) }
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         let tenants = (0..<25).map { String(format: "00000000-0000-4000-8000-%012d", $0) }
         let count = 3_000
         let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -53,10 +59,13 @@ struct SessionPoolTests {
                 let settings = ConnectionSettings(role: role, tenantID: tenant, userID: "user-\(request % 11)",
                                                   claims: "{\"n\":\(request % 5)}")
                 let expected = "{\"request\" : \"\(request)\", \"role\" : \"\(role)\", \"tenant\" : \"\(tenant)\", \"user\" : \"user-\(request % 11)\", \"claims\" : \"{\\\"n\\\":\(request % 5)}\"}"
+                let executor = EventLoopExecutor.of(loops[request % loops.count])
                 if request % 50 == 25 {
                     // Cancelled mid-statement: its task, or its cancellation source.
                     let source = request % 100 == 25 ? QueryCancellation() : nil
-                    let task = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings, cancellation: source) }
+                    let task = Task(executorPreference: executor) {
+                        try await pools.current.query(Self.slow, binds: [.text("x")], settings: settings, cancellation: source)
+                    }
                     group.addTask {
                         try await Task.sleep(for: .milliseconds(30))
                         if let source { source.cancel() } else { task.cancel() }
@@ -68,7 +77,8 @@ struct SessionPoolTests {
                     }
                     continue
                 }
-                group.addTask {
+                group.addTask(executorPreference: executor) {
+                    let pool = pools.current
                     let statement = request % 10 == 3 ? Self.failing : Self.probe
                     do {
                         let binds: [SQLValue] = [.text(String(request))]
@@ -103,12 +113,13 @@ struct SessionPoolTests {
         #expect(unexpected.isEmpty, "\(unexpected.prefix(3))")
         #expect(answered > 2_400)
         #expect(cancelled == count / 50)
-        #expect(pool.statistics.open <= 2)
+        #expect(pools.statistics.open <= 2)
         // After all that, a plain request still works and sees its own settings.
         let settings = ConnectionSettings(role: "member", tenantID: tenants[1], userID: "u", claims: "{}")
-        let last = try await pool.query(Self.probe, binds: [.text("last")], settings: settings).map { String(buffer: $0) }
+        let last = try await pools.current.query(Self.probe, binds: [.text("last")], settings: settings).map { String(buffer: $0) }
         #expect(last?.contains(tenants[1]) == true)
-        await pool.shutdown()
+        await pools.shutdown()
+        await single.shutdown()
     }
 
     @Test("a transaction's statements share its settings and see each other's writes; a failure rolls back every one",
