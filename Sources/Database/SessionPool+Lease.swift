@@ -34,10 +34,41 @@ extension SessionPool {
         }
     }
 
+    private enum LeaseOutcome {
+        case grant(Grant)
+        case wait
+        case failure(SessionPoolError)
+    }
+
+    /// What the state's answer to a lease means for the request. Called under the lock.
+    private static func outcome(of request: Int, _ settings: ConnectionSettings, waiter: Waiter?,
+                                in storage: inout Storage) -> LeaseOutcome {
+        guard !storage.isShutDown else { return .failure(.shutDown) }
+        switch storage.state.lease(requestID: request, settings: settings, waiter: waiter) {
+        case .use(let id, let matches):
+            // The state hands out only ids it holds in `live` (set when each opened).
+            let live = storage.live[id]!
+            return .grant(.lease(Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches)))
+        case .open(let id):
+            return .grant(.open(id: id))
+        case .wait:
+            return .wait
+        case .refuse:
+            return .failure(.poolExhausted)
+        }
+    }
+
     private func grant(_ settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> Grant {
-        let requestID = storage.withLock { storage in
+        // A connection free now is taken without suspending; only a request that must wait
+        // pays for a continuation (and its timer).
+        let (requestID, first) = storage.withLock { storage in
             storage.nextRequestID += 1
-            return storage.nextRequestID
+            return (storage.nextRequestID, Self.outcome(of: storage.nextRequestID, settings, waiter: nil, in: &storage))
+        }
+        switch first {
+        case .grant(let grant): return grant
+        case .failure(let error): throw error
+        case .wait: break
         }
         let endWait: @Sendable (any Error) -> Void = { [self] error in
             if let waiter = storage.withLock({ $0.state.cancel(requestID: requestID) }) {
@@ -47,26 +78,9 @@ extension SessionPool {
         let acquireTimeout = configuration.acquireTimeout
         return try await cancellation.whileRunning(onCancel: { endWait(CancellationError()) }) {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                enum Outcome { case grant(Grant), wait, shutDown, refuse }
-                let outcome = storage.withLock { storage -> Outcome in
-                    guard !storage.isShutDown else { return .shutDown }
-                    switch storage.state.lease(requestID: requestID, settings: settings, waiter: continuation) {
-                    case .use(let id, let matches):
-                        // The state hands out only ids it holds in `live` (set when each opened).
-                        let live = storage.live[id]!
-                        return .grant(.lease(Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches)))
-                    case .open(let id):
-                        return .grant(.open(id: id))
-                    case .wait:
-                        return .wait
-                    case .refuse:
-                        return .refuse
-                    }
-                }
-                switch outcome {
+                switch storage.withLock({ Self.outcome(of: requestID, settings, waiter: continuation, in: &$0) }) {
                 case .grant(let grant): continuation.resume(returning: grant)
-                case .shutDown: continuation.resume(throwing: SessionPoolError.shutDown)
-                case .refuse: continuation.resume(throwing: SessionPoolError.poolExhausted)
+                case .failure(let error): continuation.resume(throwing: error)
                 case .wait:
                     // Cancelled before the cancel handler could find this waiter in the queue.
                     if Task.isCancelled || cancellation.isCancelled { endWait(CancellationError()) }

@@ -54,8 +54,9 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
     var waiterCount: Int { waiters.count }
 
     /// A request for a connection with `settings`. On `.wait`, `waiter` is queued under
-    /// `requestID` until a release hands it a connection or `cancel` removes it.
-    mutating func lease(requestID: Int, settings: Settings, waiter: Waiter) -> LeaseAction {
+    /// `requestID` until a release hands it a connection or `cancel` removes it; without a
+    /// waiter nothing is queued (the caller asks again with one).
+    mutating func lease(requestID: Int, settings: Settings, waiter: Waiter?) -> LeaseAction {
         if let index = idle.firstIndex(where: { connections[$0]?.settings == settings }) {
             return .use(id: idle.remove(at: index), matches: true)
         }
@@ -69,7 +70,7 @@ struct SessionPoolState<Settings: Hashable & Sendable, Waiter> {
             return .open(id: id)
         }
         guard waiters.count < maximumWaiters else { return .refuse }
-        waiters.append((requestID, settings, waiter))
+        if let waiter { waiters.append((requestID, settings, waiter)) }
         return .wait
     }
 
