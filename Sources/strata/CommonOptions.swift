@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import SchemaModel
 import Server
 
@@ -59,6 +60,35 @@ struct ListenOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Database connections for requests (env: STRATA_CONNECTIONS; default 8).", valueName: "n"))
     var connections: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads serving requests (env: STRATA_THREADS; default: half the cores when PostgreSQL runs on this machine, else every core).",
+        valueName: "n"))
+    var threads: Int?
+
+    /// How many event loops serve requests. A PostgreSQL on the same machine needs cores too:
+    /// there, more loops than half the cores make the loops and the backends take turns on the
+    /// same cores (a wake-up each time) rather than serve more.
+    func threadCount(databaseURL: String?) throws -> Int {
+        var count = threads
+        if count == nil, let text = ProcessInfo.processInfo.environment["STRATA_THREADS"] {
+            guard let value = Int(text) else { throw UsageError(message: "STRATA_THREADS must be a number, got '\(text)'") }
+            count = value
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let count {
+            guard (1...1_024).contains(count) else { throw UsageError(message: "the number of threads must be between 1 and 1024, got \(count)") }
+            return count
+        }
+        return DatabaseLocation.isLocal(databaseURL) ? max(1, cores / 2) : cores
+    }
+
+    /// Sets the number of event loops; before anything uses them.
+    func applyThreadCount(databaseURL: String?) throws {
+        // NIO's own variable, if an operator set it, stays in charge.
+        guard ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil else { return }
+        NIOSingletons.groupLoopCountSuggestion = try threadCount(databaseURL: databaseURL)
+    }
 
     func poolSize() throws -> Int {
         var size = connections ?? 8

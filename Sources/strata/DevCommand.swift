@@ -16,7 +16,9 @@ struct DevCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "strata")
-        let configuration = try listen.configuration(try project.settings())
+        let settings = try project.settings()
+        try listen.applyThreadCount(databaseURL: project.resolvedDatabaseURL(settings))
+        let configuration = try listen.configuration(settings)
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {

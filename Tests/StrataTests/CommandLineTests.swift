@@ -29,6 +29,16 @@ struct CommandLineTests {
         #expect(result.stderr.contains("STRATA_PORT"))
     }
 
+    @Test("a thread count outside 1…1024, or not a number, is a usage error naming it")
+    func badThreadCount() async throws {
+        let zero = try await StrataProcess.run(["serve", "--threads", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("the number of threads must be between 1 and 1024, got 0"), "\(zero.stderr)")
+        let word = try await StrataProcess.run(["serve"], environment: ["STRATA_THREADS": "many"])
+        #expect(word.status == 2)
+        #expect(word.stderr.contains("STRATA_THREADS must be a number, got 'many'"), "\(word.stderr)")
+    }
+
     @Test("serve without a secret for its HS256 tokens refuses to start, saying what to set")
     func refusesWithoutSecret() async throws {
         let database = try await TestCluster.shared.makeDatabase()
