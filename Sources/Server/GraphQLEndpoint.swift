@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import GraphQLLanguage
 import NIOHTTP1
 import Logging
@@ -14,10 +13,6 @@ public struct GraphQLEndpoint: Sendable {
     public let authenticator: TokenAuthenticator
     /// The largest request body read, in bytes.
     public var maximumBodySize: Int
-    /// The longest a request may take once it reaches the database, all its statements (and
-    /// waits for a connection) together; then it is stopped and rolled back. Nil: no limit
-    /// beyond the statement timeout.
-    public var requestTimeout: Duration? = .seconds(30)
 
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20) {
         self.executor = executor
@@ -73,21 +68,12 @@ public struct GraphQLEndpoint: Sendable {
         }
     }
 
-    /// Runs the statement, cancelled if the client hangs up or the request deadline passes.
+    /// Runs the statement, cancelled if the client hangs up or the request's deadline passes.
     private func run(_ prepared: GraphQLExecutor.Prepared, context: RequestContext) async -> GraphQLExecutor.Outcome {
         guard prepared.needsDatabase else { return await executor.run(prepared) }
-        let cancellation = context.cancellation
-        let expired = Expiry()
-        let deadline = requestTimeout.map { timeout in
-            context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-                expired.fire()
-                cancellation.cancel()
-            }
-        }
-        let outcome = await executor.run(prepared, cancellation: cancellation)
-        deadline?.cancel()
-        guard expired.hasFired, case .executionErrors(let errors) = outcome else { return outcome }
-        let milliseconds = requestTimeout.map { $0.components.seconds * 1_000 + $0.components.attoseconds / 1_000_000_000_000_000 } ?? 0
+        let outcome = await executor.run(prepared, cancellation: context.cancellation)
+        guard context.deadline.hasPassed, case .executionErrors(let errors) = outcome else { return outcome }
+        let milliseconds = context.deadline.timeout.map { $0.components.seconds * 1_000 + $0.components.attoseconds / 1_000_000_000_000_000 } ?? 0
         return .executionErrors(errors.map { error in
             guard error.code == ErrorCode.cancelled else { return error }
             var stopped = GraphQLError("The request ran longer than the server's request timeout (\(milliseconds) ms) and was stopped; nothing it wrote was kept.",
@@ -138,10 +124,3 @@ public struct GraphQLEndpoint: Sendable {
     }
 }
 
-/// Whether a request's deadline passed.
-private final class Expiry: Sendable {
-    private let fired = Atomic(false)
-
-    func fire() { fired.store(true, ordering: .relaxed) }
-    var hasFired: Bool { fired.load(ordering: .relaxed) }
-}

@@ -122,6 +122,7 @@ struct ListenOptions: ParsableArguments {
         }
         return ServerConfiguration(host: host, port: resolvedPort, maximumHeaderBytes: settings.resilience.maximumHeaderBytes,
                                    requestHeadTimeout: .milliseconds(settings.resilience.requestHeadTimeoutMilliseconds),
-                                   idleTimeout: .milliseconds(settings.resilience.idleTimeoutMilliseconds))
+                                   idleTimeout: .milliseconds(settings.resilience.idleTimeoutMilliseconds),
+                                   requestTimeout: .milliseconds(settings.resilience.requestTimeoutMilliseconds))
     }
 }

@@ -52,8 +52,7 @@ struct ServerLauncher {
         } catch let error as AuthConfigurationError {
             throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
         }
-        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator)
-        endpoint.requestTimeout = .milliseconds(settings.resilience.requestTimeoutMilliseconds)
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
                                     graphQL: endpoint, logger: logger)
         let application = http.makeService { url in

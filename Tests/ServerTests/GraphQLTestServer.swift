@@ -41,9 +41,9 @@ struct GraphQLTestServer {
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
                                                               requirements: project.sessionRequirements)
-        var endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
-        endpoint.requestTimeout = requestTimeout
-        let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
+        let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout,
+                                                                  requestTimeout: requestTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)
     }
 

@@ -5,7 +5,9 @@ import NIOHTTP1
 /// Serves the requests of one HTTP/1.1 connection, one at a time (NIO's pipelining handler
 /// holds back the next until this one's response has ended): gathers the body up to the limit,
 /// hands the request to the responder in a task that runs on this connection's event loop, and
-/// writes the response from there. A client that hangs up cancels its request.
+/// writes the response from there. A client that hangs up cancels its request, and so does the
+/// request timeout — watched by one timer per connection, not one per request: when it fires it
+/// checks how long the request under way has run, and sets itself again for the rest.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -24,15 +26,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let responder: any HTTPResponder
     private let executor: EventLoopExecutor
     private let bodyLimit: Int
+    private let requestTimeout: Duration?
     private var state = State.idle
     private var body = ByteBuffer()
-    /// The request being answered, cancelled if the connection closes first.
-    private var inFlight: QueryCancellation?
+    /// The request being answered, cancelled if the connection closes first or its time runs out.
+    private var inFlight: (cancellation: QueryCancellation, deadline: RequestDeadline, started: NIODeadline)?
+    private var deadlineTimer: Scheduled<Void>?
 
-    init(responder: any HTTPResponder, executor: EventLoopExecutor, bodyLimit: Int) {
+    init(responder: any HTTPResponder, executor: EventLoopExecutor, bodyLimit: Int, requestTimeout: Duration?) {
         self.responder = responder
         self.executor = executor
         self.bodyLimit = bodyLimit
+        self.requestTimeout = requestTimeout
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -74,18 +79,28 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        inFlight?.cancel()
+        inFlight?.cancellation.cancel()
         inFlight = nil
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadlineTimer?.cancel()
+        deadlineTimer = nil
     }
 
     private func dispatch(_ request: IncomingRequest, keepAlive: Bool, context: ChannelHandlerContext) {
         let cancellation = QueryCancellation()
-        inFlight = cancellation
+        let deadline = RequestDeadline(timeout: requestTimeout)
+        let started = NIODeadline.now()
+        inFlight = (cancellation, deadline, started)
+        if let requestTimeout, deadlineTimer == nil { armDeadline(at: started + TimeAmount(requestTimeout), context) }
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let responder = self.responder
-        let requestContext = RequestContext(cancellation: cancellation, eventLoop: loop)
+        let requestContext = RequestContext(cancellation: cancellation, deadline: deadline, eventLoop: loop)
         Task(executorPreference: executor) {
             let response = await responder.respond(to: request, context: requestContext)
             // The task prefers the loop's executor, so this runs on the loop already.
@@ -98,6 +113,27 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                     handler.write(response, for: request.head, keepAlive: keepAlive, context: context)
                 }
             }
+        }
+    }
+
+    private func armDeadline(at due: NIODeadline, _ context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        deadlineTimer = context.eventLoop.scheduleTask(deadline: due) {
+            let (handler, context) = bound.value
+            handler.deadlineTimerFired(context)
+        }
+    }
+
+    /// Stops the request under way if it has run its time; else waits for the rest of it.
+    private func deadlineTimerFired(_ context: ChannelHandlerContext) {
+        deadlineTimer = nil
+        guard let (cancellation, deadline, started) = inFlight, let requestTimeout else { return }
+        let due = started + TimeAmount(requestTimeout)
+        if due <= .now() {
+            deadline.expire()
+            cancellation.cancel()
+        } else {
+            armDeadline(at: due, context)
         }
     }
 

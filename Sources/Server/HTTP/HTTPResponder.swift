@@ -1,6 +1,7 @@
 import Database
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A request as the connection read it: its head, and its body unless that passed the limit.
 public struct IncomingRequest: Sendable {
@@ -60,10 +61,29 @@ public struct OutgoingResponse: Sendable {
 
 /// What a responder learns about the request's circumstances.
 public struct RequestContext: Sendable {
-    /// Cancelled when the client hangs up before its response is written.
+    /// Cancelled when the client hangs up before its response is written, or when the
+    /// request's deadline passes.
     public let cancellation: QueryCancellation
+    /// The request's time limit, and whether it ran past it.
+    public let deadline: RequestDeadline
     /// The loop that owns the request's connection; the request's task runs on it.
     public let eventLoop: any EventLoop
+}
+
+/// How long a request may run (`server.request_timeout_ms`), counted from when it has been
+/// read; the connection cancels it when that time has passed.
+public final class RequestDeadline: Sendable {
+    public let timeout: Duration?
+    private let passed = Atomic(false)
+
+    public init(timeout: Duration?) {
+        self.timeout = timeout
+    }
+
+    func expire() { passed.store(true, ordering: .relaxed) }
+
+    /// Whether the request was stopped because it ran past its deadline.
+    public var hasPassed: Bool { passed.load(ordering: .relaxed) }
 }
 
 /// Answers requests. `respond` runs on the event loop of the request's connection (as a task

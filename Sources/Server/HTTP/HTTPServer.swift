@@ -52,7 +52,8 @@ public final class HTTPServer: Service, Sendable {
                                                              withDecoderLimitConfiguration: decoderLimits)
                     try pipeline.addHandler(ConnectionGuard(headTimeout: TimeAmount(configuration.requestHeadTimeout),
                                                             idleTimeout: TimeAmount(configuration.idleTimeout)))
-                    try pipeline.addHandler(HTTPConnectionHandler(responder: responder, executor: executor, bodyLimit: bodyLimit))
+                    try pipeline.addHandler(HTTPConnectionHandler(responder: responder, executor: executor, bodyLimit: bodyLimit,
+                                                                  requestTimeout: configuration.requestTimeout))
                     children.add(channel)
                 }
             }
