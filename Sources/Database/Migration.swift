@@ -21,7 +21,7 @@ public struct Migration: Sendable, Equatable {
         self.name = name
         self.displayPath = displayPath
         self.sql = sql
-        self.checksum = SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        self.checksum = Hex.encode(SHA256.hash(data: Data(sql.utf8)))
     }
 }
 

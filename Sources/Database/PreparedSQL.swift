@@ -18,7 +18,7 @@ public struct PreparedSQL: Sendable, Hashable {
     public init(_ text: String, listParameters: Set<Int> = []) {
         self.text = text
         let digest = SHA256.hash(data: Data(text.utf8))
-        self.name = "strata_" + digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+        self.name = "strata_" + Hex.encode(digest.prefix(12))
         let count = Self.parameterCount(text)
         self.parameterTypes = (0..<count).map { listParameters.contains($0) ? .textArray : .text }
     }

@@ -1,4 +1,5 @@
 import Crypto
+import Database
 import Foundation
 
 /// The HS256 secret `strata dev` signs and checks development tokens with when the project sets
@@ -16,7 +17,7 @@ enum DevelopmentSecret {
     static func loadOrCreate(in dataDirectory: String) throws -> String {
         if let secret = existing(in: dataDirectory) { return secret }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Hex.encode($0) }
         let file = path(in: dataDirectory)
         guard FileManager.default.createFile(atPath: file, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
             throw LaunchError(message: "could not write the development secret to \(file)")
