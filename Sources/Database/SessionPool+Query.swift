@@ -60,10 +60,10 @@ extension SessionPool {
         let backendID = lease.backendID
         let outcome: Result<T, any Error>
         do {
-            // On the connection's loop (where a request's task is already), the check and the
+            // On the connection's loop — the pool's, where a request's task is already — the check and the
             // statement's write happen with nothing in between: the connection cannot close
             // between them unseen.
-            outcome = .success(try await withTaskExecutorPreference(EventLoopExecutor.of(lease.connection.eventLoop)) {
+            outcome = .success(try await withTaskExecutorPreference(executor) {
                 guard !lease.connection.isClosed else { throw SessionPoolError.connectionLost }
                 return try await cancellation.whileRunning(onCancel: {
                     signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }

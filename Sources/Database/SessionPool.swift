@@ -83,6 +83,8 @@ public final class SessionPool: Service, Sendable {
     public let configuration: Configuration
     /// The loop the pool's connections live on, and its timers run on.
     let eventLoop: any EventLoop
+    /// Runs a statement's check and write on that loop.
+    let executor: EventLoopExecutor
     let logger: Logger
     let storage: Mutex<Storage>
     /// The statements that set a request's settings for the session, or for one transaction.
@@ -94,6 +96,7 @@ public final class SessionPool: Service, Sendable {
     public init(configuration: Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), logger: Logger) {
         self.configuration = configuration
         self.eventLoop = eventLoop
+        self.executor = EventLoopExecutor.of(eventLoop)
         self.logger = logger
         self.storage = Mutex(Storage(state: SessionPoolState(maximumConnections: configuration.maximumConnections,
                                                              maximumWaiters: configuration.maximumWaiting),

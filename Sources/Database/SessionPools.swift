@@ -38,8 +38,6 @@ public final class SessionPools: Service, Sendable {
         total / parts + (part < total % parts ? 1 : 0)
     }
 
-    public var configuration: SessionPool.Configuration { partitions[0].configuration }
-
     /// The part for the calling thread's event loop; the first part off the loops.
     public var current: SessionPool {
         guard partitions.count > 1, let loop = MultiThreadedEventLoopGroup.currentEventLoop,
@@ -59,10 +57,5 @@ public final class SessionPools: Service, Sendable {
     /// Connections open now, idle ones, and requests waiting, over every part.
     public var statistics: (open: Int, idle: Int, waiting: Int) {
         partitions.map(\.statistics).reduce((0, 0, 0)) { ($0.0 + $1.open, $0.1 + $1.idle, $0.2 + $1.waiting) }
-    }
-
-    /// Whether every part's circuit breaker refuses requests now.
-    public var isBreakerOpen: Bool {
-        partitions.allSatisfy(\.isBreakerOpen)
     }
 }

@@ -22,7 +22,7 @@ struct EffectHandler: EventHandler {
             INSERT INTO public.effects (idempotency_key, event_id) VALUES (\(event.idempotencyKey(handler: name)), \(event.id))
             ON CONFLICT (idempotency_key) DO NOTHING
             """, logger: logger)
-        try await Task.sleep(for: .milliseconds(5))
+        try await Task.sleep(for: .milliseconds(25))
     }
 }
 

@@ -63,18 +63,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 body.writeBuffer(&chunk)
             }
         case .end:
-            switch state {
-            case .receiving(let head):
-                state = .responding
-                let request = IncomingRequest(head: head, body: .complete(body))
-                body = ByteBuffer()
-                dispatch(request, keepAlive: head.isKeepAlive, context: context)
-            case .discarding:
-                // Answered already; the connection closes once the response is out.
-                break
-            case .idle, .responding:
-                break
-            }
+            // A request past the body limit (`.discarding`) was answered already; the
+            // connection closes once its response is out.
+            guard case .receiving(let head) = state else { return }
+            state = .responding
+            let request = IncomingRequest(head: head, body: .complete(body))
+            body = ByteBuffer()
+            dispatch(request, keepAlive: head.isKeepAlive, context: context)
         }
     }
 
