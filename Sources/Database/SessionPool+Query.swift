@@ -54,7 +54,7 @@ extension SessionPool {
             storage.withLock { $0.breaker.recordFailure(at: .now) }
             throw SessionPoolError.connectionLost
         }
-        let signal = CancelSignal()
+        let signal = CancelSignal(executor: executor)
         let endpoint = configuration.endpoint
         let logger = self.logger
         let backendID = lease.backendID
@@ -100,11 +100,18 @@ final class CancelSignal: Sendable {
     /// How long one cancel request has to take effect before it is sent again.
     static let repeatInterval = Duration.milliseconds(500)
     private let state = Mutex(State.running)
+    /// Where the requests are made: the pool's event loop, never waiting for a thread of the
+    /// cooperative pool that something else may hold.
+    private let executor: any TaskExecutor
+
+    init(executor: any TaskExecutor) {
+        self.executor = executor
+    }
 
     func start(_ operation: @escaping @Sendable () async -> Void) {
         state.withLock { state in
             guard case .running = state else { return }
-            state = .cancelling(Task {
+            state = .cancelling(Task(executorPreference: executor) {
                 repeat {
                     await operation()
                     try? await Task.sleep(for: Self.repeatInterval)

@@ -20,32 +20,23 @@ public struct GraphQLEndpoint: Sendable {
         self.maximumBodySize = maximumBodySize
     }
 
+    /// A body larger than this is read, authenticated and planned on Swift's shared pool rather
+    /// than on the connection's event loop: decoding a megabyte of variables or planning the
+    /// statement for thousands of rows takes long enough to hold up every other connection the
+    /// loop serves. Its statement still runs from the loop, as every request's does.
+    static let loopBodyLimit = 32 * 1024
+
     func respond(to request: IncomingRequest, isPost: Bool, context: RequestContext) async -> OutgoingResponse {
-        guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
-            return problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json)
+        let admission: Admission
+        if case .complete(let body) = request.body, body.readableBytes > Self.loopBodyLimit {
+            admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost) }
+        } else {
+            admission = await admit(request, isPost: isPost)
         }
-        let graphQLRequest: GraphQLRequest
-        do {
-            graphQLRequest = try read(request, isPost: isPost)
-        } catch {
-            return problem(error, media: media)
-        }
-        let session: Session
-        do {
-            session = try await authenticator.session(authorization: request.header("authorization"))
-        } catch {
-            return problem(error, media: media)
-        }
-        let prepared: GraphQLExecutor.Prepared
-        switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
-        case .refused(let errors):
-            return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media)
-        case .readOnlyRequest(let operation):
-            var response = problem(RequestProblem(.methodNotAllowed, "A \(operation.rawValue) must be sent with POST."), media: media)
-            response.headers.replaceOrAdd(name: "Allow", value: "POST")
-            return response
-        case .ready(let ready):
-            prepared = ready
+        let prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
+        switch admission {
+        case .answered(let response): return response
+        case .ready(let ready, let negotiated): (prepared, media) = (ready, negotiated)
         }
         switch await run(prepared, context: context) {
         case .data(var data):
@@ -65,6 +56,42 @@ public struct GraphQLEndpoint: Sendable {
                 return response
             }
             return Self.response(.ok, body, media: media)
+        }
+    }
+
+    private enum Admission: Sendable {
+        /// Refused, or answered without planning.
+        case answered(OutgoingResponse)
+        case ready(GraphQLExecutor.Prepared, ResponseMediaType)
+    }
+
+    /// Everything before the statement: the response type, the request's fields, the session
+    /// from the token, the plan.
+    private func admit(_ request: IncomingRequest, isPost: Bool) async -> Admission {
+        guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
+            return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json))
+        }
+        let graphQLRequest: GraphQLRequest
+        do {
+            graphQLRequest = try read(request, isPost: isPost)
+        } catch {
+            return .answered(problem(error, media: media))
+        }
+        let session: Session
+        do {
+            session = try await authenticator.session(authorization: request.header("authorization"))
+        } catch {
+            return .answered(problem(error, media: media))
+        }
+        switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
+        case .refused(let errors):
+            return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media))
+        case .readOnlyRequest(let operation):
+            var response = problem(RequestProblem(.methodNotAllowed, "A \(operation.rawValue) must be sent with POST."), media: media)
+            response.headers.replaceOrAdd(name: "Allow", value: "POST")
+            return .answered(response)
+        case .ready(let ready):
+            return .ready(ready, media)
         }
     }
 

@@ -34,7 +34,7 @@ struct CancellationTests {
             #expect(started, "the slow statement should be running while the client waits")
             // The client hangs up. (SIGKILL: a test process that ignores SIGTERM passes that on.)
             kill(curl.processIdentifier, SIGKILL)
-            curl.waitUntilExit()
+            _ = await curl.exited()
             var running = true
             let stopped = ContinuousClock.now
             for _ in 0..<200 where running {
@@ -63,7 +63,7 @@ struct CancellationTests {
             let output = Pipe()
             curl.standardOutput = output
             try curl.run()
-            curl.waitUntilExit()
+            _ = await curl.exited()
             let written = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(written == "200:1 200:0 ", "the second request should reuse the first one's connection")
         }

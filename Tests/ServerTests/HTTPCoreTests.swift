@@ -61,7 +61,7 @@ struct HTTPCoreTests {
             let polite = try RawConnection(port: port)
             polite.send("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer \(token)\r\n"
                         + "Connection: close\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
-            let interim = polite.read()
+            let interim = await polite.read()
             #expect(interim.hasPrefix("HTTP/1.1 100 Continue"), "\(interim)")
             polite.send(body)
             let answer = await polite.readToEnd()

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,16 +45,17 @@ final class RawConnection: Sendable {
     /// on a thread of its own: a blocking read on the test's cooperative pool would stall the
     /// other tests running beside it.
     func readToEnd() async -> String {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: self.blockingReadToEnd()) }
-        }
+        (try? await OwnThread.run { self.blockingReadToEnd() }) ?? ""
     }
 
-    /// What one read returns (blocking up to 30 seconds): for an interim response.
-    func read() -> String {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+    /// What one read returns (waiting up to the timeout), also on a thread of its own: for an
+    /// interim response.
+    func read() async -> String {
+        (try? await OwnThread.run {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+            return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+        }) ?? ""
     }
 
     private func blockingReadToEnd() -> String {

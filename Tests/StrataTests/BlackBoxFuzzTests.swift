@@ -8,7 +8,7 @@ import TestSupport
 struct BlackBoxFuzzTests {
     @Test("generated and mutated operations for every demo role get GraphQL answers, no server errors, and the server stays up")
     func generatedOperations() async throws {
-        let (pythonStatus, python) = try ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-hypothesis", directory: ProjectFiles.root)
+        let (pythonStatus, python) = try await ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-hypothesis", directory: ProjectFiles.root)
         try #require(pythonStatus == 0, "hypothesis-graphql could not be installed: \(python)")
         let dataDirectory = try TestScratch.directory("blackbox")
         let server = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
@@ -17,7 +17,7 @@ struct BlackBoxFuzzTests {
         var arguments = ["http://127.0.0.1:\(port)/graphql", "--examples", "25", "--seed", "7"]
         for (role, user) in [("anonymous", nil), ("member", "10000000-0000-4000-8000-000000000002"), ("admin", "10000000-0000-4000-8000-000000000001")] {
             let file = dataDirectory + "/\(role).graphql"
-            let (printed, problem) = try ScriptRun.run("/bin/sh", ["-c", #""$0" schema print --role "$1" > "$2""#,
+            let (printed, problem) = try await ScriptRun.run("/bin/sh", ["-c", #""$0" schema print --role "$1" > "$2""#,
                                                                     ProjectFiles.strataExecutable, role, file],
                                                        directory: ProjectFiles.root)
             try #require(printed == 0, "\(problem)")
@@ -30,7 +30,7 @@ struct BlackBoxFuzzTests {
             }
             arguments += [role, file, token]
         }
-        let (status, report) = try ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
+        let (status, report) = try await ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
                                                  [ProjectFiles.root + "/scripts/lib/blackbox-fuzz.py"] + arguments)
         server.signal(SIGTERM)
         _ = try await server.exitStatus()

@@ -7,11 +7,11 @@ struct ConformanceTests {
     /// The differential test of issue-level requirements: at least 99.5% accept/reject agreement,
     /// and every disagreement explained by the specification (the script exits 1 otherwise).
     @Test("the parser, validator and schema builder agree with graphql-js on their corpora")
-    func parserAndValidator() throws {
+    func parserAndValidator() async throws {
         let tool = URL(fileURLWithPath: ProjectFiles.strataExecutable).deletingLastPathComponent()
             .appendingPathComponent("strata-conformance").path
         try #require(FileManager.default.isExecutableFile(atPath: tool), "build strata-conformance first (swift build --build-tests)")
-        let (status, report) = try ScriptRun.run(ProjectFiles.root + "/scripts/conformance-language", directory: ProjectFiles.root,
+        let (status, report) = try await ScriptRun.run(ProjectFiles.root + "/scripts/conformance-language", directory: ProjectFiles.root,
                                                  environment: ["STRATA_CONFORMANCE_TOOL": tool])
         print(report)
         #expect(status == 0, "\(report)")

@@ -39,7 +39,7 @@ struct DatabaseRestartTests {
         let runAs: String
         if case .other(let name, _, _) = try ClusterUser.forCurrentProcess() { runAs = name } else { runAs = "" }
 
-        let (status, output) = try ScriptRun.run("/usr/bin/env", ["python3", ProjectFiles.root + "/scripts/lib/restart-drill.py",
+        let (status, output) = try await ScriptRun.run("/usr/bin/env", ["python3", ProjectFiles.root + "/scripts/lib/restart-drill.py",
                                                                   "http://127.0.0.1:\(port)/graphql", member, admin, pgCtl, dataDirectory, runAs])
         print(output)
         try #require(status == 0, "\(output)")
@@ -61,7 +61,7 @@ struct DatabaseRestartTests {
         stop.executableURL = URL(fileURLWithPath: runAs.isEmpty ? pgCtl : "/usr/sbin/runuser")
         stop.arguments = (runAs.isEmpty ? [] : ["-u", runAs, "--", pgCtl]) + ["stop", "-D", dataDirectory + "/pg", "-m", "immediate", "-w"]
         try stop.run()
-        stop.waitUntilExit()
+        _ = await stop.exited()
         _ = try? await HTTPProbe.status(port: port, path: "/readyz")
         let started = ContinuousClock.now
         server.signal(SIGTERM)

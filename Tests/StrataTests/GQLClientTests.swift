@@ -8,7 +8,7 @@ struct GQLClientTests {
     /// token from `strata token --data-dir` for the dev server's own secret.
     @Test("gql fetches the schema by introspection and runs three operations")
     func gqlClient() async throws {
-        let (pythonStatus, python) = try ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-gql", directory: ProjectFiles.root)
+        let (pythonStatus, python) = try await ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-gql", directory: ProjectFiles.root)
         try #require(pythonStatus == 0, "gql could not be installed: \(python)")
         let dataDirectory = try TestScratch.directory("gql-dev")
         let server = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
@@ -17,7 +17,7 @@ struct GQLClientTests {
         let token = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member",
                                                  "--tenant", DemoTenants.acme, "--user", "10000000-0000-4000-8000-000000000002"])
         try #require(token.status == 0, "\(token.stderr)")
-        let (status, report) = try ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
+        let (status, report) = try await ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
                                                  [ProjectFiles.root + "/scripts/lib/gql-client.py", "http://127.0.0.1:\(port)/graphql",
                                                   token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
         server.signal(SIGTERM)
