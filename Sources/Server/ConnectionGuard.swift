@@ -12,11 +12,17 @@ import NIOHTTP1
 /// One instance per connection, on its event loop. Requests cost it a clock reading each, not
 /// a timer: its one timer, when it fires, checks how long the current phase has lasted and sets
 /// itself again for the rest.
+/// What the connection handler tells `ConnectionGuard` on its way out.
+enum ResponseEvent {
+    /// A response has been written in full.
+    case ended
+}
+
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum Phase {
         /// No request under way: waiting for one.
@@ -75,12 +81,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            open = max(open - 1, 0)
-            if open == 0 { enter(.idle, context) }
+    /// The connection handler says a response has been written in full.
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard case ResponseEvent.ended? = event as? ResponseEvent else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
         }
-        context.write(data, promise: promise)
+        open = max(open - 1, 0)
+        if open == 0 { enter(.idle, context) }
+        promise?.succeed()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -96,11 +105,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         default: (.badRequest, "The request is not valid HTTP/1.1.", "bad-request")
         }
         let body = #"{"errors":[{"message":"\#(message)","extensions":{"code":"\#(code)"}}]}"#
-        let headers: HTTPHeaders = ["Content-Type": "application/json", "Content-Length": String(body.utf8.count), "Connection": "close"]
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        let bytes = ResponseBytes.encode(.json(status, body), version: .http1_1, includeBody: true, keepAlive: false,
+                                         allocator: context.channel.allocator)
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func enter(_ next: Phase, _ context: ChannelHandlerContext) {

@@ -2,33 +2,48 @@ import Database
 import NIOCore
 import NIOHTTP1
 
-/// Serves the requests of one HTTP/1.1 connection, one at a time (NIO's pipelining handler
-/// holds back the next until this one's response has ended): gathers the body up to the limit,
-/// hands the request to the responder in a task that runs on this connection's event loop, and
-/// writes the response from there. A client that hangs up cancels its request, and so does the
-/// request timeout — watched by one timer per connection, not one per request: when it fires it
-/// checks how long the request under way has run, and sets itself again for the rest.
-final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Serves the requests of one HTTP/1.1 connection in order: gathers each body up to the limit,
+/// hands each request to the responder in a task that runs on this connection's event loop, and
+/// writes each response as one buffer from there. Requests pipelined behind the one being
+/// answered wait their turn, and no more bytes are read until it is answered. A client that
+/// hangs up cancels its request, and so does the request timeout — watched by one timer per
+/// connection, not one per request: when it fires it checks how long the request under way has
+/// run, and sets itself again for the rest.
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
-    private enum State {
+    private enum Reading {
         case idle
-        /// Reading the body of this request.
-        case receiving(HTTPRequestHead)
-        /// The request was handed over before its end (its body passed the limit): the rest is
-        /// dropped, and the connection closes after the response.
+        /// Reading the body of this request; `continueOwed` while its `100 Continue` waits for
+        /// the responses before it.
+        case receiving(HTTPRequestHead, continueOwed: Bool)
+        /// The request's body passed the limit: the rest is dropped, and the connection closes
+        /// after its response.
         case discarding
-        /// The responder has the request, which was read to its end.
-        case responding
+    }
+
+    /// A request read to its end (or cut off at the limit), waiting for its turn.
+    private struct Ready {
+        var request: IncomingRequest
+        var keepAlive: Bool
     }
 
     private let responder: any HTTPResponder
     private let executor: EventLoopExecutor
     private let bodyLimit: Int
     private let requestTimeout: Duration?
-    private var state = State.idle
+    private var reading = Reading.idle
     private var body = ByteBuffer()
+    private var waiting = CircularBuffer<Ready>()
+    /// A request's task is under way.
+    private var responding = false
+    /// A read was asked for while a request was answered; it is made once that one is.
+    private var readHeld = false
+    /// No request after the last one accepted is answered: it asked to close, or the server is
+    /// shutting down.
+    private var closing = false
     /// The request being answered, cancelled if the connection closes first or its time runs out.
     private var inFlight: (cancellation: QueryCancellation, deadline: RequestDeadline, started: NIODeadline)?
     private var deadlineTimer: Scheduled<Void>?
@@ -45,37 +60,58 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .head(let head):
             body.clear()
             if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > bodyLimit {
-                state = .discarding
-                dispatch(IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false, context: context)
+                reading = .discarding
+                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
                 return
             }
-            state = .receiving(head)
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
-            }
+            let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
+            reading = .receiving(head, continueOwed: expectsContinue)
+            if expectsContinue { sendOwedContinue(context) }
         case .body(var chunk):
-            guard case .receiving(let head) = state else { return }
+            guard case .receiving(let head, _) = reading else { return }
             if body.readableBytes + chunk.readableBytes > bodyLimit {
-                state = .discarding
+                reading = .discarding
                 body.clear()
-                dispatch(IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false, context: context)
+                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
             } else {
                 body.writeBuffer(&chunk)
             }
         case .end:
-            // A request past the body limit (`.discarding`) was answered already; the
+            // A request past the body limit (`.discarding`) was accepted already; the
             // connection closes once its response is out.
-            guard case .receiving(let head) = state else { return }
-            state = .responding
+            guard case .receiving(let head, _) = reading else { return }
+            reading = .idle
             let request = IncomingRequest(head: head, body: .complete(body))
             body = ByteBuffer()
-            dispatch(request, keepAlive: head.isKeepAlive, context: context)
+            accept(Ready(request: request, keepAlive: head.isKeepAlive), context)
         }
+    }
+
+    /// Holds reads while a request is answered: pipelined requests wait in the socket, not here.
+    func read(context: ChannelHandlerContext) {
+        if responding || !waiting.isEmpty {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // Shutting down: the request under way is answered (with `Connection: close`), then
+        // the connection closes; an idle one closes now.
+        closing = true
+        waiting.removeAll()
+        if !responding { context.close(promise: nil) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         inFlight?.cancellation.cancel()
         inFlight = nil
+        waiting.removeAll()
         deadlineTimer?.cancel()
         deadlineTimer = nil
         context.fireChannelInactive()
@@ -86,7 +122,27 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         deadlineTimer = nil
     }
 
-    private func dispatch(_ request: IncomingRequest, keepAlive: Bool, context: ChannelHandlerContext) {
+    /// A request is read: answered now, or after the ones before it.
+    private func accept(_ ready: Ready, _ context: ChannelHandlerContext) {
+        guard !closing else { return }
+        if !ready.keepAlive { closing = true }
+        if responding {
+            waiting.append(ready)
+        } else {
+            dispatch(ready, context: context)
+        }
+    }
+
+    /// The interim `100 Continue`, once no earlier response is still to be written.
+    private func sendOwedContinue(_ context: ChannelHandlerContext) {
+        guard case .receiving(let head, continueOwed: true) = reading, !responding, waiting.isEmpty else { return }
+        reading = .receiving(head, continueOwed: false)
+        context.writeAndFlush(wrapOutboundOut(ResponseBytes.continueInterim(allocator: context.channel.allocator)), promise: nil)
+    }
+
+    private func dispatch(_ ready: Ready, context: ChannelHandlerContext) {
+        responding = true
+        let request = ready.request
         let cancellation = QueryCancellation()
         let deadline = RequestDeadline(timeout: requestTimeout)
         let started = NIODeadline.now()
@@ -101,11 +157,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             // The task prefers the loop's executor, so this runs on the loop already.
             if loop.inEventLoop {
                 let (handler, context) = bound.value
-                handler.write(response, for: request.head, keepAlive: keepAlive, context: context)
+                handler.answer(request.head, with: response, keepAlive: ready.keepAlive, context: context)
             } else {
                 loop.execute {
                     let (handler, context) = bound.value
-                    handler.write(response, for: request.head, keepAlive: keepAlive, context: context)
+                    handler.answer(request.head, with: response, keepAlive: ready.keepAlive, context: context)
                 }
             }
         }
@@ -132,24 +188,29 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    private func write(_ response: OutgoingResponse, for request: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+    /// Writes the response, then lets the next request in: one waiting, else more bytes.
+    private func answer(_ request: HTTPRequestHead, with response: OutgoingResponse, keepAlive: Bool, context: ChannelHandlerContext) {
         inFlight = nil
-        if case .responding = state { state = .idle }
+        responding = false
         guard context.channel.isActive else { return }
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        headers.add(name: "Date", value: HTTPDate.now())
-        headers.add(name: "Server", value: "Strata")
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))), promise: nil)
-        if request.method != .HEAD, response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        }
-        if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        } else {
+        let keepAlive = keepAlive && !(closing && waiting.isEmpty)
+        let bytes = ResponseBytes.encode(response, version: request.version, includeBody: request.method != .HEAD,
+                                         keepAlive: keepAlive, allocator: context.channel.allocator)
+        context.triggerUserOutboundEvent(ResponseEvent.ended, promise: nil)
+        guard keepAlive else {
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        if let next = waiting.popFirst() {
+            dispatch(next, context: context)
+            return
+        }
+        sendOwedContinue(context)
+        if readHeld {
+            readHeld = false
+            context.read()
         }
     }
 

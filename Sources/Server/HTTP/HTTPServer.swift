@@ -6,8 +6,8 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// Strata's HTTP/1.1 server on NIO: one pipeline per connection (NIO's HTTP codec and
-/// pipelining handler, the connection guard, the connection handler), each connection owned by
+/// Strata's HTTP/1.1 server on NIO: one pipeline per connection (NIO's request decoder, the
+/// connection guard, the connection handler, which writes whole responses), each connection owned by
 /// one event loop that also runs its requests' tasks. Runs as a `Service`: on graceful shutdown
 /// it stops accepting, lets every connection finish the request under way and closes it; when
 /// cancelled (the drain timeout passed) it closes every connection, cancelling what runs.
@@ -47,9 +47,11 @@ public final class HTTPServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let executor = EventLoopExecutor.of(channel.eventLoop)
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: false,
-                                                             withOutboundHeaderValidation: false, withEncoderConfiguration: .init(),
-                                                             withDecoderLimitConfiguration: decoderLimits)
+                    // Responses are written as finished bytes (`ResponseBytes`) and pipelining is
+                    // the connection handler's: NIO's decoder is the only HTTP handler borrowed.
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes,
+                                                                                    informationalResponseStrategy: .drop,
+                                                                                    limitConfiguration: decoderLimits)))
                     try pipeline.addHandler(ConnectionGuard(headTimeout: TimeAmount(configuration.requestHeadTimeout),
                                                             idleTimeout: TimeAmount(configuration.idleTimeout)))
                     try pipeline.addHandler(HTTPConnectionHandler(responder: responder, executor: executor, bodyLimit: bodyLimit,
