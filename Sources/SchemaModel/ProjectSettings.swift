@@ -58,6 +58,10 @@ public struct ProjectSettings: Sendable, Equatable {
         /// The longest a request may take once it reaches the database, all its statements
         /// and waits together; then it is stopped and rolled back (`request-timeout`).
         public var requestTimeoutMilliseconds = 30_000
+        /// How long a new WebSocket connection has to send `connection_init`.
+        public var websocketInitTimeoutMilliseconds = 3_000
+        /// How often the server pings a WebSocket connection; two pings unanswered close it.
+        public var websocketPingIntervalMilliseconds = 30_000
 
         public init() {}
     }
@@ -111,12 +115,14 @@ public struct ProjectSettings: Sendable, Equatable {
             }
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
-                                                                   "request_timeout_ms", "idle_timeout_ms"],
+                                                                   "request_timeout_ms", "idle_timeout_ms", "websocket_init_timeout_ms",
+                                                                   "websocket_ping_interval_ms"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
                     "drain_timeout_ms": \.drainTimeoutMilliseconds, "request_timeout_ms": \.requestTimeoutMilliseconds,
-                    "idle_timeout_ms": \.idleTimeoutMilliseconds,
+                    "idle_timeout_ms": \.idleTimeoutMilliseconds, "websocket_init_timeout_ms": \.websocketInitTimeoutMilliseconds,
+                    "websocket_ping_interval_ms": \.websocketPingIntervalMilliseconds,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

@@ -14,10 +14,15 @@ public struct GraphQLEndpoint: Sendable {
     /// The largest request body read, in bytes.
     public var maximumBodySize: Int
 
-    public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20) {
+    /// GraphQL over WebSocket on the same path.
+    let sockets: SocketService
+
+    public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
+                socketSettings: SocketSettings = SocketSettings()) {
         self.executor = executor
         self.authenticator = authenticator
         self.maximumBodySize = maximumBodySize
+        self.sockets = SocketService(executor: executor, authenticator: authenticator, settings: socketSettings)
     }
 
     /// A body larger than this is read, authenticated and planned on Swift's shared pool rather
@@ -27,6 +32,7 @@ public struct GraphQLEndpoint: Sendable {
     static let loopBodyLimit = 32 * 1024
 
     func respond(to request: IncomingRequest, isPost: Bool, context: RequestContext) async -> OutgoingResponse {
+        if SocketHandshake.isRequested(request) { return SocketHandshake.answer(request, service: sockets) }
         let admission: Admission
         if case .complete(let body) = request.body, body.readableBytes > Self.loopBodyLimit {
             admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost) }

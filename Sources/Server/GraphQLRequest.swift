@@ -3,7 +3,7 @@ import GraphQLTypeSystem
 
 /// A GraphQL request as GraphQL over HTTP defines it: the document's text, the operation to
 /// run, and the variables, from a POST body or GET parameters.
-public struct GraphQLRequest: Sendable {
+public struct GraphQLRequest: Sendable, Equatable {
     public var query: String
     public var operationName: String?
     public var variables: [String: JSONValue]
@@ -22,6 +22,11 @@ public struct GraphQLRequest: Sendable {
         } catch {
             throw RequestProblem(.badRequest, "The request body is not valid JSON: \(error.message)")
         }
+        return try parse(json: json)
+    }
+
+    /// Reads the request from a JSON object (a POST body, a WebSocket message's payload).
+    public static func parse(json: JSONValue) throws(RequestProblem) -> GraphQLRequest {
         guard case .object(let members) = json else {
             throw RequestProblem(.badRequest, "The request body must be a JSON object with a \"query\" string.")
         }

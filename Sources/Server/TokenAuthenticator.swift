@@ -105,18 +105,24 @@ public final class TokenAuthenticator: Sendable {
 
     /// The session of a request with this `Authorization` header (nil: none sent).
     public func session(authorization: String?, now: Date = Date()) async throws(RequestProblem) -> Session {
+        try await verify(authorization: authorization, now: now).session
+    }
+
+    /// The session, and when its token expires (seconds since 1970; nil: never, or no token):
+    /// a WebSocket connection keeps its session until then.
+    public func verify(authorization: String?, now: Date = Date()) async throws(RequestProblem) -> (session: Session, expiry: Double?) {
         guard let authorization, !authorization.isEmpty else {
             guard let anonymous = settings.anonymousRole, roles.contains(anonymous) else {
                 throw RequestProblem(.unauthorized, "This endpoint needs an Authorization: Bearer token.", code: ErrorCode.invalidJWT)
             }
-            return Session(role: anonymous)
+            return (Session(role: anonymous), nil)
         }
         guard let token = Self.bearerToken(authorization) else {
             throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: ErrorCode.invalidJWT)
         }
         let time = now.timeIntervalSince1970
         if let known = verified.withLock({ $0.sessions[token] }) {
-            guard let expiry = known.expiry, expiry + leeway <= time else { return known.session }
+            guard let expiry = known.expiry, expiry + leeway <= time else { return (known.session, known.expiry) }
             verified.withLock { _ = $0.sessions.removeValue(forKey: token) }
             throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
@@ -133,12 +139,12 @@ public final class TokenAuthenticator: Sendable {
         }
         let expiry = try check(claims, now: now)
         let session = try session(from: claims)
-        guard token.utf8.count <= Self.rememberedTokenLength else { return session }
+        guard token.utf8.count <= Self.rememberedTokenLength else { return (session, expiry) }
         verified.withLock { cache in
             if cache.sessions.count >= Self.verifiedCapacity { cache.sessions.removeAll(keepingCapacity: true) }
             cache.sessions[token] = (session, expiry)
         }
-        return session
+        return (session, expiry)
     }
 
     /// Checks the registered claims; returns the expiry.

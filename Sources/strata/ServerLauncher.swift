@@ -52,7 +52,9 @@ struct ServerLauncher {
         } catch let error as AuthConfigurationError {
             throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
         }
-        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator)
+        let sockets = SocketSettings(initTimeout: .milliseconds(settings.resilience.websocketInitTimeoutMilliseconds),
+                                     pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds))
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
                                     graphQL: endpoint, logger: logger)
         let application = http.makeService { url in

@@ -5,8 +5,9 @@ import TestSupport
 @Suite("A real GraphQL client against strata dev")
 struct GQLClientTests {
     /// PyPI's gql with its requests transport: introspection, then three operations, with a
-    /// token from `strata token --data-dir` for the dev server's own secret.
-    @Test("gql fetches the schema by introspection and runs three operations")
+    /// token from `strata token --data-dir` for the dev server's own secret. Then gql's
+    /// WebSocket transport on both subprotocols, and raw WebSocket clients for each close code.
+    @Test("gql fetches the schema by introspection and runs operations over HTTP and over both WebSocket subprotocols; each close code")
     func gqlClient() async throws {
         let (pythonStatus, python) = try await ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-gql", directory: ProjectFiles.root)
         try #require(pythonStatus == 0, "gql could not be installed: \(python)")
@@ -20,6 +21,13 @@ struct GQLClientTests {
         let (status, report) = try await ScriptRun.run(python.trimmingCharacters(in: .whitespacesAndNewlines),
                                                  [ProjectFiles.root + "/scripts/lib/gql-client.py", "http://127.0.0.1:\(port)/graphql",
                                                   token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+        // Over WebSocket, on the same server: a token for the session, and one expiring in 6 s.
+        let expiring = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member", "--ttl", "6",
+                                                    "--tenant", DemoTenants.acme, "--user", "10000000-0000-4000-8000-000000000002"])
+        let (socketStatus, socketReport) = try await ScriptRun.run(
+            python.trimmingCharacters(in: .whitespacesAndNewlines),
+            [ProjectFiles.root + "/scripts/lib/socket-client.py", "ws://127.0.0.1:\(port)/graphql",
+             token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expiring.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
         server.signal(SIGTERM)
         _ = try await server.exitStatus()
         print(report)
@@ -29,5 +37,17 @@ struct GQLClientTests {
         #expect(report.contains(#"tasks_by_pk: {"tasks_by_pk": {"comments": [], "status": "todo", "title": "Write the safety checklist"}}"#))
         #expect(report.contains(#"tasks_aggregate: {"tasks_aggregate": {"aggregate": {"count": 2, "sum": {"reward": "160.00"}}}}"#))
         #expect(report.contains("local validation: GraphQLError"))
+        print(socketReport)
+        #expect(socketStatus == 0, "\(socketReport)")
+        for subprotocol in ["graphql-transport-ws", "graphql-ws"] {
+            #expect(socketReport.contains(#"gql \#(subprotocol): {"tasks": [{"title": "Write the safety checklist"}]}"#))
+            #expect(socketReport.contains(#"gql \#(subprotocol) mutation: {"insert_comments_one": {"body": "over a socket"}}"#))
+            #expect(socketReport.contains("gql \(subprotocol) refused: TransportQueryError"))
+        }
+        #expect(socketReport.contains(#"ping: {"type":"pong","payload":{"n":1}}"#))
+        for code in ["4406", "4400", "4401", "4403", "4429", "4409", "4408"] {
+            #expect(socketReport.contains("close \(code): \(code) "), "close code \(code)")
+        }
+        #expect(socketReport.contains("expiry: 4403 Forbidden: the token has expired"))
     }
 }

@@ -1,6 +1,7 @@
 import Database
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// Serves the requests of one HTTP/1.1 connection in order: gathers each body up to the limit,
 /// hands each request to the responder in a task that runs on this connection's event loop, and
@@ -197,6 +198,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let bytes = ResponseBytes.encode(response, version: request.version, includeBody: request.method != .HEAD,
                                          keepAlive: keepAlive, allocator: context.channel.allocator)
         context.triggerUserOutboundEvent(ResponseEvent.ended, promise: nil)
+        if let upgrade = response.upgrade, response.status == .switchingProtocols {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            hand(to: upgrade, context)
+            return
+        }
         guard keepAlive else {
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }
@@ -211,6 +217,30 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if readHeld {
             readHeld = false
             context.read()
+        }
+    }
+
+    /// After a `101`: the connection speaks WebSocket from here on. The HTTP handlers leave the
+    /// pipeline — this one and the guard first, then the decoder, which passes on the bytes it
+    /// read past the request (the client's first frames) to the WebSocket decoder.
+    private func hand(to upgrade: SocketUpgrade, _ context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        let channel = context.channel
+        let socket = SocketConnectionHandler(service: upgrade.service, dialect: upgrade.dialect,
+                                             authorization: upgrade.authorization, executor: executor)
+        do {
+            try pipeline.addHandlers([
+                ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: upgrade.service.settings.maxMessageBytes)),
+                WebSocketFrameEncoder(), socket,
+            ])
+            waiting.removeAll()
+            pipeline.removeHandler(context: context, promise: nil)
+            pipeline.removeHandler(name: HTTPServer.guardName, promise: nil)
+            pipeline.removeHandler(name: HTTPServer.decoderName, promise: nil)
+            channel.flush()
+            channel.read()
+        } catch {
+            channel.close(promise: nil)
         }
     }
 

@@ -42,6 +42,8 @@ public struct OutgoingResponse: Sendable {
     public var status: HTTPResponseStatus
     public var headers: HTTPHeaders
     public var body: ByteBuffer
+    /// Set on a `101 Switching Protocols`: what serves the connection from then on.
+    public var upgrade: SocketUpgrade?
 
     public init(status: HTTPResponseStatus, headers: HTTPHeaders = [:], body: ByteBuffer = ByteBuffer()) {
         self.status = status

@@ -12,6 +12,10 @@ import Synchronization
 /// it stops accepting, lets every connection finish the request under way and closes it; when
 /// cancelled (the drain timeout passed) it closes every connection, cancelling what runs.
 public final class HTTPServer: Service, Sendable {
+    /// The names of the HTTP-only handlers, which a WebSocket upgrade removes.
+    static let decoderName = "http-decoder"
+    static let guardName = "connection-guard"
+
     let configuration: ServerConfiguration
     let responder: any HTTPResponder
     let bodyLimit: Int
@@ -51,9 +55,11 @@ public final class HTTPServer: Service, Sendable {
                     // the connection handler's: NIO's decoder is the only HTTP handler borrowed.
                     try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes,
                                                                                     informationalResponseStrategy: .drop,
-                                                                                    limitConfiguration: decoderLimits)))
+                                                                                    limitConfiguration: decoderLimits)),
+                                            name: HTTPServer.decoderName)
                     try pipeline.addHandler(ConnectionGuard(headTimeout: TimeAmount(configuration.requestHeadTimeout),
-                                                            idleTimeout: TimeAmount(configuration.idleTimeout)))
+                                                            idleTimeout: TimeAmount(configuration.idleTimeout)),
+                                            name: HTTPServer.guardName)
                     try pipeline.addHandler(HTTPConnectionHandler(responder: responder, executor: executor, bodyLimit: bodyLimit,
                                                                   requestTimeout: configuration.requestTimeout))
                     children.add(channel)

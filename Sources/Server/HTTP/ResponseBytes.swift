@@ -20,12 +20,18 @@ enum ResponseBytes {
             buffer.writeString(value)
             buffer.writeStaticString("\r\n")
         }
-        buffer.writeStaticString("Content-Length: ")
-        buffer.writeString(String(response.body.readableBytes))
-        buffer.writeStaticString("\r\nDate: ")
+        // RFC 9110 §8.6: no Content-Length on an interim (1xx) response or a 204.
+        if response.status.code >= 200, response.status != .noContent {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(response.body.readableBytes))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("Date: ")
         buffer.writeString(date)
         buffer.writeStaticString("\r\nServer: Strata\r\n")
-        if !keepAlive {
+        if response.upgrade != nil {
+            // The response's own `Connection: Upgrade` stands.
+        } else if !keepAlive {
             buffer.writeStaticString("Connection: close\r\n")
         } else if version.major == 1, version.minor == 0 {
             buffer.writeStaticString("Connection: keep-alive\r\n")

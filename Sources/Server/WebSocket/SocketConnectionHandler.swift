@@ -1,0 +1,235 @@
+import Database
+import GraphQLLanguage
+import NIOCore
+import NIOWebSocket
+import Planner
+
+/// Serves one upgraded GraphQL WebSocket connection on its event loop: reassembles messages
+/// from frames, answers WebSocket pings, feeds the protocol's `SocketMachine`, and carries out
+/// what it asks — messages, the close, token checks, operations. Operations run one at a time
+/// in the order they were asked for, each as a task on this loop, as HTTP requests do.
+final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private struct Queued {
+        let id: String
+        let request: GraphQLRequest
+        let session: Session
+    }
+
+    private let service: SocketService
+    private let executor: EventLoopExecutor
+    /// Nil when the client offered no subprotocol Strata speaks: the connection closes with 4406.
+    private var machine: SocketMachine?
+    /// The frames of the message being received.
+    private var message = ByteBuffer()
+    private var messageOpcode: WebSocketOpcode?
+    private var queue = CircularBuffer<Queued>()
+    private var running: (id: String, cancellation: QueryCancellation)?
+    private var timers: [Scheduled<Void>] = []
+    private var heartbeat: RepeatedTask?
+    private var closeSent = false
+
+    init(service: SocketService, dialect: SocketDialect?, authorization: String?, executor: EventLoopExecutor) {
+        self.service = service
+        self.executor = executor
+        self.machine = dialect.map { SocketMachine(dialect: $0, upgradeAuthorization: authorization) }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard machine != nil else {
+            close(.subprotocolNotAcceptable, "Subprotocol not acceptable", context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timers.append(context.eventLoop.scheduleTask(in: TimeAmount(service.settings.initTimeout)) {
+            let (handler, context) = bound.value
+            handler.feed(.initTimeout, context)
+        })
+        let interval = TimeAmount(service.settings.pingInterval)
+        let heartbeat = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let (handler, context) = bound.value
+            handler.feed(.heartbeat, context)
+        }
+        self.heartbeat = heartbeat
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard !closeSent else { return }
+        // RFC 6455 §5.1: a client masks every frame.
+        guard frame.maskKey != nil else { return close(.protocolError, "Unmasked frame", context) }
+        switch frame.opcode {
+        case .text, .binary:
+            guard messageOpcode == nil else { return close(.protocolError, "A new message began inside another", context) }
+            messageOpcode = frame.opcode
+            message.clear()
+            append(frame, context)
+        case .continuation:
+            guard messageOpcode != nil else { return close(.protocolError, "A continuation without a message", context) }
+            append(frame, context)
+        case .ping:
+            guard frame.fin else { return close(.protocolError, "A fragmented ping", context) }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            break
+        case .connectionClose:
+            // The client is leaving: answer its close, as the protocol asks, and end.
+            var data = frame.unmaskedData
+            let code = data.readInteger(as: UInt16.self) ?? 1000
+            closeSent = true
+            stopAll()
+            var reply = context.channel.allocator.buffer(capacity: 2)
+            reply.writeInteger(code)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        default:
+            close(.protocolError, "Unknown opcode", context)
+        }
+    }
+
+    private func append(_ frame: WebSocketFrame, _ context: ChannelHandlerContext) {
+        var data = frame.unmaskedData
+        guard message.readableBytes + data.readableBytes <= service.settings.maxMessageBytes else {
+            return close(.messageTooBig, "Message larger than \(service.settings.maxMessageBytes) bytes", context)
+        }
+        message.writeBuffer(&data)
+        guard frame.fin, let opcode = messageOpcode else { return }
+        messageOpcode = nil
+        let bytes = message.readBytes(length: message.readableBytes) ?? []
+        message.clear()
+        feed(opcode == .text ? .text(bytes) : .binary, context)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            close(.goingAway, "The server is shutting down", context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closeSent = true
+        stopAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A malformed frame (NIO's decoder) or a broken socket.
+        if error is NIOWebSocketError {
+            close(.protocolError, "Malformed frame", context)
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Hands an input to the protocol and carries out its actions.
+    private func feed(_ input: SocketMachine.Input, _ context: ChannelHandlerContext) {
+        guard var machine, !closeSent else { return }
+        let actions = machine.receive(input)
+        self.machine = machine
+        for action in actions { perform(action, context) }
+    }
+
+    private func perform(_ action: SocketMachine.Action, _ context: ChannelHandlerContext) {
+        switch action {
+        case .send(let text):
+            var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
+            buffer.writeString(text)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: nil)
+        case .close(let code, let reason):
+            close(code, reason, context)
+        case .authenticate(let authorization):
+            let service = self.service
+            onLoop(context) {
+                await service.authenticate(authorization)
+            } then: { handler, context, result in
+                switch result {
+                case .success(let (session, ends)):
+                    handler.feed(.authenticated(session), context)
+                    if let ends { handler.expire(at: ends, context) }
+                case .failure(let problem):
+                    handler.feed(.authenticationFailed(problem.message), context)
+                }
+            }
+        case .execute(let id, let request, let session):
+            queue.append(Queued(id: id, request: request, session: session))
+            runNext(context)
+        case .cancel(let id):
+            if let running, running.id == id {
+                running.cancellation.cancel()
+            } else {
+                queue.removeAll { $0.id == id }
+            }
+        }
+    }
+
+    /// Starts the next queued operation once none runs.
+    private func runNext(_ context: ChannelHandlerContext) {
+        guard running == nil, let next = queue.popFirst() else { return }
+        let cancellation = QueryCancellation()
+        running = (next.id, cancellation)
+        let service = self.service
+        onLoop(context) {
+            await service.run(id: next.id, next.request, session: next.session, cancellation: cancellation)
+        } then: { handler, context, outcome in
+            handler.running = nil
+            handler.feed(outcome, context)
+            handler.runNext(context)
+        }
+    }
+
+    /// Runs `work` as a task on this connection's loop, then `then` with its result, there too.
+    private func onLoop<T: Sendable>(_ context: ChannelHandlerContext, _ work: @escaping @Sendable () async -> T,
+                                     then: @escaping (SocketConnectionHandler, ChannelHandlerContext, T) -> Void) {
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context, then), eventLoop: loop)
+        Task(executorPreference: executor) {
+            let value = await work()
+            loop.execute {
+                let (handler, context, then) = bound.value
+                then(handler, context, value)
+            }
+        }
+    }
+
+    private func expire(at instant: ContinuousClock.Instant, _ context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let delay = max(.zero, instant - .now)
+        timers.append(context.eventLoop.scheduleTask(in: TimeAmount(delay)) {
+            let (handler, context) = bound.value
+            handler.feed(.tokenExpired, context)
+        })
+    }
+
+    /// Sends a close frame with `code` and `reason` (cut to the 123 bytes a frame allows), then
+    /// closes the connection; everything running is cancelled.
+    private func close(_ code: SocketCloseCode, _ reason: String, _ context: ChannelHandlerContext) {
+        guard !closeSent else { return }
+        closeSent = true
+        stopAll()
+        var buffer = context.channel.allocator.buffer(capacity: 125)
+        buffer.writeInteger(code.rawValue)
+        var cut = reason
+        while cut.utf8.count > 123 { cut.removeLast() }
+        buffer.writeString(cut)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: buffer))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func stopAll() {
+        running?.cancellation.cancel()
+        running = nil
+        queue.removeAll()
+        for timer in timers { timer.cancel() }
+        timers.removeAll()
+        heartbeat?.cancel()
+        heartbeat = nil
+    }
+}
