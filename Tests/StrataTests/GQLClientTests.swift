@@ -43,6 +43,7 @@ struct GQLClientTests {
             #expect(socketReport.contains(#"gql \#(subprotocol): {"tasks": [{"title": "Write the safety checklist"}]}"#))
             #expect(socketReport.contains(#"gql \#(subprotocol) mutation: {"insert_comments_one": {"body": "over a socket"}}"#))
             #expect(socketReport.contains("gql \(subprotocol) refused: TransportQueryError"))
+            #expect(socketReport.contains("gql \(subprotocol) large message: true"))
         }
         #expect(socketReport.contains(#"ping: {"type":"pong","payload":{"n":1}}"#))
         for code in ["4406", "4400", "4401", "4403", "4429", "4409", "4408"] {

@@ -27,6 +27,9 @@ async def gql_client(subprotocol):
     async with Client(transport=transport) as session:
         result = await session.execute(gql(QUERY), variable_values={"status": "todo"})
         print(f"gql {subprotocol}:", json.dumps(result, sort_keys=True))
+        # A message over 32 KiB is planned off the event loop; its answer is the same.
+        large = await session.execute(gql(QUERY), variable_values={"status": "todo", "padding": "x" * 40_000})
+        print(f"gql {subprotocol} large message:", json.dumps(large == result))
         inserted = await session.execute(gql(
             'mutation { insert_comments_one(object: {task_id: "12000000-0000-4000-8000-000000000002", body: "over a socket"}) { body } }'))
         print(f"gql {subprotocol} mutation:", json.dumps(inserted, sort_keys=True))

@@ -16,6 +16,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let id: String
         let request: GraphQLRequest
         let session: Session
+        let large: Bool
     }
 
     private let service: SocketService
@@ -30,6 +31,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var timers: [Scheduled<Void>] = []
     private var heartbeat: RepeatedTask?
     private var closeSent = false
+    /// The size of the message being handed to the machine, for the operation it may start.
+    private var messageBytes = 0
 
     init(service: SocketService, dialect: SocketDialect?, authorization: String?, executor: EventLoopExecutor) {
         self.service = service
@@ -101,6 +104,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         messageOpcode = nil
         let bytes = message.readBytes(length: message.readableBytes) ?? []
         message.clear()
+        messageBytes = bytes.count
+        defer { messageBytes = 0 }
         feed(opcode == .text ? .text(bytes) : .binary, context)
     }
 
@@ -157,7 +162,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 }
             }
         case .execute(let id, let request, let session):
-            queue.append(Queued(id: id, request: request, session: session))
+            queue.append(Queued(id: id, request: request, session: session, large: messageBytes > GraphQLEndpoint.loopBodyLimit))
             runNext(context)
         case .cancel(let id):
             if let running, running.id == id {
@@ -175,7 +180,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         running = (next.id, cancellation)
         let service = self.service
         onLoop(context) {
-            await service.run(id: next.id, next.request, session: next.session, cancellation: cancellation)
+            await service.run(id: next.id, next.request, session: next.session, large: next.large, cancellation: cancellation)
         } then: { handler, context, outcome in
             handler.running = nil
             handler.feed(outcome, context)

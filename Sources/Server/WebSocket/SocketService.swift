@@ -28,10 +28,17 @@ public struct SocketService: Sendable {
     let authenticator: TokenAuthenticator
     let settings: SocketSettings
 
-    /// Runs one operation as a POST would run it, and says what the protocol should answer.
-    func run(id: String, _ request: GraphQLRequest, session: Session, cancellation: QueryCancellation) async -> SocketMachine.Input {
+    /// Runs one operation as a POST would run it, and says what the protocol should answer. A
+    /// large one (`large`: its message passed `GraphQLEndpoint.loopBodyLimit`) is planned on
+    /// Swift's shared pool, as a large POST is, so it does not hold up the loop.
+    func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
+             cancellation: QueryCancellation) async -> SocketMachine.Input {
+        let executor = self.executor
+        let preparation = large
+            ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session) }
+            : executor.prepare(request, session: session)
         let prepared: GraphQLExecutor.Prepared
-        switch executor.prepare(request, session: session) {
+        switch preparation {
         case .refused(let errors): return .refused(id: id, errors: errors.errors)
         case .readOnlyRequest: return .refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)])
         case .ready(let ready): prepared = ready
