@@ -71,8 +71,13 @@ struct RoleSchemaBuilder {
     mutating func sdl() -> String {
         var queries: [SDLWriter.Field] = []
         var mutations: [SDLWriter.Field] = []
+        var subscriptions: [SDLWriter.Field] = []
         for view in tables {
-            queries += queryFields(view)
+            let fields = queryFields(view)
+            queries += fields
+            // A live query is refreshed by the table's change events: only a table whose every
+            // write is captured can be subscribed to.
+            if view.table.events == Set(ChangeOperation.allCases) { subscriptions += fields }
             mutations += mutationFields(view)
         }
         if queries.isEmpty {
@@ -83,7 +88,12 @@ struct RoleSchemaBuilder {
         if !mutations.isEmpty {
             writer.object("mutation_root", description: "The writes \(role) may make.", fields: mutations.sorted { $0.name < $1.name })
         }
-        writer.schema(query: "query_root", mutation: mutations.isEmpty ? nil : "mutation_root")
+        if !subscriptions.isEmpty {
+            writer.object("subscription_root", description: "The live queries \(role) may subscribe to: each answers at once, then again whenever its result changes.",
+                          fields: subscriptions.sorted { $0.name < $1.name })
+        }
+        writer.schema(query: "query_root", mutation: mutations.isEmpty ? nil : "mutation_root",
+                      subscription: subscriptions.isEmpty ? nil : "subscription_root")
         return writer.text
     }
 

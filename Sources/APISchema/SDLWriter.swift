@@ -53,8 +53,9 @@ struct SDLWriter {
         definitions.append(Self.described(description, indent: "") + "scalar \(name)\(directive)")
     }
 
-    mutating func schema(query: String, mutation: String?) {
-        definitions.insert("schema {\n  query: \(query)\n" + (mutation.map { "  mutation: \($0)\n" } ?? "") + "}", at: 0)
+    mutating func schema(query: String, mutation: String?, subscription: String?) {
+        definitions.insert("schema {\n  query: \(query)\n" + (mutation.map { "  mutation: \($0)\n" } ?? "")
+                           + (subscription.map { "  subscription: \($0)\n" } ?? "") + "}", at: 0)
     }
 
     var text: String { definitions.joined(separator: "\n\n") + "\n" }

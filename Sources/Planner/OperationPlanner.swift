@@ -1,6 +1,7 @@
 import APISchema
 import GraphQLLanguage
 import GraphQLTypeSystem
+import SchemaModel
 import SQL
 
 /// Plans a query operation of a validated document as one SQL statement: every root field is
@@ -13,10 +14,6 @@ public enum OperationPlanner {
     public static func plan(_ document: Document, operationName: String?, api: RoleSchema,
                             variables: [String: JSONValue]) throws(GraphQLErrors) -> QueryPlan {
         let operation = try OperationSelection.select(in: document, named: operationName)
-        guard operation.operation != .subscription else {
-            throw GraphQLErrors([GraphQLError("Subscription operations are not served over HTTP.",
-                                              locations: [operation.location.sourceLocation], code: ErrorCode.notSupported)])
-        }
         var fragments: [String: FragmentDefinition] = [:]
         for fragment in document.fragments where fragments[fragment.name.value] == nil {
             fragments[fragment.name.value] = fragment
@@ -26,7 +23,9 @@ public enum OperationPlanner {
                                   selected: SelectedNames(operation.selectionSet, fragments: fragments))
         do {
             if operation.operation == .mutation { return try MutationPlanner.plan(operation, builder: builder) }
-            return try plan(operation, document: document, builder: builder)
+            let plan = try plan(operation, document: document, builder: builder)
+            if operation.operation == .subscription { try checkCaptured(plan, operation: operation, api: api) }
+            return plan
         } catch {
             throw GraphQLErrors([error])
         }
@@ -40,7 +39,7 @@ public enum OperationPlanner {
 
     private static func plan(_ operation: OperationDefinition, document: Document, builder: PlanBuilder) throws(GraphQLError) -> QueryPlan {
         let api = builder.api
-        let rootName = api.schema.rootTypeName(for: .query) ?? "query_root"
+        let rootName = api.schema.rootTypeName(for: operation.operation) ?? "query_root"
         var values: [(String, RootValue)] = []
         for field in builder.fields([operation.selectionSet]) {
             let path: [GraphQLError.PathComponent] = [.field(field.responseKey)]
@@ -86,7 +85,18 @@ public enum OperationPlanner {
         let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: "data")])
         let planned = try builder.statement(SQLRenderer.render(statement), at: nil, path: [])
         return QueryPlan(body: .statement(sql: planned.sql, parameters: planned.parameters),
-                         structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut)
+                         structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut,
+                         readTables: builder.readTables)
+    }
+
+    /// A live query is refreshed by change events: every table it reads — through relationships,
+    /// filters and permissions too — must have all its writes captured.
+    private static func checkCaptured(_ plan: QueryPlan, operation: OperationDefinition, api: RoleSchema) throws(GraphQLError) {
+        let uncaptured = plan.readTables.filter { api.tables[$0]?.table.events != Set(ChangeOperation.allCases) }.sorted()
+        guard uncaptured.isEmpty else {
+            throw GraphQLError("This subscription reads \(uncaptured.map { "'\($0)'" }.joined(separator: ", ")), whose writes are not all captured as change events (events: true in its YAML), so it could not be kept up to date.",
+                               locations: [operation.location.sourceLocation], code: ErrorCode.validationFailed)
+        }
     }
 
     private static func rootField(_ field: SelectedField, builder: PlanBuilder, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> RootValue {

@@ -60,6 +60,7 @@ extension PlanBuilder {
 
     /// The table under `alias`, or its image when this statement writes it.
     func tableSource(_ view: TableView, as alias: SQLIdentifier) -> SQLSource {
+        noteRead(view.name)
         guard let steps = written[view.name], !steps.isEmpty else { return .table(view.tableName, as: alias) }
         let base = nextAlias("o")
         var untouched: [SQLExpression] = []

@@ -15,6 +15,9 @@ final class PlanBuilder {
     /// The tables the statement being planned writes, by API name, and the write steps that
     /// wrote them: reads of those tables see the rows as the writes leave them.
     var written: [String: [WrittenRows]] = [:]
+    /// Every table the statement reads, by API name: a live query is refreshed when any of them
+    /// changes.
+    private(set) var readTables: Set<String> = []
 
     /// Every field name the operation selects; nil reads as "any".
     let selected: SelectedNames?
@@ -55,6 +58,10 @@ final class PlanBuilder {
     }
 
     /// `t0`, `t1`, … — a fresh alias for each table or subquery in the statement.
+    func noteRead(_ table: String) {
+        readTables.insert(table)
+    }
+
     func nextAlias(_ prefix: String) -> SQLIdentifier {
         let count = aliasCounts[prefix, default: 0]
         aliasCounts[prefix] = count + 1

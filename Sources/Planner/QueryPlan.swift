@@ -24,11 +24,14 @@ public struct QueryPlan: Sendable {
     /// Variables whose layout (members present, list lengths, nulls) shaped the SQL while their
     /// scalars are parameters: the rows of an insert.
     public let laidOutVariables: Set<String>
+    /// The tables the statement reads, by API name.
+    public let readTables: Set<String>
 
-    init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = []) {
+    init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = [], readTables: Set<String> = []) {
         self.body = body
         self.structuralVariables = structuralVariables
         self.laidOutVariables = laidOutVariables.subtracting(structuralVariables)
+        self.readTables = readTables
     }
 
     /// Every statement the plan runs, in order.

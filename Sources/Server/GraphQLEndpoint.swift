@@ -17,12 +17,13 @@ public struct GraphQLEndpoint: Sendable {
     /// GraphQL over WebSocket on the same path.
     let sockets: SocketService
 
+    /// - Parameter hub: the live queries' hub; without one, subscription operations are refused.
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
-                socketSettings: SocketSettings = SocketSettings()) {
+                socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil) {
         self.executor = executor
         self.authenticator = authenticator
         self.maximumBodySize = maximumBodySize
-        self.sockets = SocketService(executor: executor, authenticator: authenticator, settings: socketSettings)
+        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings)
     }
 
     /// A body larger than this is read, authenticated and planned on Swift's shared pool rather

@@ -32,6 +32,8 @@ public final class GraphQLExecutor: Sendable {
 
         /// Whether running it reaches the database (else its answer is known already).
         public var needsDatabase: Bool { !entry.statements.isEmpty }
+        /// The tables its statement reads, by API name.
+        public var readTables: Set<String> { entry.plan.readTables }
     }
 
     let apis: [String: RoleSchema]
@@ -62,8 +64,8 @@ public final class GraphQLExecutor: Sendable {
 
     /// Parses, validates, coerces and plans, from the caches when it can. A request that may
     /// only read (GET) is refused before anything is planned if its operation writes.
-    public func prepare(_ request: GraphQLRequest, session: Session, readOnly: Bool = false) -> Preparation {
-        switch prepareResult(request, session: session, readOnly: readOnly) {
+    public func prepare(_ request: GraphQLRequest, session: Session, readOnly: Bool = false, subscriptions: Bool = false) -> Preparation {
+        switch prepareResult(request, session: session, readOnly: readOnly, subscriptions: subscriptions) {
         case .success(let prepared): return .ready(prepared)
         case .failure(.errors(let errors)): return .refused(errors)
         case .failure(.readOnly(let operation)): return .readOnlyRequest(operation)
@@ -75,7 +77,7 @@ public final class GraphQLExecutor: Sendable {
         case readOnly(OperationType)
     }
 
-    private func prepareResult(_ request: GraphQLRequest, session: Session, readOnly: Bool) -> Result<Prepared, Refusal> {
+    private func prepareResult(_ request: GraphQLRequest, session: Session, readOnly: Bool, subscriptions: Bool) -> Result<Prepared, Refusal> {
         guard let api = apis[session.role] else {
             return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: ErrorCode.accessDenied)])))
         }
@@ -100,7 +102,11 @@ public final class GraphQLExecutor: Sendable {
         } catch {
             return .failure(.errors(error))
         }
-        if readOnly && operation.operation != .query { return .failure(.readOnly(operation.operation)) }
+        if operation.operation == .subscription, !subscriptions {
+            return .failure(.errors(GraphQLErrors([GraphQLError("Subscription operations are served over WebSocket: open one on /graphql (graphql-transport-ws or graphql-ws).",
+                                                                locations: [operation.location.sourceLocation], code: ErrorCode.notSupported)])))
+        }
+        if readOnly && operation.operation == .mutation { return .failure(.readOnly(operation.operation)) }
         if case .failure(let errors) = VariableCoercion(schema: api.schema).coerce(operation.variableDefinitions, inputs: request.variables) {
             return .failure(.errors(errors))
         }

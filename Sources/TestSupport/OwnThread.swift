@@ -14,7 +14,7 @@ public enum OwnThread {
 extension Process {
     /// Waits for the process to end, off the cooperative pool, and returns its exit status.
     public func exited() async -> Int32 {
-        nonisolated(unsafe) let process = self
+        let process = self
         return (try? await OwnThread.run {
             process.waitUntilExit()
             return process.terminationStatus

@@ -54,7 +54,8 @@ struct ServerLauncher {
         }
         let sockets = SocketSettings(initTimeout: .milliseconds(settings.resilience.websocketInitTimeoutMilliseconds),
                                      pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds))
-        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets)
+        let hub = SubscriptionHub(endpoint: connections.server, logger: logger)
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
                                     graphQL: endpoint, logger: logger)
         let application = http.makeService { url in
@@ -64,7 +65,7 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
-        services += [client, pool, application]
+        services += [client, pool, hub, application]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,

@@ -94,20 +94,28 @@ struct ChangeCaptureTests {
         #expect(events == [["update", "tasks", Self.acme, Self.author]])
     }
 
-    @Test("listeners are woken with the event's id, tenant and table")
+    @Test("listeners are woken once per transaction, tenant and table, however many rows it changed")
     func notifies() async throws {
         let database = try await seeded()
         let start = try await Self.lastID(database)
         let received = try await database.withConnection { listener in
             let notifications = try await listener.listen("strata_events")
             try await database.withConnection { writer in
-                try await writer.query("UPDATE public.tasks SET title = title || '.' WHERE id = \(Self.task)::uuid", logger: logger)
+                try await writer.query("UPDATE public.tasks SET title = title || '.' WHERE tenant_id = \(Self.acme)::uuid", logger: logger)
+                // Delivered after the update's, as it commits after it.
+                try await writer.query("SELECT pg_notify('strata_events', 'marker')", logger: logger)
             }
-            for try await notification in notifications { return notification.payload }
-            return ""
+            var payloads: [String] = []
+            for try await notification in notifications {
+                if notification.payload == "marker" { break }
+                payloads.append(notification.payload)
+            }
+            return payloads
         }
-        let payload = try JSONSerialization.jsonObject(with: Data(received.utf8)) as? [String: Any]
-        #expect(payload?["id"] as? Int == start + 1)
+        let rows = try await database.rows("SELECT count(*)::text FROM strata.change_events WHERE id > \(start)")
+        #expect(rows.first?.first.flatMap { $0.flatMap(Int.init) } ?? 0 > 1, "the update changed several rows")
+        #expect(received.count == 1, "\(received)")
+        let payload = try JSONSerialization.jsonObject(with: Data((received.first ?? "").utf8)) as? [String: Any]
         #expect(payload?["tenant_id"] as? String == Self.acme)
         #expect(payload?["table"] as? String == "tasks")
     }

@@ -88,6 +88,20 @@ struct SocketMachineTests {
         #expect(machine.active.isEmpty)
     }
 
+    @Test("a subscription's results are next messages without complete, until the client completes it")
+    func subscriptionResults() {
+        var machine = ready(.transport)
+        _ = machine.receive(text(#"{"type":"subscribe","id":"s","payload":{"query":"subscription { tasks { id } }"}}"#))
+        #expect(machine.receive(.next(id: "s", result: #"{"data":{"tasks":[]}}"#)) == [.send(#"{"id":"s","type":"next","payload":{"data":{"tasks":[]}}}"#)])
+        #expect(machine.receive(.next(id: "s", result: #"{"data":{"tasks":[{"id":1}]}}"#)).count == 1)
+        #expect(machine.active == ["s"])
+        #expect(machine.receive(text(#"{"type":"complete","id":"s"}"#)) == [.cancel(id: "s")])
+        #expect(machine.receive(.next(id: "s", result: #"{"data":null}"#)) == [], "nothing after the client's complete")
+        var legacy = ready(.legacy)
+        _ = legacy.receive(text(#"{"type":"start","id":"s","payload":{"query":"subscription { tasks { id } }"}}"#))
+        #expect(legacy.receive(.next(id: "s", result: #"{"data":{}}"#)) == [.send(#"{"id":"s","type":"data","payload":{"data":{}}}"#)])
+    }
+
     @Test("a client's complete cancels its operation, and a late result is not sent")
     func completeCancels() {
         var machine = ready(.transport)

@@ -7,7 +7,7 @@ struct GQLClientTests {
     /// PyPI's gql with its requests transport: introspection, then three operations, with a
     /// token from `strata token --data-dir` for the dev server's own secret. Then gql's
     /// WebSocket transport on both subprotocols, and raw WebSocket clients for each close code.
-    @Test("gql fetches the schema by introspection and runs operations over HTTP and over both WebSocket subprotocols; each close code")
+    @Test("gql over HTTP and over both WebSocket subprotocols: operations, live queries pushed on another client's write, tenant isolation, each close code")
     func gqlClient() async throws {
         let (pythonStatus, python) = try await ScriptRun.run(ProjectFiles.root + "/scripts/lib/python-gql", directory: ProjectFiles.root)
         try #require(pythonStatus == 0, "gql could not be installed: \(python)")
@@ -24,10 +24,13 @@ struct GQLClientTests {
         // Over WebSocket, on the same server: a token for the session, and one expiring in 6 s.
         let expiring = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member", "--ttl", "6",
                                                     "--tenant", DemoTenants.acme, "--user", "10000000-0000-4000-8000-000000000002"])
+        let otherTenant = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member",
+                                                       "--tenant", DemoTenants.globex, "--user", "20000000-0000-4000-8000-000000000002"])
         let (socketStatus, socketReport) = try await ScriptRun.run(
             python.trimmingCharacters(in: .whitespacesAndNewlines),
             [ProjectFiles.root + "/scripts/lib/socket-client.py", "ws://127.0.0.1:\(port)/graphql",
-             token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expiring.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+             token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expiring.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+             otherTenant.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
         server.signal(SIGTERM)
         _ = try await server.exitStatus()
         print(report)
@@ -44,7 +47,10 @@ struct GQLClientTests {
             #expect(socketReport.contains(#"gql \#(subprotocol) mutation: {"insert_comments_one": {"body": "over a socket"}}"#))
             #expect(socketReport.contains("gql \(subprotocol) refused: TransportQueryError"))
             #expect(socketReport.contains("gql \(subprotocol) large message: true"))
+            #expect(socketReport.contains("live \(subprotocol): one more comment True, the one written True"), "a live query sees another client's write")
         }
+        #expect(socketReport.contains("isolation: only its own write arrived True, other tenant's rows seen: False"))
+        #expect(socketReport.contains("leaving: True then False"), "a row leaving the filter leaves the result")
         #expect(socketReport.contains(#"ping: {"type":"pong","payload":{"n":1}}"#))
         for code in ["4406", "4400", "4401", "4403", "4429", "4409", "4408"] {
             #expect(socketReport.contains("close \(code): \(code) "), "close code \(code)")

@@ -1,19 +1,21 @@
 """GraphQL over WebSocket against a Strata server, as real clients speak it: PyPI gql's
 WebsocketsTransport on both subprotocols, then raw `websockets` connections for each close code.
 
-    socket-client.py WS_URL TOKEN SHORT_TOKEN
+    socket-client.py WS_URL TOKEN SHORT_TOKEN OTHER_TENANT_TOKEN
 
-SHORT_TOKEN expires within a few seconds. Prints one line per check; exits non-zero on the first
+SHORT_TOKEN expires within a few seconds; OTHER_TENANT_TOKEN is a member of another tenant. Prints one line per check; exits non-zero on the first
 failure."""
 import asyncio
 import json
 import sys
+import time
+import urllib.request
 
 import websockets
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-url, token, short_token = sys.argv[1], sys.argv[2], sys.argv[3]
+url, token, short_token, other_token = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 QUERY = "query Open($status: String!) { tasks(where: {status: {_eq: $status}}, order_by: {title: asc}) { title } }"
 
 
@@ -38,6 +40,75 @@ async def gql_client(subprotocol):
             fail("a field outside the schema was answered")
         except Exception as error:
             print(f"gql {subprotocol} refused:", type(error).__name__)
+
+
+TASK = "12000000-0000-4000-8000-000000000002"
+LIVE = "subscription Talk($task: uuid!) { comments(where: {task_id: {_eq: $task}}, order_by: {body: asc}) { body } }"
+
+
+def post(query, bearer=None):
+    """Runs `query` over HTTP, as another client would."""
+    request = urllib.request.Request(url.replace("ws://", "http://"), data=json.dumps({"query": query}).encode(),
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {bearer or token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+async def first_two(subscription, write, variables=None, subprotocol=WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL):
+    """Subscribes; after the first result runs `write` (blocking, on a thread); returns the
+    first two results."""
+    transport = WebsocketsTransport(url=url, subprotocols=[subprotocol], init_payload={"Authorization": f"Bearer {token}"})
+    results = []
+    async with Client(transport=transport) as session:
+        async for result in session.subscribe(gql(subscription), variable_values=variables):
+            results.append(result)
+            if len(results) == 2:
+                break
+            await asyncio.to_thread(write)
+    return results
+
+
+def bodies(result):
+    return [comment["body"] for comment in result["comments"]]
+
+
+def insert_comment(task, body, bearer=None):
+    answer = post('mutation { insert_comments_one(object: {task_id: "%s", body: "%s"}) { body } }' % (task, body), bearer)
+    if "errors" in answer:
+        fail(f"a write failed: {answer}")
+
+
+async def live(subprotocol):
+    """A live query: its first result at once, then a new one after another client's write."""
+    body = f"pushed to {subprotocol} at {time.time()}"
+    first, second = await first_two(LIVE, lambda: insert_comment(TASK, body), {"task": TASK}, subprotocol)
+    added = sorted(set(bodies(second)) - set(bodies(first)))
+    print(f"live {subprotocol}: one more comment {len(bodies(second)) == len(bodies(first)) + 1}, the one written {added == [body]}")
+
+
+async def isolation():
+    """A write in another tenant sends the subscriber nothing; its own tenant's next write does."""
+    stamp = time.time()
+
+    def writes():
+        insert_comment("22000000-0000-4000-8000-000000000001", "globex secret", other_token)
+        time.sleep(0.5)
+        insert_comment(TASK, f"acme {stamp}")
+
+    first, second = await first_two("subscription { comments(order_by: {body: asc}) { body } }", writes)
+    added = sorted(set(bodies(second)) - set(bodies(first)))
+    seen = any("globex" in body for body in bodies(first) + bodies(second))
+    print(f"isolation: only its own write arrived {added == [f'acme {stamp}']}, other tenant's rows seen: {seen}")
+
+
+async def leaving():
+    """A row that stops matching the subscription's filter disappears from the next result."""
+    status = 'mutation { update_tasks_by_pk(pk_columns: {id: "%s"}, _set: {status: "%s"}) { id } }'
+    first, second = await first_two('subscription { tasks(where: {status: {_eq: "todo"}}) { id } }',
+                                     lambda: post(status % (TASK, "in_progress")))
+    post(status % (TASK, "todo"))
+    ids = [[task["id"] for task in result["tasks"]] for result in (first, second)]
+    print(f"leaving: {TASK in ids[0]} then {TASK in ids[1]}")
 
 
 async def closed_with(messages, subprotocols=("graphql-transport-ws",), wait=5.0):
@@ -101,6 +172,10 @@ async def ping_pong():
 async def main():
     await gql_client(WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL)
     await gql_client(WebsocketsTransport.APOLLO_SUBPROTOCOL)
+    await live(WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL)
+    await live(WebsocketsTransport.APOLLO_SUBPROTOCOL)
+    await isolation()
+    await leaving()
     await ping_pong()
     await close_codes()
 

@@ -28,6 +28,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var messageOpcode: WebSocketOpcode?
     private var queue = CircularBuffer<Queued>()
     private var running: (id: String, cancellation: QueryCancellation)?
+    /// Subscriptions under way: their live queries and their registrations with the hub.
+    private var live: [String: (query: LiveQuery, registration: Int)] = [:]
     private var timers: [Scheduled<Void>] = []
     private var heartbeat: RepeatedTask?
     private var closeSent = false
@@ -165,7 +167,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             queue.append(Queued(id: id, request: request, session: session, large: messageBytes > GraphQLEndpoint.loopBodyLimit))
             runNext(context)
         case .cancel(let id):
-            if let running, running.id == id {
+            if let (query, registration) = live.removeValue(forKey: id) {
+                query.stop()
+                service.hub?.unregister(registration)
+            } else if let running, running.id == id {
                 running.cancellation.cancel()
             } else {
                 queue.removeAll { $0.id == id }
@@ -183,9 +188,40 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             await service.run(id: next.id, next.request, session: next.session, large: next.large, cancellation: cancellation)
         } then: { handler, context, outcome in
             handler.running = nil
-            handler.feed(outcome, context)
+            switch outcome {
+            case .answered(let input):
+                handler.feed(input, context)
+            case .live(let first, let prepared):
+                handler.feed(.next(id: next.id, result: first), context)
+                handler.goLive(next.id, first: first, prepared: prepared, context)
+            }
             handler.runNext(context)
         }
+    }
+
+    /// Keeps subscription `id` up to date: the hub wakes its live query when a table it reads
+    /// changes in its tenant; a new result is fed to the machine on this loop.
+    private func goLive(_ id: String, first: String, prepared: GraphQLExecutor.Prepared, _ context: ChannelHandlerContext) {
+        guard let hub = service.hub, machine?.active.contains(id) == true else { return }
+        let service = self.service
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let query = LiveQuery(
+            tenant: prepared.session.tenantID, tables: prepared.readTables, first: first,
+            interval: service.settings.liveRefreshInterval, executor: executor,
+            refresh: {
+                switch await service.result(of: prepared) {
+                case .success(let result): result
+                case .failure(let refused): "{\"errors\":[" + refused.errors.map(\.json).joined(separator: ",") + "],\"data\":null}"
+                }
+            },
+            deliver: { result in
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.feed(.next(id: id, result: result), context)
+                }
+            })
+        live[id] = (query, hub.register(query))
     }
 
     /// Runs `work` as a task on this connection's loop, then `then` with its result, there too.
@@ -229,6 +265,11 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func stopAll() {
+        for (query, registration) in live.values {
+            query.stop()
+            service.hub?.unregister(registration)
+        }
+        live.removeAll()
         running?.cancellation.cancel()
         running = nil
         queue.removeAll()

@@ -22,6 +22,8 @@ struct SocketMachine {
         case authenticationFailed(String)
         /// Operation `id` ran: its result object (`{"data":…}` or with `errors`) as JSON text.
         case executed(id: String, result: String)
+        /// Subscription `id` has a (new) result; it goes on.
+        case next(id: String, result: String)
         /// Operation `id` was refused before it ran (syntax, validation, variables).
         case refused(id: String, errors: [GraphQLError])
     }
@@ -105,6 +107,9 @@ struct SocketMachine {
                 let message = #"{"type":"connection_error","payload":{"message":\#(JSONText.quoted(reason))}}"#
                 return [.send(message)] + close(.forbidden, "Forbidden")
             }
+        case .next(let id, let result):
+            guard active.contains(id) else { return [] }
+            return [.send(message(dialect.resultType, id: id, payload: result))]
         case .executed(let id, let result):
             guard active.remove(id) != nil else { return [] }
             return [.send(message(dialect.resultType, id: id, payload: result)), .send(message("complete", id: id))]

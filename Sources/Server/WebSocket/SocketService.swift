@@ -13,44 +13,76 @@ public struct SocketSettings: Sendable {
     public var pingInterval: Duration
     /// The largest message a client may send, in bytes (then close code 1009).
     public var maxMessageBytes: Int
+    /// The shortest time between two refreshes of one live query; changes in between are
+    /// coalesced into the next refresh.
+    public var liveRefreshInterval: Duration
 
-    public init(initTimeout: Duration = .seconds(3), pingInterval: Duration = .seconds(30), maxMessageBytes: Int = 1 << 20) {
+    public init(initTimeout: Duration = .seconds(3), pingInterval: Duration = .seconds(30), maxMessageBytes: Int = 1 << 20,
+                liveRefreshInterval: Duration = .milliseconds(50)) {
         self.initTimeout = initTimeout
         self.pingInterval = pingInterval
         self.maxMessageBytes = maxMessageBytes
+        self.liveRefreshInterval = liveRefreshInterval
     }
 }
 
 /// What every GraphQL WebSocket connection shares: the executor and authenticator of HTTP
-/// requests, and the settings.
+/// requests, the hub of live queries, and the settings.
 public struct SocketService: Sendable {
     let executor: GraphQLExecutor
     let authenticator: TokenAuthenticator
+    let hub: SubscriptionHub?
     let settings: SocketSettings
+
+    /// What running an operation came to.
+    enum Outcome: Sendable {
+        /// Answered for good: a query's or mutation's result, or a refusal.
+        case answered(SocketMachine.Input)
+        /// A subscription's first result; it lives on, refreshed by re-running `prepared`.
+        case live(first: String, GraphQLExecutor.Prepared)
+    }
 
     /// Runs one operation as a POST would run it, and says what the protocol should answer. A
     /// large one (`large`: its message passed `GraphQLEndpoint.loopBodyLimit`) is planned on
     /// Swift's shared pool, as a large POST is, so it does not hold up the loop.
     func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
-             cancellation: QueryCancellation) async -> SocketMachine.Input {
+             cancellation: QueryCancellation) async -> Outcome {
         let executor = self.executor
+        let subscriptions = hub != nil
         let preparation = large
-            ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session) }
-            : executor.prepare(request, session: session)
+            ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session, subscriptions: subscriptions) }
+            : executor.prepare(request, session: session, subscriptions: subscriptions)
         let prepared: GraphQLExecutor.Prepared
         switch preparation {
-        case .refused(let errors): return .refused(id: id, errors: errors.errors)
-        case .readOnlyRequest: return .refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)])
+        case .refused(let errors): return .answered(.refused(id: id, errors: errors.errors))
+        case .readOnlyRequest: return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
         case .ready(let ready): prepared = ready
         }
+        switch await result(of: prepared, cancellation: cancellation) {
+        case .success(let result) where prepared.operation == .subscription:
+            return .live(first: result, prepared)
+        case .success(let result):
+            return .answered(.executed(id: id, result: result))
+        case .failure(let errors):
+            return .answered(.refused(id: id, errors: errors.errors))
+        }
+    }
+
+    /// The result object of running `prepared` (`{"data":…}`, or errors with null data), or the
+    /// errors that refused it before it ran.
+    func result(of prepared: GraphQLExecutor.Prepared, cancellation: QueryCancellation? = nil) async -> Result<String, RefusedErrors> {
         switch await executor.run(prepared, cancellation: cancellation) {
         case .data(let data):
-            return .executed(id: id, result: "{\"data\":" + String(buffer: data) + "}")
+            return .success("{\"data\":" + String(buffer: data) + "}")
         case .requestErrors(let errors):
-            return .refused(id: id, errors: errors)
+            return .failure(RefusedErrors(errors: errors))
         case .executionErrors(let errors):
-            return .executed(id: id, result: "{\"errors\":[" + errors.map(\.json).joined(separator: ",") + "],\"data\":null}")
+            return .success("{\"errors\":[" + errors.map(\.json).joined(separator: ",") + "],\"data\":null}")
         }
+    }
+
+    struct RefusedErrors: Error {
+        let errors: [GraphQLError]
     }
 
     /// The session of `authorization`, and when it ends (nil: it does not).

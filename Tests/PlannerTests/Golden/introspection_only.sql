@@ -1,2 +1,2 @@
 -- answered without SQL
-{"__schema":{"queryType":{"name":"query_root"},"mutationType":{"name":"mutation_root"},"subscriptionType":null},"__typename":"query_root"}
+{"__schema":{"queryType":{"name":"query_root"},"mutationType":{"name":"mutation_root"},"subscriptionType":{"name":"subscription_root"}},"__typename":"query_root"}

@@ -1,0 +1,20 @@
+import Planner
+import Testing
+
+/// A subscription plans as the same query would, and says which tables it reads — all of them,
+/// through relationships, aggregates and filters — so a change to any refreshes it.
+@Suite("Subscription plans")
+struct SubscriptionPlanTests {
+    func plan(_ text: String) throws -> QueryPlan {
+        try GoldenCase(name: "subscription", text: text, role: "member", tenant: "t", user: "u", variables: [:], operationName: nil).plan()
+    }
+
+    @Test("a subscription's statement is its query's; its read tables include every relationship, aggregate and filter")
+    func readTables() throws {
+        let query = "{ tasks(where: {project: {name: {_eq: \"P\"}}}) { title assignee { name } comments_aggregate { aggregate { count } } } }"
+        let subscription = try plan("subscription " + query)
+        #expect(subscription.sql == (try plan("query " + query)).sql)
+        #expect(subscription.readTables == ["tasks", "projects", "users", "comments"])
+        #expect(try plan("subscription { tasks_by_pk(id: \"12000000-0000-4000-8000-000000000001\") { title } }").readTables == ["tasks"])
+    }
+}
