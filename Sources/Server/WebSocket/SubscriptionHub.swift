@@ -53,9 +53,8 @@ public final class SubscriptionHub: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await listen()
-        } onGracefulShutdown: {}
+        // Its WebSocket connections are closed by then (the HTTP server stops first).
+        try await cancelWhenGracefulShutdown { await self.listen() }
     }
 
     /// Listens until cancelled, reconnecting after a lost connection.
