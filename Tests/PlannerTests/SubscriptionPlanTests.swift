@@ -1,4 +1,7 @@
+import APISchema
+import GraphQLLanguage
 import Planner
+import SchemaModel
 import Testing
 
 /// A subscription plans as the same query would, and says which tables it reads — all of them,
@@ -16,5 +19,24 @@ struct SubscriptionPlanTests {
         #expect(subscription.sql == (try plan("query " + query)).sql)
         #expect(subscription.readTables == ["tasks", "projects", "users", "comments"])
         #expect(try plan("subscription { tasks_by_pk(id: \"12000000-0000-4000-8000-000000000001\") { title } }").readTables == ["tasks"])
+    }
+
+    @Test("a table whose writes are not all captured offers no subscription field; a subscription reading one through a relationship is refused, naming it")
+    func uncaptured() throws {
+        var project = try #require(DemoAPI.project)
+        for index in project.tables.indices where project.tables[index].name == "projects" {
+            project.tables[index].events = [.insert]
+        }
+        let api = try RoleSchema.build(project, role: "member")
+        let subscriptionRoot = try #require(api.schema.rootType(for: .subscription))
+        #expect(!subscriptionRoot.fields.contains { $0.name == "projects" })
+        #expect(subscriptionRoot.fields.contains { $0.name == "tasks" })
+        let document = try Parser.parse(Source("subscription { tasks { title project { name } } }"))
+        do {
+            _ = try OperationPlanner.plan(document, operationName: nil, api: api, variables: [:])
+            Issue.record("a subscription reading an uncaptured table was planned")
+        } catch {
+            #expect(error.errors.first?.message.contains("reads 'projects', whose writes are not all captured") == true, "\(error)")
+        }
     }
 }
