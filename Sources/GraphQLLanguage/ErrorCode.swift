@@ -25,6 +25,8 @@ public enum ErrorCode {
     public static let accessDenied = "access-denied"
     /// The role may not introspect the API.
     public static let introspectionDisabled = "introspection-disabled"
+    /// Over a limit on how much one tenant may hold or send (answered 429 with Retry-After).
+    public static let rateLimited = "rate-limited"
     /// The database refused the role something (missing grant, failed permission check).
     public static let permissionError = "permission-error"
     /// A write would duplicate a unique key or primary key (`extensions.constraint` names it).

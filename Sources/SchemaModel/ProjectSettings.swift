@@ -62,6 +62,8 @@ public struct ProjectSettings: Sendable, Equatable {
         public var websocketInitTimeoutMilliseconds = 3_000
         /// How often the server pings a WebSocket connection; two pings unanswered close it.
         public var websocketPingIntervalMilliseconds = 30_000
+        /// The most WebSocket connections one tenant may hold at once.
+        public var websocketMaxConnectionsPerTenant = 1_000
 
         public init() {}
     }
@@ -116,13 +118,14 @@ public struct ProjectSettings: Sendable, Equatable {
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
                                                                    "request_timeout_ms", "idle_timeout_ms", "websocket_init_timeout_ms",
-                                                                   "websocket_ping_interval_ms"],
+                                                                   "websocket_ping_interval_ms", "websocket_max_connections_per_tenant"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
                     "drain_timeout_ms": \.drainTimeoutMilliseconds, "request_timeout_ms": \.requestTimeoutMilliseconds,
                     "idle_timeout_ms": \.idleTimeoutMilliseconds, "websocket_init_timeout_ms": \.websocketInitTimeoutMilliseconds,
                     "websocket_ping_interval_ms": \.websocketPingIntervalMilliseconds,
+                    "websocket_max_connections_per_tenant": \.websocketMaxConnectionsPerTenant,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

@@ -33,7 +33,7 @@ public struct GraphQLEndpoint: Sendable {
     static let loopBodyLimit = 32 * 1024
 
     func respond(to request: IncomingRequest, isPost: Bool, context: RequestContext) async -> OutgoingResponse {
-        if SocketHandshake.isRequested(request) { return SocketHandshake.answer(request, service: sockets) }
+        if SocketHandshake.isRequested(request) { return await upgrade(request) }
         let admission: Admission
         if case .complete(let body) = request.body, body.readableBytes > Self.loopBodyLimit {
             admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost) }
@@ -64,6 +64,20 @@ public struct GraphQLEndpoint: Sendable {
             }
             return Self.response(.ok, body, media: media)
         }
+    }
+
+    /// A WebSocket upgrade: refused with 429 when its token's tenant already holds as many
+    /// connections as it may (a token sent later, in `connection_init`, is checked then).
+    private func upgrade(_ request: IncomingRequest) async -> OutgoingResponse {
+        if let authorization = request.header("authorization"),
+           let (session, _) = try? await authenticator.verify(authorization: authorization),
+           let tenant = session.tenantID, sockets.tenants.isFull(tenant) {
+            var response = OutgoingResponse.json(.tooManyRequests, GraphQLError.responseBody([GraphQLError(
+                "This tenant holds as many WebSocket connections as it may (\(sockets.tenants.cap)); try again later.", code: ErrorCode.rateLimited)]))
+            response.headers.replaceOrAdd(name: "Retry-After", value: "5")
+            return response
+        }
+        return SocketHandshake.answer(request, service: sockets)
     }
 
     private enum Admission: Sendable {

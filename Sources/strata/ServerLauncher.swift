@@ -53,7 +53,8 @@ struct ServerLauncher {
             throw LaunchError(message: "auth settings in strata.yaml: \(error.description)")
         }
         let sockets = SocketSettings(initTimeout: .milliseconds(settings.resilience.websocketInitTimeoutMilliseconds),
-                                     pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds))
+                                     pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds),
+                                     maxConnectionsPerTenant: settings.resilience.websocketMaxConnectionsPerTenant)
         let hub = SubscriptionHub(endpoint: connections.server, logger: logger)
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),

@@ -26,7 +26,7 @@ struct GraphQLTestServer {
                       // Generous: the live test client keeps one connection, and a loaded test
                       // machine may leave it silent for a while between requests.
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
-                      requestTimeout: Duration? = .seconds(30),
+                      requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(),
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -41,7 +41,8 @@ struct GraphQLTestServer {
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
                                                               requirements: project.sessionRequirements)
-        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize)
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize,
+                                       socketSettings: sockets)
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout,
                                                                   requestTimeout: requestTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database)

@@ -51,11 +51,16 @@ final class RawConnection: Sendable {
     /// What one read returns (waiting up to the timeout), also on a thread of its own: for an
     /// interim response.
     func read() async -> String {
+        String(decoding: await readBytes(), as: UTF8.self)
+    }
+
+    /// The bytes one read returns; empty once the server has closed.
+    func readBytes() async -> [UInt8] {
         (try? await OwnThread.run {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
-            return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
-        }) ?? ""
+            return count > 0 ? Array(buffer[0..<count]) : []
+        }) ?? []
     }
 
     private func blockingReadToEnd() -> String {

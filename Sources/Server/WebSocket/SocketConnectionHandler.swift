@@ -35,6 +35,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var closeSent = false
     /// The size of the message being handed to the machine, for the operation it may start.
     private var messageBytes = 0
+    /// The tenant this connection counts against, once its session is known.
+    private var countedTenant: String?
 
     init(service: SocketService, dialect: SocketDialect?, authorization: String?, executor: EventLoopExecutor) {
         self.service = service
@@ -157,6 +159,12 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             } then: { handler, context, result in
                 switch result {
                 case .success(let (session, ends)):
+                    if let tenant = session.tenantID, !handler.closeSent {
+                        guard handler.service.tenants.admit(tenant) else {
+                            return handler.close(.tryAgainLater, "Too many connections for this tenant; try again later", context)
+                        }
+                        handler.countedTenant = tenant
+                    }
                     handler.feed(.authenticated(session), context)
                     if let ends { handler.expire(at: ends, context) }
                 case .failure(let problem):
@@ -265,6 +273,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     private func stopAll() {
+        if let tenant = countedTenant {
+            service.tenants.release(tenant)
+            countedTenant = nil
+        }
         for (query, registration) in live.values {
             query.stop()
             service.hub?.unregister(registration)

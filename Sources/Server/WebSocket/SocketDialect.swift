@@ -24,6 +24,8 @@ public enum SocketCloseCode: UInt16, Sendable {
     case goingAway = 1001
     case protocolError = 1002
     case messageTooBig = 1009
+    /// The tenant holds as many connections as it may.
+    case tryAgainLater = 1013
     case invalidMessage = 4400
     case unauthorized = 4401
     case forbidden = 4403

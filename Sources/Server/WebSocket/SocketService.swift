@@ -16,13 +16,16 @@ public struct SocketSettings: Sendable {
     /// The shortest time between two refreshes of one live query; changes in between are
     /// coalesced into the next refresh.
     public var liveRefreshInterval: Duration
+    /// The most WebSocket connections one tenant may hold at once.
+    public var maxConnectionsPerTenant: Int
 
     public init(initTimeout: Duration = .seconds(3), pingInterval: Duration = .seconds(30), maxMessageBytes: Int = 1 << 20,
-                liveRefreshInterval: Duration = .milliseconds(50)) {
+                liveRefreshInterval: Duration = .milliseconds(50), maxConnectionsPerTenant: Int = 1_000) {
         self.initTimeout = initTimeout
         self.pingInterval = pingInterval
         self.maxMessageBytes = maxMessageBytes
         self.liveRefreshInterval = liveRefreshInterval
+        self.maxConnectionsPerTenant = maxConnectionsPerTenant
     }
 }
 
@@ -33,6 +36,15 @@ public struct SocketService: Sendable {
     let authenticator: TokenAuthenticator
     let hub: SubscriptionHub?
     let settings: SocketSettings
+    let tenants: TenantConnections
+
+    init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings) {
+        self.executor = executor
+        self.authenticator = authenticator
+        self.hub = hub
+        self.settings = settings
+        self.tenants = TenantConnections(cap: settings.maxConnectionsPerTenant)
+    }
 
     /// What running an operation came to.
     enum Outcome: Sendable {
