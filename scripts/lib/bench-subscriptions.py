@@ -1,0 +1,165 @@
+"""Live-query figures of one `strata dev`, in one run (see scripts/bench-subscriptions):
+memory per idle subscriber, commit-to-delivery latency when one write changes every
+subscriber's result, statements per refresh, and delivery under a steady stream of writes.
+
+    bench-subscriptions.py STRATA DATA_DIR IDLE SUBSCRIBERS"""
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import http.client
+
+import websockets
+
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_server import free_port, process_counters, rss_kib, sql, start_server  # noqa: E402
+
+strata, data, idle_count, subscriber_count = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+ACME = "00000000-0000-4000-8000-000000000001"
+ALAN = "10000000-0000-4000-8000-000000000002"
+COHORTS = 50
+hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # the server inherits it too
+
+port = free_port()
+server = start_server(strata, data, port, 8)
+token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
+                       check=True, capture_output=True, text=True).stdout.strip()
+# Fifty tasks of Alan's, one per cohort of subscribers.
+sql(data, f"""INSERT INTO public.tasks (id, tenant_id, project_id, assignee_id, title, status)
+SELECT ('12000000-0000-4000-8000-' || lpad((1000 + n)::text, 12, '0'))::uuid, '{ACME}', '11000000-0000-4000-8000-000000000001',
+       '{ALAN}', 'bench ' || n, 'todo' FROM generate_series(1, {COHORTS}) AS n ON CONFLICT DO NOTHING""")
+TASKS = [f"12000000-0000-4000-8000-{1000 + n:012d}" for n in range(1, COHORTS + 1)]
+LIVE = "subscription Task($id: uuid!) { tasks_by_pk(id: $id) { title } }"
+
+
+async def subscribe(index):
+    """A subscriber of task index % COHORTS; returns its socket once the first result arrived."""
+    socket = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
+                                      ping_interval=None, max_queue=None)
+    await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+    await socket.recv()
+    await socket.send(json.dumps({"id": "1", "type": "subscribe",
+                                  "payload": {"query": LIVE, "variables": {"id": TASKS[index % COHORTS]}}}))
+    await socket.recv()
+    return socket
+
+
+async def subscribe_all(count):
+    sockets = []
+    for start in range(0, count, 250):
+        sockets += await asyncio.gather(*[subscribe(index) for index in range(start, min(count, start + 250))])
+    return sockets
+
+
+def post(connection, query):
+    connection.request("POST", "/graphql", json.dumps({"query": query}),
+                       {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    answer = connection.getresponse().read()
+    if b'"errors"' in answer:
+        sys.exit(f"a write failed: {answer[:300]}")
+
+
+def commits():
+    """Transactions committed in the database so far. Backends report them at most once a second
+    (PostgreSQL 15), so the count is read after a pause."""
+    time.sleep(1.5)
+    return int(sql(data, "SELECT xact_commit FROM pg_stat_database WHERE datname = 'strata'"))
+
+
+async def main():
+    print(f"loopback, one machine shared by PostgreSQL, Strata and this client; {COHORTS} tasks, one live query each cohort")
+
+    # Idle subscribers: what each costs the server.
+    await asyncio.sleep(1)
+    before = rss_kib(server.pid)
+    sockets = await subscribe_all(idle_count)
+    await asyncio.sleep(2)
+    after = rss_kib(server.pid)
+    print(f"{idle_count} idle subscribers: RSS {before / 1024:.1f} -> {after / 1024:.1f} MiB, "
+          f"{(after - before) / idle_count:.1f} KiB each (target 16)")
+    await asyncio.gather(*[socket.close() for socket in sockets])
+    await asyncio.sleep(2)
+
+    # One write changing every subscriber's result.
+    sockets = await subscribe_all(subscriber_count)
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    latencies = []
+
+    async def next_message(socket, started):
+        await socket.recv()
+        latencies.append(time.perf_counter() - started)
+
+    for round in range(3):
+        counted = await asyncio.to_thread(commits)
+        started = time.perf_counter()
+        waits = [asyncio.create_task(next_message(socket, started)) for socket in sockets]
+        await asyncio.to_thread(post, connection, 'mutation { update_tasks(where: {title: {_like: "bench %%"}}, '
+                                                  '_set: {title: "bench %d"}) { affected_rows } }' % round)
+        await asyncio.wait_for(asyncio.gather(*waits), 60)
+        statements = await asyncio.to_thread(commits) - counted - 1
+    latencies.sort()
+    print(f"{subscriber_count} subscribers in {COHORTS} cohorts, one write changing every result (3 rounds): commit-to-delivery "
+          f"p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms "
+          f"(target 100); statements per refresh {statements} (one per cohort would be {COHORTS})")
+
+    # A steady stream of writes, each changing one cohort's result.
+    rate, seconds = 500, 5
+    received = []
+    written = []
+    stop = asyncio.Event()
+
+    async def listen(socket):
+        while not stop.is_set():
+            try:
+                message = json.loads(await asyncio.wait_for(socket.recv(), 0.5))
+            except asyncio.TimeoutError:
+                continue
+            if message.get("type") != "next":
+                continue  # the server's heartbeat
+            title = message["payload"]["data"]["tasks_by_pk"]["title"]
+            received.append(time.perf_counter() - float(title.split()[-1]))
+
+    def writer(offset, threads):
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        interval, next_time, index = threads / rate, time.perf_counter(), offset
+        end = next_time + seconds
+        while next_time < end and time.perf_counter() < end:
+            time.sleep(max(0.0, next_time - time.perf_counter()))
+            task = TASKS[index % COHORTS]
+            post(connection, 'mutation { update_tasks_by_pk(pk_columns: {id: "%s"}, _set: {title: "bench %.6f"}) { id } }'
+                 % (task, time.perf_counter()))
+            written.append(task)
+            next_time += interval
+            index += threads
+
+    listeners = [asyncio.create_task(listen(socket)) for socket in sockets]
+    cpu_before, _ = process_counters(server.pid)
+    threads = [threading.Thread(target=writer, args=(offset, 4)) for offset in range(4)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    await asyncio.to_thread(lambda: [thread.join() for thread in threads])
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(1)
+    stop.set()
+    await asyncio.gather(*listeners)
+    cpu_after, _ = process_counters(server.pid)
+    received.sort()
+    if received:
+        print(f"writes asked at {rate}/s for {seconds} s ({len(written) / elapsed:.0f}/s reached), {subscriber_count} subscribers: "
+              f"{len(written)} writes, {len(received)} results delivered, write-to-delivery p50 {statistics.median(received) * 1000:.1f} ms, "
+              f"p99 {received[int(len(received) * 0.99) - 1] * 1000:.1f} ms; Strata CPU {100 * (cpu_after - cpu_before) / (elapsed + 1):.0f}% of one core")
+    await asyncio.gather(*[socket.close() for socket in sockets])
+
+
+try:
+    asyncio.run(main())
+finally:
+    server.terminate()
+    server.wait()
