@@ -1,4 +1,5 @@
 import Foundation
+import GraphQLLanguage
 import GraphQLTypeSystem
 import Hummingbird
 import HummingbirdTesting
@@ -45,6 +46,54 @@ struct QueriesOfDeathTests {
             let (status, body) = try await post(client, #"{"query":"\#(query)"}"#, token: token)
             #expect(status == .badRequest)
             #expect(body.contains(#"Fields \"project\" conflict because subfields \"owner\" conflict"#), "\(body)")
+            try await stillServing(client, token: token)
+        }
+        await test.pool.shutdown()
+    }
+
+    /// Found by fuzzing: a mangled document whose fragment spreads itself through fields'
+    /// sub-selections sent the overlap search around the cycle until the stack ran out.
+    static let selfSpreadingFragments = #"""
+    query {
+      tasks(order_by: {title: asc}, limit: 2) { ...TaskCard project { ...ProjectName } }
+    }
+    
+    fragment TaskCard on tasks { id title ...Money }
+    fragment Money on tasks { rewa: member
+    # user: 10000000-0000-4000-8000-000000000002
+    query {
+      tasks(order_by: {title: asc}, limit: 2) { ...TaskCard project { ...ProjectName } }
+    }
+    
+    fragmele: member
+    # user: 10000000-0000-4000-8000-000000000002
+    query {
+      tasks(order_by: {title: asc}, limit: 2) { ...TaskCard project { ...ProjectName } }
+    }
+    
+    fragment TaskCard on tasks { id title ...Money }
+    fragment Money on tasks { rewa: member
+    # user: 10000000-0000-4000-8000-000000000002
+    query {
+      tasks(order_by: {title: asc}, limit: 2) { ...TaskCard project { ...ProjectName } }
+    }
+    
+    fragment TaskCard on tasks { id title ...Money }
+    fragment Money on tasrd }
+    fragment ProjectName ont TaskCard on tasks { id title ...Money }
+    fragment Money on tasrd }
+    fragment ProjectName on projects { name }
+    """#
+
+    @Test("a document whose fragments spread themselves through sub-selections is a validation error")
+    func selfSpreadingFragments() async throws {
+        let test = try await GraphQLTestServer.start()
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.test { client in
+            let body = #"{"query":"# + JSONText.quoted(Self.selfSpreadingFragments) + "}"
+            let (status, answer) = try await post(client, body, token: token)
+            #expect(status == .badRequest)
+            #expect(answer.contains("within itself"), "\(answer.prefix(300))")
             try await stillServing(client, token: token)
         }
         await test.pool.shutdown()

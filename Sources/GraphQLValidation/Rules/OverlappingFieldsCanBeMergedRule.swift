@@ -9,6 +9,11 @@ enum OverlappingFieldsCanBeMergedRule: ValidationRule {
     static let maxComparisons = 100_000
 
     static func validate(_ context: inout ValidationContext) {
+        // A document whose fragments spread themselves is refused by NoFragmentCyclesRule;
+        // comparing its fields would follow the cycle through sub-selections without end.
+        var cycles = NoFragmentCyclesRule.CycleSearch(context: context)
+        for fragment in context.document.fragments { cycles.visit(fragment) }
+        guard cycles.cycles.isEmpty else { return }
         let search = OverlapSearch(schema: context.schema, fragments: context.fragments,
                                    budget: context.collector.maximum + 1, maxComparisons: maxComparisons)
         var sets: [(String?, SelectionSet)] = []
