@@ -30,7 +30,7 @@ struct GQLClientTests {
             python.trimmingCharacters(in: .whitespacesAndNewlines),
             [ProjectFiles.root + "/scripts/lib/socket-client.py", "ws://127.0.0.1:\(port)/graphql",
              token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expiring.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
-             otherTenant.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+             otherTenant.stdout.trimmingCharacters(in: .whitespacesAndNewlines), dataDirectory + "/pg"])
         server.signal(SIGTERM)
         _ = try await server.exitStatus()
         print(report)
@@ -51,6 +51,7 @@ struct GQLClientTests {
         }
         #expect(socketReport.contains("isolation: only its own write arrived True, other tenant's rows seen: False"))
         #expect(socketReport.contains("leaving: True then False"), "a row leaving the filter leaves the result")
+        #expect(socketReport.contains("plain sql: True"), "a write in plain SQL refreshes subscribers")
         #expect(socketReport.contains(#"ping: {"type":"pong","payload":{"n":1}}"#))
         for code in ["4406", "4400", "4401", "4403", "4429", "4409", "4408"] {
             #expect(socketReport.contains("close \(code): \(code) "), "close code \(code)")

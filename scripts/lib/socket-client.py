@@ -1,12 +1,14 @@
 """GraphQL over WebSocket against a Strata server, as real clients speak it: PyPI gql's
 WebsocketsTransport on both subprotocols, then raw `websockets` connections for each close code.
 
-    socket-client.py WS_URL TOKEN SHORT_TOKEN OTHER_TENANT_TOKEN
+    socket-client.py WS_URL TOKEN SHORT_TOKEN OTHER_TENANT_TOKEN PG_SOCKET_DIR
 
-SHORT_TOKEN expires within a few seconds; OTHER_TENANT_TOKEN is a member of another tenant. Prints one line per check; exits non-zero on the first
+SHORT_TOKEN expires within a few seconds; OTHER_TENANT_TOKEN is a member of another tenant;
+PG_SOCKET_DIR is where the server's embedded PostgreSQL listens, for a write in plain SQL. Prints one line per check; exits non-zero on the first
 failure."""
 import asyncio
 import json
+import subprocess
 import sys
 import time
 import urllib.request
@@ -15,7 +17,7 @@ import websockets
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-url, token, short_token, other_token = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+url, token, short_token, other_token, pg_socket = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 QUERY = "query Open($status: String!) { tasks(where: {status: {_eq: $status}}, order_by: {title: asc}) { title } }"
 
 
@@ -111,6 +113,20 @@ async def leaving():
     print(f"leaving: {TASK in ids[0]} then {TASK in ids[1]}")
 
 
+async def plain_sql():
+    """A write made with plain SQL, not through Strata, refreshes subscribers too."""
+    stamp = f"plain {time.time()}"
+
+    def write():
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg_socket, "-U", "postgres", "-d", "strata", "-c",
+                        f"INSERT INTO public.comments (tenant_id, task_id, author_id, body) VALUES "
+                        f"('00000000-0000-4000-8000-000000000001', '{TASK}', '10000000-0000-4000-8000-000000000002', '{stamp}')"],
+                       check=True, capture_output=True)
+
+    first, second = await first_two(LIVE, write, {"task": TASK})
+    print(f"plain sql: {sorted(set(bodies(second)) - set(bodies(first))) == [stamp]}")
+
+
 async def closed_with(messages, subprotocols=("graphql-transport-ws",), wait=5.0):
     """Sends `messages` (text; None waits for one message from the server, as a client waits
     for the ack) and returns (close code, reason, texts received before it)."""
@@ -176,6 +192,7 @@ async def main():
     await live(WebsocketsTransport.APOLLO_SUBPROTOCOL)
     await isolation()
     await leaving()
+    await plain_sql()
     await ping_pong()
     await close_codes()
 
