@@ -77,7 +77,7 @@ struct RoleSchemaBuilder {
             queries += fields
             // A live query is refreshed by the table's change events: only a table whose every
             // write is captured can be subscribed to.
-            if view.table.events == Set(ChangeOperation.allCases) { subscriptions += fields }
+            if view.table.capturesEveryWrite { subscriptions += fields }
             mutations += mutationFields(view)
         }
         if queries.isEmpty {

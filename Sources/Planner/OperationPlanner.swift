@@ -1,7 +1,6 @@
 import APISchema
 import GraphQLLanguage
 import GraphQLTypeSystem
-import SchemaModel
 import SQL
 
 /// Plans a query operation of a validated document as one SQL statement: every root field is
@@ -92,7 +91,7 @@ public enum OperationPlanner {
     /// A live query is refreshed by change events: every table it reads — through relationships,
     /// filters and permissions too — must have all its writes captured.
     private static func checkCaptured(_ plan: QueryPlan, operation: OperationDefinition, api: RoleSchema) throws(GraphQLError) {
-        let uncaptured = plan.readTables.filter { api.tables[$0]?.table.events != Set(ChangeOperation.allCases) }.sorted()
+        let uncaptured = plan.readTables.filter { api.tables[$0]?.table.capturesEveryWrite != true }.sorted()
         guard uncaptured.isEmpty else {
             throw GraphQLError("This subscription reads \(uncaptured.map { "'\($0)'" }.joined(separator: ", ")), whose writes are not all captured as change events (events: true in its YAML), so it could not be kept up to date.",
                                locations: [operation.location.sourceLocation], code: ErrorCode.validationFailed)

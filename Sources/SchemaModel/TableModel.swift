@@ -18,6 +18,10 @@ public struct TableModel: Sendable, Hashable {
     public var events: Set<ChangeOperation>
     public var position: SourcePosition
 
+    /// Whether every insert, update and delete leaves a change event: what a live query over
+    /// the table needs to be refreshed.
+    public var capturesEveryWrite: Bool { events == Set(ChangeOperation.allCases) }
+
     public func column(named name: String) -> ColumnModel? {
         columns.first { $0.name == name }
     }

@@ -217,12 +217,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let query = LiveQuery(
             tenant: prepared.session.tenantID, tables: prepared.readTables, first: first,
             interval: service.settings.liveRefreshInterval, executor: executor,
-            refresh: {
-                switch await service.result(of: prepared) {
-                case .success(let result): result
-                case .failure(let refused): "{\"errors\":[" + refused.errors.map(\.json).joined(separator: ",") + "],\"data\":null}"
-                }
-            },
+            refresh: { await service.refreshed(prepared) },
             deliver: { result in
                 loop.execute {
                     let (handler, context) = bound.value
@@ -239,10 +234,12 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let bound = NIOLoopBound((self, context, then), eventLoop: loop)
         Task(executorPreference: executor) {
             let value = await work()
-            loop.execute {
+            let finish: @Sendable () -> Void = {
                 let (handler, context, then) = bound.value
                 then(handler, context, value)
             }
+            // The task prefers the loop's executor, so this runs on the loop already.
+            if loop.inEventLoop { finish() } else { loop.execute(finish) }
         }
     }
 

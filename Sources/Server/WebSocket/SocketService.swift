@@ -84,13 +84,22 @@ public struct SocketService: Sendable {
     /// errors that refused it before it ran.
     func result(of prepared: GraphQLExecutor.Prepared, cancellation: QueryCancellation? = nil) async -> Result<String, RefusedErrors> {
         switch await executor.run(prepared, cancellation: cancellation) {
-        case .data(let data):
-            return .success("{\"data\":" + String(buffer: data) + "}")
-        case .requestErrors(let errors):
-            return .failure(RefusedErrors(errors: errors))
-        case .executionErrors(let errors):
-            return .success("{\"errors\":[" + errors.map(\.json).joined(separator: ",") + "],\"data\":null}")
+        case .data(let data): .success("{\"data\":" + String(buffer: data) + "}")
+        case .requestErrors(let errors): .failure(RefusedErrors(errors: errors))
+        case .executionErrors(let errors): .success(Self.failed(errors))
         }
+    }
+
+    /// A live query's next result: refusals too are sent as errors with null data.
+    func refreshed(_ prepared: GraphQLExecutor.Prepared) async -> String {
+        switch await result(of: prepared) {
+        case .success(let result): result
+        case .failure(let refused): Self.failed(refused.errors)
+        }
+    }
+
+    private static func failed(_ errors: [GraphQLError]) -> String {
+        "{\"errors\":[" + errors.map(\.json).joined(separator: ",") + "],\"data\":null}"
     }
 
     struct RefusedErrors: Error {

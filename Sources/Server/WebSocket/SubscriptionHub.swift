@@ -38,8 +38,6 @@ public final class SubscriptionHub: Service, Sendable {
         _ = state.withLock { $0.queries.removeValue(forKey: id) }
     }
 
-    var count: Int { state.withLock { $0.queries.count } }
-
     /// Table `table` changed in `tenant` (nil: a table without tenants).
     func changed(tenant: String?, table: String) {
         let woken = state.withLock { state in
