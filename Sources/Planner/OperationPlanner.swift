@@ -81,11 +81,12 @@ public enum OperationPlanner {
             case .sql(let expression): (key, expression)
             }
         }
-        let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: "data")])
+        let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: PlanBuilder.dataColumn)])
         let planned = try builder.statement(SQLRenderer.render(statement), at: nil, path: [])
+        let cohort = operation.operation == .subscription ? CohortPlan(statement: statement, parameters: builder.parameters) : nil
         return QueryPlan(body: .statement(sql: planned.sql, parameters: planned.parameters),
                          structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut,
-                         readTables: builder.readTables)
+                         readTables: builder.readTables, cohort: cohort)
     }
 
     /// A live query is refreshed by change events: every table it reads — through relationships,

@@ -38,6 +38,9 @@ final class PlanBuilder {
         return .parameter(parameters.count - 1)
     }
 
+    /// The one output of an operation's statement: the response's `data` object.
+    static let dataColumn: SQLIdentifier = "data"
+
     /// PostgreSQL's wire protocol counts a statement's parameters in 16 bits.
     public static let maxParameters = 65_535
 

@@ -26,9 +26,13 @@ public struct QueryPlan: Sendable {
     public let laidOutVariables: Set<String>
     /// The tables the statement reads, by API name.
     public let readTables: Set<String>
+    /// A subscription's statement for many subscribers at once.
+    public let cohort: CohortPlan?
 
-    init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = [], readTables: Set<String> = []) {
+    init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = [], readTables: Set<String> = [],
+         cohort: CohortPlan? = nil) {
         self.body = body
+        self.cohort = cohort
         self.structuralVariables = structuralVariables
         self.laidOutVariables = laidOutVariables.subtracting(structuralVariables)
         self.readTables = readTables

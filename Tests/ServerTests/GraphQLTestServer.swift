@@ -21,6 +21,8 @@ struct GraphQLTestServer {
     let server: StrataHTTPServer
     let pool: SessionPools
     let database: TestDatabase
+    let executor: GraphQLExecutor
+    let authenticator: TokenAuthenticator
 
     static func start(maximumBodySize: Int = 64 * 1024,
                       // Generous: the live test client keeps one connection, and a loaded test
@@ -45,7 +47,7 @@ struct GraphQLTestServer {
                                        socketSettings: sockets)
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout,
                                                                   requestTimeout: requestTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
-        return GraphQLTestServer(server: server, pool: pool, database: database)
+        return GraphQLTestServer(server: server, pool: pool, database: database, executor: executor, authenticator: authenticator)
     }
 
     /// An HS256 token with these claims.

@@ -28,8 +28,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var messageOpcode: WebSocketOpcode?
     private var queue = CircularBuffer<Queued>()
     private var running: (id: String, cancellation: QueryCancellation)?
-    /// Subscriptions under way: their live queries and their registrations with the hub.
-    private var live: [String: (query: LiveQuery, registration: Int)] = [:]
+    /// Subscriptions under way: their memberships of the hub's cohorts.
+    private var live: [String: Int] = [:]
     private var timers: [Scheduled<Void>] = []
     private var heartbeat: RepeatedTask?
     private var closeSent = false
@@ -175,9 +175,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             queue.append(Queued(id: id, request: request, session: session, large: messageBytes > GraphQLEndpoint.loopBodyLimit))
             runNext(context)
         case .cancel(let id):
-            if let (query, registration) = live.removeValue(forKey: id) {
-                query.stop()
-                service.hub?.unregister(registration)
+            if let membership = live.removeValue(forKey: id) {
+                service.hub?.leave(membership)
             } else if let running, running.id == id {
                 running.cancellation.cancel()
             } else {
@@ -199,32 +198,27 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             switch outcome {
             case .answered(let input):
                 handler.feed(input, context)
-            case .live(let first, let prepared):
+            case .live(let first, let prepared, let seen):
                 handler.feed(.next(id: next.id, result: first), context)
-                handler.goLive(next.id, first: first, prepared: prepared, context)
+                handler.goLive(next.id, first: first, prepared: prepared, seen: seen, context)
             }
             handler.runNext(context)
         }
     }
 
-    /// Keeps subscription `id` up to date: the hub wakes its live query when a table it reads
-    /// changes in its tenant; a new result is fed to the machine on this loop.
-    private func goLive(_ id: String, first: String, prepared: GraphQLExecutor.Prepared, _ context: ChannelHandlerContext) {
+    /// Keeps subscription `id` up to date in its cohort: the hub wakes the cohort when a table it
+    /// reads changes in its tenant; a new result is fed to the machine on this loop.
+    private func goLive(_ id: String, first: String, prepared: GraphQLExecutor.Prepared, seen: Int, _ context: ChannelHandlerContext) {
         guard let hub = service.hub, machine?.active.contains(id) == true else { return }
-        let service = self.service
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let query = LiveQuery(
-            tenant: prepared.session.tenantID, tables: prepared.readTables, first: first,
-            interval: service.settings.liveRefreshInterval, executor: executor,
-            refresh: { await service.refreshed(prepared) },
-            deliver: { result in
-                loop.execute {
-                    let (handler, context) = bound.value
-                    handler.feed(.next(id: id, result: result), context)
-                }
-            })
-        live[id] = (query, hub.register(query))
+        let membership = hub.join(prepared, first: first, seen: seen, service: service, executor: executor) { result in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.feed(.next(id: id, result: result), context)
+            }
+        }
+        if let membership { live[id] = membership }
     }
 
     /// Runs `work` as a task on this connection's loop, then `then` with its result, there too.
@@ -274,10 +268,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             service.tenants.release(tenant)
             countedTenant = nil
         }
-        for (query, registration) in live.values {
-            query.stop()
-            service.hub?.unregister(registration)
-        }
+        for membership in live.values { service.hub?.leave(membership) }
         live.removeAll()
         running?.cancellation.cancel()
         running = nil

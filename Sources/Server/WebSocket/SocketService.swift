@@ -51,7 +51,8 @@ public struct SocketService: Sendable {
         /// Answered for good: a query's or mutation's result, or a refusal.
         case answered(SocketMachine.Input)
         /// A subscription's first result; it lives on, refreshed by re-running `prepared`.
-        case live(first: String, GraphQLExecutor.Prepared)
+        /// `seen`: the hub's count of changes before the first result was read.
+        case live(first: String, GraphQLExecutor.Prepared, seen: Int)
     }
 
     /// Runs one operation as a POST would run it, and says what the protocol should answer. A
@@ -70,9 +71,10 @@ public struct SocketService: Sendable {
         case .readOnlyRequest: return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
         case .ready(let ready): prepared = ready
         }
+        let seen = hub?.changesSoFar ?? 0
         switch await result(of: prepared, cancellation: cancellation) {
         case .success(let result) where prepared.operation == .subscription:
-            return .live(first: result, prepared)
+            return .live(first: result, prepared, seen: seen)
         case .success(let result):
             return .answered(.executed(id: id, result: result))
         case .failure(let errors):

@@ -5,49 +5,82 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// The live queries of this process, woken by PostgreSQL's `strata_events` notifications: the
-/// capture trigger sends one per transaction, tenant and table it changed, whoever wrote (this
-/// process, another one, plain SQL). Each live query whose tenant and tables match is asked to
-/// refresh. After its listening connection was lost, every live query refreshes once — a
+/// The live queries of this process, in cohorts, woken by PostgreSQL's `strata_events`
+/// notifications: the capture trigger sends one per transaction, tenant and table it changed,
+/// whoever wrote (this process, another one, plain SQL). Each cohort whose tenant and tables
+/// match refreshes. After its listening connection was lost, every cohort refreshes once — a
 /// notification may have been missed meanwhile.
 public final class SubscriptionHub: Service, Sendable {
     private struct State {
-        var queries: [Int: LiveQuery] = [:]
+        var cohorts: [LiveCohort.Key: LiveCohort] = [:]
+        var memberships: [Int: LiveCohort.Key] = [:]
         var nextID = 0
     }
 
     let endpoint: DatabaseEndpoint
     let logger: Logger
     private let state = Mutex(State())
+    /// How many changes were announced so far: a subscriber notes it before its first result,
+    /// and refreshes at once on joining if a change came in between.
+    private let announced = Atomic(0)
+    /// Cohort refreshes and the statements they ran, counted since start.
+    let counters = LiveCounters()
 
     public init(endpoint: DatabaseEndpoint, logger: Logger) {
         self.endpoint = endpoint
         self.logger = logger
     }
 
-    /// Starts waking `query` on its tables' changes; returns its registration.
-    func register(_ query: LiveQuery) -> Int {
-        state.withLock { state in
+    /// Whether it is listening for changes now.
+    var isListening: Bool { listening.load(ordering: .acquiring) }
+    private let listening = Atomic(false)
+
+    var changesSoFar: Int { announced.load(ordering: .acquiring) }
+
+    /// Keeps `prepared` (a subscription whose first result `first` was computed when
+    /// `changesSoFar` was `seen`) up to date in its cohort; returns the membership to `leave`.
+    func join(_ prepared: GraphQLExecutor.Prepared, first: String, seen: Int, service: SocketService, executor: any TaskExecutor,
+              deliver: @escaping @Sendable (String) -> Void) -> Int? {
+        guard let plan = prepared.entry.plan.cohort, let sql = prepared.entry.plan.sql else { return nil }
+        let key = LiveCohort.Key(sql: sql, role: prepared.session.role, tenant: prepared.session.tenantID)
+        let (id, cohort) = state.withLock { state in
             state.nextID += 1
-            state.queries[state.nextID] = query
-            return state.nextID
+            let cohort = state.cohorts[key] ?? LiveCohort(key: key, tables: prepared.readTables, plan: plan,
+                                                          interval: service.settings.liveRefreshInterval, executor: executor, service: service,
+                                                          counters: counters)
+            state.cohorts[key] = cohort
+            state.memberships[state.nextID] = key
+            cohort.add(state.nextID, prepared: prepared, first: first, deliver: deliver)
+            return (state.nextID, cohort)
+        }
+        if changesSoFar != seen { cohort.changed() }
+        return id
+    }
+
+    func leave(_ id: Int) {
+        state.withLock { state in
+            guard let key = state.memberships.removeValue(forKey: id), let cohort = state.cohorts[key] else { return }
+            if cohort.remove(id) { state.cohorts.removeValue(forKey: key) }
         }
     }
 
-    func unregister(_ id: Int) {
-        _ = state.withLock { $0.queries.removeValue(forKey: id) }
+    /// How many cohorts and members there are now.
+    var counts: (cohorts: Int, members: Int) {
+        state.withLock { ($0.cohorts.count, $0.memberships.count) }
     }
 
     /// Table `table` changed in `tenant` (nil: a table without tenants).
     func changed(tenant: String?, table: String) {
+        announced.add(1, ordering: .releasing)
         let woken = state.withLock { state in
-            state.queries.values.filter { $0.tables.contains(table) && ($0.tenant == nil || tenant == nil || $0.tenant == tenant) }
+            state.cohorts.values.filter { $0.tables.contains(table) && ($0.key.tenant == nil || tenant == nil || $0.key.tenant == tenant) }
         }
-        for query in woken { query.changed() }
+        for cohort in woken { cohort.changed() }
     }
 
     private func refreshAll() {
-        for query in state.withLock({ Array($0.queries.values) }) { query.changed() }
+        announced.add(1, ordering: .releasing)
+        for cohort in state.withLock({ Array($0.cohorts.values) }) { cohort.changed() }
     }
 
     public func run() async throws {
@@ -64,6 +97,8 @@ public final class SubscriptionHub: Service, Sendable {
             do {
                 try await endpoint.withConnection(logger: logger) { connection in
                     let notifications = try await connection.listen("strata_events")
+                    listening.store(true, ordering: .releasing)
+                    defer { listening.store(false, ordering: .releasing) }
                     if reconnecting { refreshAll() }
                     for try await notification in notifications { received(notification.payload) }
                 }
@@ -82,70 +117,5 @@ public final class SubscriptionHub: Service, Sendable {
         var tenant: String?
         if case .string(let value)? = members.first(where: { $0.0 == "tenant_id" })?.1 { tenant = value }
         changed(tenant: tenant, table: table)
-    }
-}
-
-/// One subscriber's live query: its tenant and tables for the hub, and its refresh — at most one
-/// at a time and at most one per `interval`, coalescing the changes in between; a result equal
-/// to the last one sent is not sent again.
-final class LiveQuery: Sendable {
-    private struct State {
-        var running = false
-        var dirty = false
-        var stopped = false
-        var last: String
-        var lastRun = ContinuousClock.now
-    }
-
-    let tenant: String?
-    let tables: Set<String>
-    private let interval: Duration
-    private let executor: any TaskExecutor
-    private let refresh: @Sendable () async -> String
-    private let deliver: @Sendable (String) -> Void
-    private let state: Mutex<State>
-
-    init(tenant: String?, tables: Set<String>, first: String, interval: Duration, executor: any TaskExecutor,
-         refresh: @escaping @Sendable () async -> String, deliver: @escaping @Sendable (String) -> Void) {
-        self.tenant = tenant
-        self.tables = tables
-        self.interval = interval
-        self.executor = executor
-        self.refresh = refresh
-        self.deliver = deliver
-        self.state = Mutex(State(last: first))
-    }
-
-    func stop() {
-        state.withLock { $0.stopped = true }
-    }
-
-    /// A table it reads changed: refresh, now or after the one under way.
-    func changed() {
-        let delay = state.withLock { state -> Duration? in
-            guard !state.stopped else { return nil }
-            guard !state.running else {
-                state.dirty = true
-                return nil
-            }
-            state.running = true
-            return max(.zero, state.lastRun + interval - .now)
-        }
-        guard let delay else { return }
-        Task(executorPreference: executor) { [self] in
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            state.withLock { $0.lastRun = .now }
-            let result = await refresh()
-            let (send, again) = state.withLock { state -> (Bool, Bool) in
-                state.running = false
-                let again = state.dirty && !state.stopped
-                state.dirty = false
-                guard !state.stopped, result != state.last else { return (false, again) }
-                state.last = result
-                return (true, again)
-            }
-            if send { deliver(result) }
-            if again { changed() }
-        }
     }
 }
