@@ -64,6 +64,8 @@ public struct ProjectSettings: Sendable, Equatable {
         public var websocketPingIntervalMilliseconds = 30_000
         /// The most WebSocket connections one tenant may hold at once.
         public var websocketMaxConnectionsPerTenant = 1_000
+        /// The most subscription messages per second one tenant's connections are sent together.
+        public var websocketMaxMessagesPerSecondPerTenant = 200
 
         public init() {}
     }
@@ -118,7 +120,8 @@ public struct ProjectSettings: Sendable, Equatable {
             if let server = sections["server"] {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
                                                                    "request_timeout_ms", "idle_timeout_ms", "websocket_init_timeout_ms",
-                                                                   "websocket_ping_interval_ms", "websocket_max_connections_per_tenant"],
+                                                                   "websocket_ping_interval_ms", "websocket_max_connections_per_tenant",
+                                                                   "websocket_max_messages_per_second_per_tenant"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
@@ -126,6 +129,7 @@ public struct ProjectSettings: Sendable, Equatable {
                     "idle_timeout_ms": \.idleTimeoutMilliseconds, "websocket_init_timeout_ms": \.websocketInitTimeoutMilliseconds,
                     "websocket_ping_interval_ms": \.websocketPingIntervalMilliseconds,
                     "websocket_max_connections_per_tenant": \.websocketMaxConnectionsPerTenant,
+                    "websocket_max_messages_per_second_per_tenant": \.websocketMaxMessagesPerSecondPerTenant,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

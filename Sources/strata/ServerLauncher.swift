@@ -54,7 +54,8 @@ struct ServerLauncher {
         }
         let sockets = SocketSettings(initTimeout: .milliseconds(settings.resilience.websocketInitTimeoutMilliseconds),
                                      pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds),
-                                     maxConnectionsPerTenant: settings.resilience.websocketMaxConnectionsPerTenant)
+                                     maxConnectionsPerTenant: settings.resilience.websocketMaxConnectionsPerTenant,
+                                     maxMessagesPerSecondPerTenant: settings.resilience.websocketMaxMessagesPerSecondPerTenant)
         let hub = SubscriptionHub(endpoint: connections.server, logger: logger)
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),

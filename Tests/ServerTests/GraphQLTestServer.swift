@@ -23,12 +23,15 @@ struct GraphQLTestServer {
     let database: TestDatabase
     let executor: GraphQLExecutor
     let authenticator: TokenAuthenticator
+    /// The live queries' hub, listening, when started with `live: true`.
+    let hub: SubscriptionHub?
+    private let listening: Task<Void, any Error>?
 
     static func start(maximumBodySize: Int = 64 * 1024,
                       // Generous: the live test client keeps one connection, and a loaded test
                       // machine may leave it silent for a while between requests.
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
-                      requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(),
+                      requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(), live: Bool = false,
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -43,11 +46,23 @@ struct GraphQLTestServer {
         let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: pool, limits: .default, logger: logger)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
                                                               requirements: project.sessionRequirements)
+        let hub = live ? SubscriptionHub(endpoint: database.endpoint(), logger: logger) : nil
+        let listening = hub.map { hub in Task { try await hub.run() } }
+        if let hub {
+            for _ in 0..<200 where !hub.isListening { try await Task.sleep(for: .milliseconds(50)) }
+        }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize,
-                                       socketSettings: sockets)
+                                       socketSettings: sockets, hub: hub)
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout,
                                                                   requestTimeout: requestTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
-        return GraphQLTestServer(server: server, pool: pool, database: database, executor: executor, authenticator: authenticator)
+        return GraphQLTestServer(server: server, pool: pool, database: database, executor: executor, authenticator: authenticator,
+                                 hub: hub, listening: listening)
+    }
+
+    /// Stops the hub and closes the pool's connections.
+    func stop() async {
+        listening?.cancel()
+        await pool.shutdown()
     }
 
     /// An HS256 token with these claims.

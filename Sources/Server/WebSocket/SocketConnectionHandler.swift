@@ -37,6 +37,18 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var messageBytes = 0
     /// The tenant this connection counts against, once its session is known.
     private var countedTenant: String?
+    /// The tenant whose message rate its pushed results count against ("" for none).
+    private var rateTenant = ""
+    /// Pushed results held back by the tenant's message rate, in order: a live query's latest
+    /// result (in `heldResults`, replaced by a newer one), or a stream's message (kept).
+    private var held = CircularBuffer<Held>()
+    private var heldResults: [String: String] = [:]
+    private var releaseTimer: Scheduled<Void>?
+
+    private enum Held {
+        case live(id: String)
+        case ordered(id: String, result: String)
+    }
 
     init(service: SocketService, dialect: SocketDialect?, authorization: String?, executor: EventLoopExecutor) {
         self.service = service
@@ -165,6 +177,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                         }
                         handler.countedTenant = tenant
                     }
+                    handler.rateTenant = session.tenantID ?? ""
                     handler.feed(.authenticated(session), context)
                     if let ends { handler.expire(at: ends, context) }
                 case .failure(let problem):
@@ -177,6 +190,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case .cancel(let id):
             if let membership = live.removeValue(forKey: id) {
                 service.hub?.leave(membership)
+                heldResults.removeValue(forKey: id)
             } else if let running, running.id == id {
                 running.cancellation.cancel()
             } else {
@@ -215,10 +229,54 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let membership = hub.join(prepared, first: first, seen: seen, service: service, executor: executor) { result in
             loop.execute {
                 let (handler, context) = bound.value
-                handler.feed(.next(id: id, result: result), context)
+                handler.push(id, result, coalescing: true, context)
             }
         }
         if let membership { live[id] = membership }
+    }
+
+    /// Sends a subscription's new result if the tenant's message rate allows, else holds it back
+    /// until it does: a live query's held result is replaced by a newer one (`coalescing`), a
+    /// stream's messages wait in order.
+    private func push(_ id: String, _ result: String, coalescing: Bool, _ context: ChannelHandlerContext) {
+        guard live[id] != nil else { return }
+        if coalescing, heldResults[id] != nil {
+            heldResults[id] = result
+            return
+        }
+        if held.isEmpty, service.messageRates.take(rateTenant) == nil {
+            return feed(.next(id: id, result: result), context)
+        }
+        if coalescing {
+            heldResults[id] = result
+            held.append(.live(id: id))
+        } else {
+            held.append(.ordered(id: id, result: result))
+        }
+        releaseHeld(context)
+    }
+
+    /// Sends held results while the tenant's rate allows; then waits for the next free place.
+    private func releaseHeld(_ context: ChannelHandlerContext) {
+        guard releaseTimer == nil else { return }
+        while let next = held.first {
+            if let wait = service.messageRates.take(rateTenant) {
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                releaseTimer = context.eventLoop.scheduleTask(in: TimeAmount(wait)) {
+                    let (handler, context) = bound.value
+                    handler.releaseTimer = nil
+                    handler.releaseHeld(context)
+                }
+                return
+            }
+            held.removeFirst()
+            switch next {
+            case .live(let id):
+                if let result = heldResults.removeValue(forKey: id), live[id] != nil { feed(.next(id: id, result: result), context) }
+            case .ordered(let id, let result):
+                if live[id] != nil { feed(.next(id: id, result: result), context) }
+            }
+        }
     }
 
     /// Runs `work` as a task on this connection's loop, then `then` with its result, there too.
@@ -270,6 +328,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         }
         for membership in live.values { service.hub?.leave(membership) }
         live.removeAll()
+        held.removeAll()
+        heldResults.removeAll()
+        releaseTimer?.cancel()
+        releaseTimer = nil
         running?.cancellation.cancel()
         running = nil
         queue.removeAll()

@@ -18,9 +18,13 @@ public struct SocketSettings: Sendable {
     public var liveRefreshInterval: Duration
     /// The most WebSocket connections one tenant may hold at once.
     public var maxConnectionsPerTenant: Int
+    /// The most subscription results per second sent to one tenant's connections together.
+    public var maxMessagesPerSecondPerTenant: Int
 
     public init(initTimeout: Duration = .seconds(3), pingInterval: Duration = .seconds(30), maxMessageBytes: Int = 1 << 20,
-                liveRefreshInterval: Duration = .milliseconds(50), maxConnectionsPerTenant: Int = 1_000) {
+                liveRefreshInterval: Duration = .milliseconds(50), maxConnectionsPerTenant: Int = 1_000,
+                maxMessagesPerSecondPerTenant: Int = 200) {
+        self.maxMessagesPerSecondPerTenant = maxMessagesPerSecondPerTenant
         self.initTimeout = initTimeout
         self.pingInterval = pingInterval
         self.maxMessageBytes = maxMessageBytes
@@ -37,6 +41,7 @@ public struct SocketService: Sendable {
     let hub: SubscriptionHub?
     let settings: SocketSettings
     let tenants: TenantConnections
+    let messageRates: TenantMessageRates
 
     init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings) {
         self.executor = executor
@@ -44,6 +49,7 @@ public struct SocketService: Sendable {
         self.hub = hub
         self.settings = settings
         self.tenants = TenantConnections(cap: settings.maxConnectionsPerTenant)
+        self.messageRates = TenantMessageRates(perSecond: settings.maxMessagesPerSecondPerTenant)
     }
 
     /// What running an operation came to.

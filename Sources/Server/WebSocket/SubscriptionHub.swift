@@ -32,7 +32,7 @@ public final class SubscriptionHub: Service, Sendable {
     }
 
     /// Whether it is listening for changes now.
-    var isListening: Bool { listening.load(ordering: .acquiring) }
+    public var isListening: Bool { listening.load(ordering: .acquiring) }
     private let listening = Atomic(false)
 
     var changesSoFar: Int { announced.load(ordering: .acquiring) }

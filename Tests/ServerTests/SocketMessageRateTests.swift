@@ -1,0 +1,70 @@
+import Foundation
+import NIOCore
+@testable import Server
+import Testing
+
+/// Past a tenant's message rate, a live query's results are coalesced: the subscriber gets the
+/// latest result when the rate allows again, never a backlog of stale ones.
+@Suite("Messages per second per tenant")
+struct SocketMessageRateTests {
+    @Test("a bucket of three per second: three at once, then one every third of a second")
+    func bucket() {
+        let rates = TenantMessageRates(perSecond: 3)
+        let start = ContinuousClock.now
+        #expect((0..<3).allSatisfy { _ in rates.take("a", now: start) == nil })
+        let wait = rates.take("a", now: start)
+        #expect(wait.map { $0 > .milliseconds(300) && $0 < .milliseconds(340) } == true, "\(String(describing: wait))")
+        #expect(rates.take("b", now: start) == nil, "each tenant has its own bucket")
+        #expect(rates.take("a", now: start + .milliseconds(340)) == nil)
+        #expect(rates.take("a", now: start + .milliseconds(340)) != nil)
+        #expect((0..<3).allSatisfy { _ in rates.take("a", now: start + .seconds(5)) == nil }, "a bucket holds one second's worth")
+        #expect(rates.take("a", now: start + .seconds(5)) != nil)
+    }
+
+    /// The text of each complete server frame in `bytes`.
+    static func texts(_ bytes: [UInt8]) -> [String] {
+        var texts: [String] = []
+        var index = 0
+        while index + 2 <= bytes.count {
+            var length = Int(bytes[index + 1] & 0x7f), start = index + 2
+            if length == 126, index + 4 <= bytes.count {
+                length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+                start = index + 4
+            }
+            guard start + length <= bytes.count else { break }
+            if bytes[index] & 0x0f == 0x1 { texts.append(String(decoding: bytes[start..<start + length], as: UTF8.self)) }
+            index = start + length
+        }
+        return texts
+    }
+
+    @Test("at one message per second, ten quick changes reach the subscriber as at most three results, the last one the latest")
+    func coalesced() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
+                                                     live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        let wallet = "14000000-0000-4000-8000-000000000002"
+        try await test.server.test { client in
+            let port = try #require(client.port)
+            let (socket, _) = try await SocketCapTests.Client.open(port: port, timeout: 1)
+            socket.sendText(#"{"type":"connection_init","payload":{"Authorization":"Bearer \#(token)"}}"#)
+            _ = await socket.frame()
+            socket.sendText(#"{"id":"w","type":"subscribe","payload":{"query":"subscription { wallets_by_pk(id: \"\#(wallet)\") { available } }"}}"#)
+            let first = try #require(await socket.frame())
+            #expect(String(decoding: first.payload, as: UTF8.self).contains(#""available" : "50.00""#))
+
+            for amount in 1...10 {
+                _ = try await test.database.rows("UPDATE public.wallets SET available = \(String(amount))::numeric WHERE id = \(wallet)::uuid")
+                try await Task.sleep(for: .milliseconds(60))
+            }
+            var results: [String] = []
+            let deadline = ContinuousClock.now + .seconds(3)
+            while ContinuousClock.now < deadline {
+                results += Self.texts(await socket.connection.readBytes())
+            }
+            #expect(results.count <= 3, "\(results)")
+            #expect(results.last?.contains(#""available" : "10.00""#) == true, "the latest result arrives: \(results)")
+        }
+        await test.stop()
+    }
+}
