@@ -77,7 +77,10 @@ struct RoleSchemaBuilder {
             queries += fields
             // A live query is refreshed by the table's change events: only a table whose every
             // write is captured can be subscribed to.
-            if view.table.capturesEveryWrite { subscriptions += fields }
+            if view.table.capturesEveryWrite {
+                subscriptions += fields
+                if let stream = streamField(view) { subscriptions.append(stream) }
+            }
             mutations += mutationFields(view)
         }
         if queries.isEmpty {
@@ -89,7 +92,7 @@ struct RoleSchemaBuilder {
             writer.object("mutation_root", description: "The writes \(role) may make.", fields: mutations.sorted { $0.name < $1.name })
         }
         if !subscriptions.isEmpty {
-            writer.object("subscription_root", description: "The live queries \(role) may subscribe to: each answers at once, then again whenever its result changes.",
+            writer.object("subscription_root", description: "What \(role) may subscribe to: live queries, which answer at once and then whenever their result changes, and streams of rows in cursor order.",
                           fields: subscriptions.sorted { $0.name < $1.name })
         }
         writer.schema(query: "query_root", mutation: mutations.isEmpty ? nil : "mutation_root",

@@ -86,7 +86,7 @@ public enum OperationPlanner {
         let cohort = operation.operation == .subscription ? CohortPlan(statement: statement, parameters: builder.parameters) : nil
         return QueryPlan(body: .statement(sql: planned.sql, parameters: planned.parameters),
                          structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut,
-                         readTables: builder.readTables, cohort: cohort)
+                         readTables: builder.readTables, cohort: builder.streamPlan == nil ? cohort : nil, stream: builder.streamPlan)
     }
 
     /// A live query is refreshed by change events: every table it reads — through relationships,
@@ -110,6 +110,12 @@ public enum OperationPlanner {
             let query = try builder.rows(view, shapes: [RowShape(output: PlanBuilder.rootColumn, selections: field.subselections)],
                                          arguments: RowArguments(primaryKeyOf: field, key: key), parent: nil, field: field, path: path)
             return .sql(.subquery(query.select))
+        }
+        if name.hasSuffix("_stream"), let view = api.tables[String(name.dropLast("_stream".count))], view.isSelectable,
+           view.table.capturesEveryWrite {
+            let (select, stream) = try builder.stream(view, field: field, path: path)
+            builder.streamPlan = stream
+            return .sql(.subquery(select))
         }
         if name.hasSuffix("_aggregate"), let view = api.tables[String(name.dropLast("_aggregate".count))], view.allowsAggregates {
             return .sql(.subquery(try builder.aggregate(view, field: field, parent: nil, path: path)))

@@ -49,12 +49,18 @@ extension PlanBuilder {
             let condition = try whereCondition(filter, on: view, path: path)
             if case .and(let terms) = condition, terms.isEmpty {} else { conditions.append(compile(condition, on: view, as: table)) }
         }
+        if let cursor = arguments.cursor {
+            let after = comparison(.column(table: table, SQLIdentifier(cursor.column.name)), cursor.column.type,
+                                   cursor.direction == .ascending ? .gt : .lt, .scalar(cursor.value))
+            conditions.append(.or([.isNull(cursor.value), after]))
+        }
         for (column, value) in arguments.primaryKey {
             let operand = scalarOperand(value, json: ColumnCodec.bindsAsJSON(column.type))
             conditions.append(comparison(.column(table: table, SQLIdentifier(column.name)), column.type, .eq, operand))
         }
 
         var keys = try orderKeys(arguments.orderBy, on: view, as: table, path: path)
+        if let cursor = arguments.cursor { keys.insert(SQLOrdering(.column(table: table, SQLIdentifier(cursor.column.name)), cursor.direction), at: 0) }
         let distinctOn = try distinctColumns(arguments.distinctOn, on: view, as: table, keys: &keys, field: field, path: path)
 
         let shapeFields = shapes.map { fields($0.selections) }
@@ -198,6 +204,7 @@ extension PlanBuilder {
     private func rowLimit(_ view: TableView, _ arguments: RowArguments, capped: Bool,
                           path: [GraphQLError.PathComponent]) throws(GraphQLError) -> SQLExpression? {
         if arguments.single { return .integer(1) }
+        if let fixed = arguments.fixedLimit { return .integer(Int64(fixed)) }
         let cap = capped ? rowCap(view) : nil
         guard let input = arguments.limit else { return cap.map { .integer(Int64($0)) } }
         if let reference = variables.variableReference(input) {

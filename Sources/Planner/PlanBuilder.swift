@@ -18,6 +18,8 @@ final class PlanBuilder {
     /// Every table the statement reads, by API name: a live query is refreshed when any of them
     /// changes.
     private(set) var readTables: Set<String> = []
+    /// Set when the operation is a stream subscription.
+    var streamPlan: StreamPlan?
 
     /// Every field name the operation selects; nil reads as "any".
     let selected: SelectedNames?

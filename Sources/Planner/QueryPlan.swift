@@ -28,11 +28,14 @@ public struct QueryPlan: Sendable {
     public let readTables: Set<String>
     /// A subscription's statement for many subscribers at once.
     public let cohort: CohortPlan?
+    /// A stream subscription's start and batches.
+    public let stream: StreamPlan?
 
     init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = [], readTables: Set<String> = [],
-         cohort: CohortPlan? = nil) {
+         cohort: CohortPlan? = nil, stream: StreamPlan? = nil) {
         self.body = body
         self.cohort = cohort
+        self.stream = stream
         self.structuralVariables = structuralVariables
         self.laidOutVariables = laidOutVariables.subtracting(structuralVariables)
         self.readTables = readTables

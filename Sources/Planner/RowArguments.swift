@@ -1,5 +1,6 @@
 import APISchema
 import SchemaModel
+import SQL
 
 /// The arguments that choose rows: `where`, `order_by`, `limit`, `offset`, `distinct_on`, or a
 /// primary key's columns for `_by_pk`.
@@ -12,6 +13,9 @@ struct RowArguments {
     var primaryKey: [(column: ColumnModel, value: InputValue)] = []
     /// At most one row: object relationships and `_by_pk`.
     var single = false
+    /// A stream's batch: rows after its cursor, in the cursor's order, at most `fixedLimit`.
+    var cursor: StreamCursor?
+    var fixedLimit: Int?
 
     /// Every row, in no particular order: a mutation's `returning`.
     static let all = RowArguments()
@@ -37,5 +41,14 @@ struct RowArguments {
         single = true
     }
 
-    private init() {}
+    init() {}
+}
+
+/// Where a stream's batch starts: rows whose `column` comes after `value` in `direction` (all
+/// rows when `value` is null), ordered by that column.
+struct StreamCursor {
+    let column: ColumnModel
+    let direction: SQLOrdering.Direction
+    /// A text bind, cast to the column's type.
+    let value: SQLExpression
 }

@@ -215,6 +215,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             case .live(let first, let prepared, let seen):
                 handler.feed(.next(id: next.id, result: first), context)
                 handler.goLive(next.id, first: first, prepared: prepared, seen: seen, context)
+            case .stream(let prepared, let plan):
+                handler.startStream(next.id, prepared: prepared, plan: plan, context)
             }
             handler.runNext(context)
         }
@@ -233,6 +235,20 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             }
         }
         if let membership { live[id] = membership }
+    }
+
+    /// Streams subscription `id`'s batches in order; the hub wakes it when a table it reads changes.
+    private func startStream(_ id: String, prepared: GraphQLExecutor.Prepared, plan: StreamPlan, _ context: ChannelHandlerContext) {
+        guard let hub = service.hub, machine?.active.contains(id) == true else { return }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        let stream = LiveStream(prepared, plan: plan, executor: executor, service: service) { result in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.push(id, result, coalescing: false, context)
+            }
+        }
+        live[id] = hub.join(stream)
     }
 
     /// Sends a subscription's new result if the tenant's message rate allows, else holds it back

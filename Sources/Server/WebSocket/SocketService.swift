@@ -59,6 +59,8 @@ public struct SocketService: Sendable {
         /// A subscription's first result; it lives on, refreshed by re-running `prepared`.
         /// `seen`: the hub's count of changes before the first result was read.
         case live(first: String, GraphQLExecutor.Prepared, seen: Int)
+        /// A stream subscription, ready to read its first batch.
+        case stream(GraphQLExecutor.Prepared, StreamPlan)
     }
 
     /// Runs one operation as a POST would run it, and says what the protocol should answer. A
@@ -77,6 +79,7 @@ public struct SocketService: Sendable {
         case .readOnlyRequest: return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
         case .ready(let ready): prepared = ready
         }
+        if let stream = prepared.entry.plan.stream { return .stream(prepared, stream) }
         let seen = hub?.changesSoFar ?? 0
         switch await result(of: prepared, cancellation: cancellation) {
         case .success(let result) where prepared.operation == .subscription:
@@ -106,7 +109,7 @@ public struct SocketService: Sendable {
         }
     }
 
-    private static func failed(_ errors: [GraphQLError]) -> String {
+    static func failed(_ errors: [GraphQLError]) -> String {
         "{\"errors\":[" + errors.map(\.json).joined(separator: ",") + "],\"data\":null}"
     }
 

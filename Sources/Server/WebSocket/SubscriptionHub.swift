@@ -14,6 +14,7 @@ public final class SubscriptionHub: Service, Sendable {
     private struct State {
         var cohorts: [LiveCohort.Key: LiveCohort] = [:]
         var memberships: [Int: LiveCohort.Key] = [:]
+        var streams: [Int: LiveStream] = [:]
         var nextID = 0
     }
 
@@ -57,8 +58,20 @@ public final class SubscriptionHub: Service, Sendable {
         return id
     }
 
+    /// Starts `stream` and wakes it on its tables' changes; returns the membership to `leave`.
+    func join(_ stream: LiveStream) -> Int {
+        let id = state.withLock { state in
+            state.nextID += 1
+            state.streams[state.nextID] = stream
+            return state.nextID
+        }
+        stream.changed()
+        return id
+    }
+
     func leave(_ id: Int) {
         state.withLock { state in
+            if let stream = state.streams.removeValue(forKey: id) { return stream.stop() }
             guard let key = state.memberships.removeValue(forKey: id), let cohort = state.cohorts[key] else { return }
             if cohort.remove(id) { state.cohorts.removeValue(forKey: key) }
         }
@@ -66,21 +79,27 @@ public final class SubscriptionHub: Service, Sendable {
 
     /// How many cohorts and members there are now.
     var counts: (cohorts: Int, members: Int) {
-        state.withLock { ($0.cohorts.count, $0.memberships.count) }
+        state.withLock { ($0.cohorts.count, $0.memberships.count + $0.streams.count) }
     }
 
     /// Table `table` changed in `tenant` (nil: a table without tenants).
     func changed(tenant: String?, table: String) {
         announced.add(1, ordering: .releasing)
-        let woken = state.withLock { state in
-            state.cohorts.values.filter { $0.tables.contains(table) && ($0.key.tenant == nil || tenant == nil || $0.key.tenant == tenant) }
+        func matches(_ tables: Set<String>, _ own: String?) -> Bool {
+            tables.contains(table) && (own == nil || tenant == nil || own == tenant)
         }
-        for cohort in woken { cohort.changed() }
+        let (cohorts, streams) = state.withLock { state in
+            (state.cohorts.values.filter { matches($0.tables, $0.key.tenant) }, state.streams.values.filter { matches($0.tables, $0.tenant) })
+        }
+        for cohort in cohorts { cohort.changed() }
+        for stream in streams { stream.changed() }
     }
 
     private func refreshAll() {
         announced.add(1, ordering: .releasing)
-        for cohort in state.withLock({ Array($0.cohorts.values) }) { cohort.changed() }
+        let (cohorts, streams) = state.withLock { (Array($0.cohorts.values), Array($0.streams.values)) }
+        for cohort in cohorts { cohort.changed() }
+        for stream in streams { stream.changed() }
     }
 
     public func run() async throws {

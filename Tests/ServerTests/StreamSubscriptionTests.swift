@@ -1,0 +1,87 @@
+import Foundation
+import GraphQLTypeSystem
+import NIOCore
+@testable import Server
+import Testing
+
+/// `<table>_stream`: the rows after a cursor, in batches and in order, then new rows as they
+/// commit — the subscriber's tenant's only.
+@Suite("Stream subscriptions")
+struct StreamSubscriptionTests {
+    static let acmeProject = "11000000-0000-4000-8000-000000000001"
+    static let globex = "00000000-0000-4000-8000-000000000002"
+    static let globexProject = "21000000-0000-4000-8000-000000000001"
+
+    static func insertTask(_ test: GraphQLTestServer, title: String, tenant: String = GraphQLTestServer.acme, project: String = acmeProject) async throws {
+        _ = try await test.database.rows("""
+            INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
+            VALUES (gen_random_uuid(), \(tenant)::uuid, \(project)::uuid, \(title), 'todo')
+            """)
+    }
+
+    /// The titles of each batch received within `seconds`.
+    static func batches(_ socket: SocketCapTests.Client, seconds: Int) async -> [[String]] {
+        var batches: [[String]] = []
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            for text in SocketMessageRateTests.texts(await socket.connection.readBytes()) {
+                guard case .object(let message)? = try? JSONValue.parse(text),
+                      case .object(let payload)? = message.first(where: { $0.0 == "payload" })?.1,
+                      case .object(let data)? = payload.first(where: { $0.0 == "data" })?.1,
+                      case .array(let rows)? = data.first?.1 else { continue }
+                batches.append(rows.compactMap { row in
+                    guard case .object(let fields) = row, case .string(let title)? = fields.first?.1 else { return nil }
+                    return title
+                })
+            }
+            if batches.count >= 16 { break }
+        }
+        return batches
+    }
+
+    /// A graphql-transport-ws connection, acknowledged, that has sent `payload` as subscription "s".
+    static func subscribe(port: Int, token: String, payload: String) async throws -> SocketCapTests.Client {
+        let (socket, _) = try await SocketCapTests.Client.open(port: port, timeout: 1)
+        socket.sendText(#"{"type":"connection_init","payload":{"Authorization":"Bearer \#(token)"}}"#)
+        _ = await socket.frame()
+        socket.sendText(#"{"id":"s","type":"subscribe","payload":"# + payload + "}")
+        return socket
+    }
+
+    @Test("batches of two after the cursor, in order; then a new row of the tenant, and never another tenant's")
+    func stream() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        for number in 1...5 { try await Self.insertTask(test, title: "Stream \(number)") }
+        try await Self.insertTask(test, title: "Other")
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.test { client in
+            let query = #"subscription($start: String!) { tasks_stream(batch_size: 2, cursor: {initial_value: {title: $start}, ordering: ASC}, where: {title: {_like: \"Stream%\"}}) { title } }"#
+            let socket = try await Self.subscribe(port: try #require(client.port), token: token,
+                                                  payload: #"{"query":"\#(query)","variables":{"start":"Stream 0"}}"#)
+            let first = await Self.batches(socket, seconds: 2)
+            #expect(first == [["Stream 1", "Stream 2"], ["Stream 3", "Stream 4"], ["Stream 5"]])
+
+            try await Self.insertTask(test, title: "Stream 7", tenant: Self.globex, project: Self.globexProject)
+            try await Self.insertTask(test, title: "Stream 6")
+            try await Self.insertTask(test, title: "Other 2")
+            let next = await Self.batches(socket, seconds: 2)
+            #expect(next == [["Stream 6"]], "the new row of the subscriber's tenant, once; another tenant's never")
+        }
+        await test.stop()
+    }
+
+    @Test("a stream with no rows yet answers an empty first batch, then its rows as they come, descending below the cursor")
+    func emptyThenRows() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.test { client in
+            let query = #"subscription { tasks_stream(batch_size: 10, cursor: {initial_value: {title: \"B\"}, ordering: DESC}) { title } }"#
+            let socket = try await Self.subscribe(port: try #require(client.port), token: token, payload: #"{"query":"\#(query)"}"#)
+            #expect(await Self.batches(socket, seconds: 1) == [[]])
+            try await Self.insertTask(test, title: "Apex")
+            try await Self.insertTask(test, title: "Zenith")
+            #expect(await Self.batches(socket, seconds: 2) == [["Apex"]], "only titles below the cursor, descending")
+        }
+        await test.stop()
+    }
+}
