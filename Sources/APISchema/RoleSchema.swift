@@ -92,6 +92,7 @@ struct RoleSchemaBuilder {
             writer.object("mutation_root", description: "The writes \(role) may make.", fields: mutations.sorted { $0.name < $1.name })
         }
         if !subscriptions.isEmpty {
+            subscriptions.append(eventChannelField())
             writer.object("subscription_root", description: "What \(role) may subscribe to: live queries, which answer at once and then whenever their result changes, and streams of rows in cursor order.",
                           fields: subscriptions.sorted { $0.name < $1.name })
         }

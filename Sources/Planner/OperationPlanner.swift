@@ -111,6 +111,11 @@ public enum OperationPlanner {
                                          arguments: RowArguments(primaryKeyOf: field, key: key), parent: nil, field: field, path: path)
             return .sql(.subquery(query.select))
         }
+        if name == "change_events", api.schema.rootTypeName(for: .subscription) != nil {
+            let (select, stream) = try builder.eventChannel(field: field, path: path)
+            builder.streamPlan = stream
+            return .sql(.subquery(select))
+        }
         if name.hasSuffix("_stream"), let view = api.tables[String(name.dropLast("_stream".count))], view.isSelectable,
            view.table.capturesEveryWrite {
             let (select, stream) = try builder.stream(view, field: field, path: path)

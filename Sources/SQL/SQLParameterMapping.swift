@@ -23,6 +23,7 @@ extension SQLSource {
         case .table: self
         case .subquery(let select, let alias): .subquery(select.mappingParameters(transform), as: alias)
         case .unionAll(let selects, let alias): .unionAll(selects.map { $0.mappingParameters(transform) }, as: alias)
+        case .function(let function, let alias): .function(function.mappingParameters(transform), as: alias)
         case .numberedRows(let function, let alias, let columns, let ordinality):
             .numberedRows(function.mappingParameters(transform), as: alias, columns: columns, ordinality: ordinality)
         }

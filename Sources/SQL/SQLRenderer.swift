@@ -84,6 +84,9 @@ public struct SQLRenderer {
                 write(select)
             }
             text += ") AS " + alias.rendered
+        case .function(let function, let alias):
+            write(function)
+            text += " AS " + alias.rendered
         case .numberedRows(let function, let alias, let columns, let ordinality):
             write(function)
             text += " WITH ORDINALITY AS " + alias.rendered + "("

@@ -45,6 +45,8 @@ public indirect enum SQLSource: Sendable, Hashable {
     /// `f(…) WITH ORDINALITY AS alias(columns…, ordinality)`: a set-returning function's rows,
     /// numbered from 1 in the order it returns them.
     case numberedRows(SQLExpression, as: SQLIdentifier, columns: [SQLIdentifier], ordinality: SQLIdentifier)
+    /// `f(…) AS alias`: a function's rows (or its one composite value) under an alias.
+    case function(SQLExpression, as: SQLIdentifier)
 }
 
 /// `LEFT JOIN LATERAL (…) AS alias ON condition`.

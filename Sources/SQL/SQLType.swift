@@ -23,6 +23,11 @@ public struct SQLType: Sendable, Hashable {
     public static let date = SQLType("date")
     public static let time = SQLType("time")
 
+    /// A table's row type (`"public"."tasks"`), its name quoted as identifiers are.
+    public static func row(of table: SQLQualifiedName) -> SQLType {
+        SQLType(table.rendered)
+    }
+
     /// The array type of this one (`uuid[]`).
     public var array: SQLType { SQLType(name + "[]") }
 }

@@ -33,6 +33,9 @@ public struct ProjectSettings: Sendable, Equatable {
     public var tenantSetting = "app.tenant_id"
     public var limits = RequestLimits()
     public var resilience = Resilience()
+    /// How long change events are kept for event channels' replay; older ones no handler still
+    /// needs are trimmed.
+    public var eventRetentionHours = 168
 
     /// How the server behaves when the database is slow, saturated or gone, and how long it
     /// gives in-flight requests at shutdown.
@@ -95,7 +98,7 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         var settings = ProjectSettings()
         if let root {
-            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits"],
+            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "events"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -141,6 +144,10 @@ public struct ProjectSettings: Sendable, Equatable {
                 if let setting = fields["setting"].flatMap({ reader.string($0) }) { settings.tenantSetting = setting }
             }
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
+            if let events = sections["events"] {
+                let fields = reader.mapping(events, keys: ["retention_hours"], context: "events")
+                reader.positiveInts(fields, into: &settings, ["retention_hours": \.eventRetentionHours])
+            }
         }
         guard reader.errors.isEmpty else {
             throw SchemaErrors(reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })

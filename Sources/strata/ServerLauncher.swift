@@ -1,5 +1,6 @@
 import APISchema
 import Database
+import Events
 import Foundation
 import GraphQLLanguage
 import SchemaModel
@@ -67,7 +68,8 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
-        services += [client, pool, hub, application]
+        let retention = EventRetention(endpoint: connections.server, retention: .seconds(settings.eventRetentionHours * 3_600), logger: logger)
+        services += [client, pool, hub, retention, application]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,

@@ -19,16 +19,22 @@ struct StreamSubscriptionTests {
             """)
     }
 
+    /// The rows of a `next` message's one root field.
+    static func rows(in text: String) -> [JSONValue]? {
+        guard case .object(let message)? = try? JSONValue.parse(text),
+              case .object(let payload)? = message.first(where: { $0.0 == "payload" })?.1,
+              case .object(let data)? = payload.first(where: { $0.0 == "data" })?.1,
+              case .array(let rows)? = data.first?.1 else { return nil }
+        return rows
+    }
+
     /// The titles of each batch received within `seconds`.
     static func batches(_ socket: SocketCapTests.Client, seconds: Int) async -> [[String]] {
         var batches: [[String]] = []
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             for text in SocketMessageRateTests.texts(await socket.connection.readBytes()) {
-                guard case .object(let message)? = try? JSONValue.parse(text),
-                      case .object(let payload)? = message.first(where: { $0.0 == "payload" })?.1,
-                      case .object(let data)? = payload.first(where: { $0.0 == "data" })?.1,
-                      case .array(let rows)? = data.first?.1 else { continue }
+                guard let rows = rows(in: text) else { continue }
                 batches.append(rows.compactMap { row in
                     guard case .object(let fields) = row, case .string(let title)? = fields.first?.1 else { return nil }
                     return title

@@ -74,7 +74,7 @@ final class LiveStream: Sendable {
                     let key = JSONText.quoted(plan.responseKey)
                     deliver("{\"data\":{" + key + ":" + JSONValue.array(batch.rows).serialized + "}}")
                 }
-                full = batch.rows.count >= plan.batchSize
+                full = batch.scanned >= plan.batchSize
                 if let last = batch.cursor { state.withLock { $0.cursor = last } }
             case .requestErrors(let errors), .executionErrors(let errors):
                 deliver(SocketService.failed(errors))
@@ -93,13 +93,14 @@ final class LiveStream: Sendable {
         }
     }
 
-    /// `{"<key>": {"rows": [...], "cursors": [...]}}`: the rows, and the last row's cursor value.
-    static func batch(_ text: String, key: String) -> (rows: [JSONValue], cursor: String?)? {
+    /// `{"<key>": {"rows": [...], "cursors": [...]}}`: the rows to send, how many rows the batch
+    /// read (an event channel reads events it does not send), and the cursor's new value.
+    static func batch(_ text: String, key: String) -> (rows: [JSONValue], scanned: Int, cursor: String?)? {
         guard case .object(let data)? = try? JSONValue.parse(text),
               case .object(let members)? = data.first(where: { $0.0 == key })?.1,
               case .array(let rows)? = members.first(where: { $0.0 == "rows" })?.1,
               case .array(let cursors)? = members.first(where: { $0.0 == "cursors" })?.1 else { return nil }
-        if case .string(let last)? = cursors.last { return (rows, last) }
-        return (rows, nil)
+        if case .string(let last)? = cursors.last { return (rows, cursors.count, last) }
+        return (rows, cursors.count, nil)
     }
 }

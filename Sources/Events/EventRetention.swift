@@ -1,0 +1,63 @@
+import Database
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Trims change events older than the retention window, now and then every `interval`: what
+/// event channels can replay is what is kept. An event a handler has still to deliver (pending or
+/// dead) is kept however old. Deletes go in slices so no statement holds many locks for long;
+/// several processes trimming at once only share the work.
+public struct EventRetention: Service {
+    let endpoint: DatabaseEndpoint
+    let retention: Duration
+    let interval: Duration
+    let logger: Logger
+
+    public init(endpoint: DatabaseEndpoint, retention: Duration, interval: Duration = .seconds(3_600), logger: Logger) {
+        self.endpoint = endpoint
+        self.retention = retention
+        self.interval = interval
+        self.logger = logger
+    }
+
+    static let slice = 10_000
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let trimmed = try await trim()
+                    if trimmed > 0 { logger.info("trimmed change events past the retention window", metadata: ["events": "\(trimmed)"]) }
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("trimming change events failed; trying again later", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Deletes the events past the window; returns how many.
+    public func trim() async throws -> Int {
+        let seconds = String(retention.components.seconds)
+        return try await endpoint.withConnection(logger: logger) { connection in
+            var total = 0
+            while true {
+                let rows = try await connection.query("""
+                    WITH old AS (
+                        SELECT e.id FROM strata.change_events e
+                        WHERE e.created_at < now() - make_interval(secs => \(seconds)::double precision)
+                          AND NOT EXISTS (SELECT FROM strata.event_deliveries d WHERE d.event_id = e.id)
+                        ORDER BY e.created_at LIMIT \(Self.slice)
+                    )
+                    , gone AS (DELETE FROM strata.change_events WHERE id IN (SELECT id FROM old) RETURNING 1)
+                    SELECT count(*)::bigint FROM gone
+                    """, logger: logger)
+                var deleted = 0
+                for try await row in rows { deleted = Int(try row.decode(Int64.self)) }
+                total += deleted
+                if deleted < Self.slice { return total }
+            }
+        }
+    }
+}

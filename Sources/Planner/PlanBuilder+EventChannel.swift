@@ -1,0 +1,103 @@
+import APISchema
+import GraphQLLanguage
+import GraphQLTypeSystem
+import SQL
+
+/// The event channel, `change_events(tables:, after:)`: a stream over the tenant's change events
+/// whose cursor is the event id. Each batch scans up to `eventBatch` events after the cursor and
+/// sends those whose row the role may see under its select permission — before or after the
+/// change — showing only the columns it may read.
+extension PlanBuilder {
+    static let eventBatch = 100
+
+    func eventChannel(field: SelectedField, path: [GraphQLError.PathComponent]) throws(GraphQLError) -> (SQLSelect, StreamPlan) {
+        let subscribable = api.tables.values.filter { $0.isSelectable && $0.table.capturesEveryWrite }.sorted { $0.name < $1.name }
+        var tables = subscribable
+        if let input = field.argument("tables") {
+            var names: [String] = []
+            switch variables.jsonValue(input) {
+            case .array(let items): names = items.compactMap { if case .string(let name) = $0 { name } else { nil } }
+            case .string(let name): names = [name]
+            default: names = subscribable.map(\.name)
+            }
+            tables = []
+            for name in names where !tables.contains(where: { $0.name == name }) {
+                guard let view = subscribable.first(where: { $0.name == name }) else {
+                    throw planningError("'\(name)' is not a table this role may follow the changes of", at: input, path: path)
+                }
+                tables.append(view)
+            }
+        }
+        for view in tables { noteRead(view.name) }
+        var start: String?
+        if let input = field.argument("after"), case .string(let text) = variables.jsonValue(input) {
+            guard let id = Int64(text), id >= 0 else { throw planningError("\"after\" must be the id of an event", at: input, path: path) }
+            start = String(id)
+        }
+
+        let event = nextAlias("e")
+        func column(_ name: SQLIdentifier) -> SQLExpression { .column(table: event, name) }
+        let cursor = parameter(.variable(StreamPlan.cursorVariable, json: false))
+        let source = SQLSource.function(.function(SQLQualifiedName(schema: "strata", "tenant_change_events"), [
+            .cast(cursor, .bigint), .cast(.value(.textArray(tables.map(\.name))), SQLType.text.array), .integer(Int64(Self.eventBatch)),
+        ]), as: event)
+        func perTable(_ value: (TableView) -> SQLExpression, otherwise: SQLExpression) -> SQLExpression {
+            .caseWhen(tables.map { SQLWhen(.binary(column("table_name"), .equal, .value(.text($0.name))), then: value($0)) }, else: otherwise)
+        }
+
+        var pairs: [(String, SQLExpression)] = []
+        for selected in fields(field.subselections) {
+            let value: SQLExpression
+            switch selected.name {
+            case "__typename": value = typeName("change_event")
+            case "id": value = .cast(column("id"), .text)
+            case "table": value = column("table_name")
+            case "op": value = column("op")
+            case "primary_key": value = column("primary_key")
+            case "new", "old": value = perTable({ readable($0, image: column(SQLIdentifier(selected.name))) }, otherwise: .null)
+            case "at": value = column("created_at")
+            default: throw planningError("field '\(selected.name)' not found in type 'change_event'", at: selected, path: path)
+            }
+            pairs.append((selected.responseKey, value))
+        }
+        let visible = perTable({ view in
+            .or([self.visible(view, image: column("new")), self.visible(view, image: column("old"))])
+        }, otherwise: .boolean(false))
+        let scanned = SQLSelect([.init(column("id"), as: "id"), .init(visible, as: "visible"),
+                                 .init(try jsonObject(pairs, at: field, path: path), as: Self.rootColumn)], from: source)
+
+        let batch = nextAlias("c")
+        let order = [SQLOrdering(.column(table: batch, "id"))]
+        // Every scanned id moves the cursor, seen or not; with no cursor yet, it starts at the
+        // tenant's latest event.
+        let cursors = SQLExpression.coalesce([
+            .aggregate(SQLAggregate("json_agg", [.cast(.column(table: batch, "id"), .text)], orderBy: order)),
+            .builtin("json_build_array", [.caseWhen([SQLWhen(.isNull(cursor), then: .cast(.function(
+                SQLQualifiedName(schema: "strata", "last_change_event_id"), []), .text))], else: nil)]),
+        ])
+        let object = try jsonObject([
+            ("rows", jsonArray(.column(table: batch, Self.rootColumn), orderBy: order, filter: .column(table: batch, "visible"))),
+            ("cursors", cursors),
+        ], at: field, path: path)
+        return (SQLSelect([.init(object, as: Self.rootColumn)], from: .subquery(scanned, as: batch)),
+                StreamPlan(responseKey: field.responseKey, initialCursor: start, batchSize: Self.eventBatch))
+    }
+
+    /// Whether the role may see the row image `image` (a `jsonb` column of the event) of `view`:
+    /// the row rebuilt with `jsonb_populate_record` passes the tenant scope and select filter.
+    private func visible(_ view: TableView, image: SQLExpression) -> SQLExpression {
+        let row = nextAlias("n")
+        let rebuilt = SQLExpression.builtin("jsonb_populate_record", [.cast(.null, .row(of: view.tableName)), image])
+        return .and([.isNotNull(image), .exists(SQLSelect([.init(.integer(1))], from: .function(rebuilt, as: row),
+                                                          where: .and(scope(view, as: row))))])
+    }
+
+    /// The row image's members the role may read.
+    private func readable(_ view: TableView, image: SQLExpression) -> SQLExpression {
+        let member = nextAlias("k")
+        return .subquery(SQLSelect(
+            [.init(.aggregate(SQLAggregate("jsonb_object_agg", [.column(table: member, "key"), .column(table: member, "value")])))],
+            from: .function(.builtin("jsonb_each", [image]), as: member),
+            where: .quantified(.column(table: member, "key"), .equal, .any, .cast(.value(.textArray(view.columns.map(\.name))), SQLType.text.array))))
+    }
+}

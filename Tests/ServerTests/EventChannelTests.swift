@@ -1,0 +1,78 @@
+import Foundation
+import GraphQLTypeSystem
+import NIOCore
+@testable import Server
+import Testing
+
+/// `change_events`: the tenant's change events in order, only rows the role may see and columns
+/// it may read; `after` resumes with no gap and no duplicate.
+@Suite("Event channels")
+struct EventChannelTests {
+    static let adaWallet = "14000000-0000-4000-8000-000000000001"
+    static let alanWallet = "14000000-0000-4000-8000-000000000002"
+    static let task = "12000000-0000-4000-8000-0000000000ee"
+    static let globexTask = "22000000-0000-4000-8000-0000000000ee"
+
+    /// Each event received within `seconds`, as its fields.
+    static func events(_ socket: SocketCapTests.Client, seconds: Int, until count: Int) async -> [[String: JSONValue]] {
+        var events: [[String: JSONValue]] = []
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline, events.count < count {
+            for text in SocketMessageRateTests.texts(await socket.connection.readBytes()) {
+                guard let rows = StreamSubscriptionTests.rows(in: text) else { continue }
+                for case .object(let fields) in rows { events.append(Dictionary(fields, uniquingKeysWith: { $1 })) }
+            }
+        }
+        return events
+    }
+
+    static let query = #"subscription($after: String) { change_events(tables: [\"tasks\", \"wallets\"], after: $after) { id table op new old } }"#
+
+    @Test("writes of both tenants and two users: the subscriber gets its tenant's events it may see, in order, columns cut to its permission; after resumes")
+    func channel() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.test { client in
+            let port = try #require(client.port)
+            let socket = try await StreamSubscriptionTests.subscribe(port: port, token: token, payload: #"{"query":"\#(Self.query)"}"#)
+            #expect(await Self.events(socket, seconds: 1, until: 1).isEmpty, "from now on: nothing yet")
+
+            let db = test.database
+            _ = try await db.rows("""
+                INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
+                VALUES (\(Self.task)::uuid, \(GraphQLTestServer.acme)::uuid, '11000000-0000-4000-8000-000000000001', 'Watched', 'todo')
+                """)
+            _ = try await db.rows("""
+                INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
+                VALUES (\(Self.globexTask)::uuid, \(StreamSubscriptionTests.globex)::uuid, \(StreamSubscriptionTests.globexProject)::uuid, 'Elsewhere', 'todo')
+                """)
+            _ = try await db.rows("UPDATE public.tasks SET title = 'Watched again' WHERE id = \(Self.task)::uuid")
+            _ = try await db.rows("UPDATE public.wallets SET available = available + 1 WHERE id = \(Self.adaWallet)::uuid")
+            _ = try await db.rows("UPDATE public.wallets SET available = available + 2 WHERE id = \(Self.alanWallet)::uuid")
+            _ = try await db.rows("DELETE FROM public.tasks WHERE id = \(Self.task)::uuid")
+
+            let events = await Self.events(socket, seconds: 5, until: 4)
+            let summary = events.map { event -> String in
+                guard case .string(let table)? = event["table"], case .string(let op)? = event["op"] else { return "?" }
+                return table + " " + op
+            }
+            #expect(summary == ["tasks insert", "tasks update", "wallets update", "tasks delete"],
+                    "the other tenant's task and the other user's wallet are not sent")
+            let ids = events.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } }
+            #expect(ids == ids.sorted() && ids.count == 4)
+            if case .object(let row)? = events.first?["new"] {
+                #expect(row.contains { $0.0 == "title" } && !row.contains { $0.0 == "tenant_id" }, "only the columns the role may read: \(row)")
+            } else {
+                Issue.record("the insert has no new row")
+            }
+            #expect(events.first?["old"] == .null && events.last?["new"] == .null)
+
+            // A new connection resuming after the second event gets the rest, once.
+            let resumed = try await StreamSubscriptionTests.subscribe(port: port, token: token,
+                                                                      payload: #"{"query":"\#(Self.query)","variables":{"after":"\#(ids[1])"}}"#)
+            let replay = await Self.events(resumed, seconds: 3, until: 3)
+            #expect(replay.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } } == Array(ids[2...]))
+        }
+        await test.stop()
+    }
+}
