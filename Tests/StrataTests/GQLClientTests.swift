@@ -26,11 +26,16 @@ struct GQLClientTests {
                                                     "--tenant", DemoTenants.acme, "--user", "10000000-0000-4000-8000-000000000002"])
         let otherTenant = try await StrataProcess.run(["token", "--data-dir", dataDirectory, "--role", "member",
                                                        "--tenant", DemoTenants.globex, "--user", "20000000-0000-4000-8000-000000000002"])
+        // A second process serving the same database: its writes reach the first one's subscribers.
+        let other = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory])
+        let otherPort = try #require(HTTPProbe.port(in: try await other.waitForOutput(containing: "Strata is serving")))
         let (socketStatus, socketReport) = try await ScriptRun.run(
             python.trimmingCharacters(in: .whitespacesAndNewlines),
             [ProjectFiles.root + "/scripts/lib/socket-client.py", "ws://127.0.0.1:\(port)/graphql",
              token.stdout.trimmingCharacters(in: .whitespacesAndNewlines), expiring.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
-             otherTenant.stdout.trimmingCharacters(in: .whitespacesAndNewlines), dataDirectory + "/pg"])
+             otherTenant.stdout.trimmingCharacters(in: .whitespacesAndNewlines), dataDirectory + "/pg", "ws://127.0.0.1:\(otherPort)/graphql"])
+        other.signal(SIGTERM)
+        _ = try await other.exitStatus()
         server.signal(SIGTERM)
         _ = try await server.exitStatus()
         print(report)
@@ -52,6 +57,9 @@ struct GQLClientTests {
         #expect(socketReport.contains("isolation: only its own write arrived True, other tenant's rows seen: False"))
         #expect(socketReport.contains("leaving: True then False"), "a row leaving the filter leaves the result")
         #expect(socketReport.contains("plain sql: True"), "a write in plain SQL refreshes subscribers")
+        #expect(socketReport.contains("other process: True"), "a write through another strata process refreshes subscribers")
+        #expect(socketReport.contains("channel: first [], then comments insert True"))
+        #expect(socketReport.contains("stream: first [], then [True]"))
         #expect(socketReport.contains(#"ping: {"type":"pong","payload":{"n":1}}"#))
         for code in ["4406", "4400", "4401", "4403", "4429", "4409", "4408"] {
             #expect(socketReport.contains("close \(code): \(code) "), "close code \(code)")

@@ -73,9 +73,9 @@ async def subscribe_all(count, tokens):
     return sockets
 
 
-def post(connection, query):
+def post(connection, query, bearer=None):
     connection.request("POST", "/graphql", json.dumps({"query": query}),
-                       {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                       {"Content-Type": "application/json", "Authorization": f"Bearer {bearer or token}"})
     answer = connection.getresponse().read()
     if b'"errors"' in answer:
         sys.exit(f"a write failed: {answer[:300]}")
@@ -174,6 +174,27 @@ async def main():
               f"{len(written)} writes, {len(received)} results delivered, write-to-delivery p50 {statistics.median(received) * 1000:.1f} ms, "
               f"p99 {received[int(len(received) * 0.99) - 1] * 1000:.1f} ms; Strata CPU {100 * (cpu_after - cpu_before) / (elapsed + 1):.0f}% of one core")
     await asyncio.gather(*[socket.close() for socket in sockets])
+
+    # Two processes on one database: subscribers of this one, writes through another.
+    other_port = free_port()
+    other = start_server(strata, data, other_port, 4)
+    try:
+        sockets = await subscribe_all(COHORTS, [token])
+        connection = http.client.HTTPConnection("127.0.0.1", other_port)
+        latencies = []
+        for round in range(10):
+            started = time.perf_counter()
+            waits = [asyncio.create_task(next_message(socket, started)) for socket in sockets]
+            await asyncio.to_thread(post, connection, 'mutation { update_tasks(where: {title: {_like: "bench %%"}}, '
+                                                      '_set: {title: "bench other %d"}) { affected_rows } }' % round)
+            await asyncio.wait_for(asyncio.gather(*waits), 30)
+        latencies.sort()
+        print(f"two strata processes on one database, {len(sockets)} subscribers of one, writes through the other (10 rounds): "
+              f"write-to-delivery p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms")
+        await asyncio.gather(*[socket.close() for socket in sockets])
+    finally:
+        other.terminate()
+        other.wait()
 
 
 try:

@@ -18,6 +18,8 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 url, token, short_token, other_token, pg_socket = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+# Another `strata` process on the same database, when given.
+other_url = sys.argv[6] if len(sys.argv) > 6 else None
 QUERY = "query Open($status: String!) { tasks(where: {status: {_eq: $status}}, order_by: {title: asc}) { title } }"
 
 
@@ -48,9 +50,9 @@ TASK = "12000000-0000-4000-8000-000000000002"
 LIVE = "subscription Talk($task: uuid!) { comments(where: {task_id: {_eq: $task}}, order_by: {body: asc}) { body } }"
 
 
-def post(query, bearer=None):
-    """Runs `query` over HTTP, as another client would."""
-    request = urllib.request.Request(url.replace("ws://", "http://"), data=json.dumps({"query": query}).encode(),
+def post(query, bearer=None, server=None):
+    """Runs `query` over HTTP, as another client would (on `server`, a WebSocket URL, if given)."""
+    request = urllib.request.Request((server or url).replace("ws://", "http://"), data=json.dumps({"query": query}).encode(),
                                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {bearer or token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
@@ -74,8 +76,8 @@ def bodies(result):
     return [comment["body"] for comment in result["comments"]]
 
 
-def insert_comment(task, body, bearer=None):
-    answer = post('mutation { insert_comments_one(object: {task_id: "%s", body: "%s"}) { body } }' % (task, body), bearer)
+def insert_comment(task, body, bearer=None, server=None):
+    answer = post('mutation { insert_comments_one(object: {task_id: "%s", body: "%s"}) { body } }' % (task, body), bearer, server)
     if "errors" in answer:
         fail(f"a write failed: {answer}")
 
@@ -125,6 +127,27 @@ async def plain_sql():
 
     first, second = await first_two(LIVE, write, {"task": TASK})
     print(f"plain sql: {sorted(set(bodies(second)) - set(bodies(first))) == [stamp]}")
+
+
+async def other_process():
+    """A write through another `strata` process on the same database reaches this one's subscriber."""
+    body = f"through the other process at {time.time()}"
+    first, second = await first_two(LIVE, lambda: insert_comment(TASK, body, server=other_url), {"task": TASK})
+    print(f"other process: {sorted(set(bodies(second)) - set(bodies(first))) == [body]}")
+
+
+async def channel_and_stream():
+    """gql following the event channel and a stream: each sends the comment written after it started."""
+    body = f"followed at {time.time()}"
+    first, second = await first_two('subscription { change_events(tables: ["comments"]) { table op new } }',
+                                     lambda: insert_comment(TASK, body))
+    event = second["change_events"][0] if second["change_events"] else {}
+    print(f"channel: first {first['change_events']}, then {event.get('table')} {event.get('op')} {event.get('new', {}).get('body') == body}")
+    stream = 'subscription($after: timestamptz!) { comments_stream(batch_size: 5, cursor: {initial_value: {created_at: $after}}) { body } }'
+    after = post('{ comments(order_by: {created_at: desc}, limit: 1) { created_at } }')["data"]["comments"][0]["created_at"]
+    body = f"streamed at {time.time()}"
+    first, second = await first_two(stream, lambda: insert_comment(TASK, body), {"after": after})
+    print(f"stream: first {first['comments_stream']}, then {[row['body'] == body for row in second['comments_stream']]}")
 
 
 async def closed_with(messages, subprotocols=("graphql-transport-ws",), wait=5.0):
@@ -193,6 +216,9 @@ async def main():
     await isolation()
     await leaving()
     await plain_sql()
+    await channel_and_stream()
+    if other_url:
+        await other_process()
     await ping_pong()
     await close_codes()
 
