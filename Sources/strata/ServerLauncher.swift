@@ -58,6 +58,7 @@ struct ServerLauncher {
                                      maxConnectionsPerTenant: settings.resilience.websocketMaxConnectionsPerTenant,
                                      maxMessagesPerSecondPerTenant: settings.resilience.websocketMaxMessagesPerSecondPerTenant)
         let hub = SubscriptionHub(endpoint: connections.server, logger: logger)
+        for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
                                     graphQL: endpoint, logger: logger)
