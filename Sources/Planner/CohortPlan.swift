@@ -61,19 +61,21 @@ public struct CohortPlan: Sendable {
         memberParameters.map { $0.value(variables: variables, session: session) }
     }
 
-    /// The members' values as the JSON text bound to `.members`: one array per member, a list
-    /// as PostgreSQL's array literal text (read back with a `::text[]` cast).
-    public static func members(_ members: [[SQLValue]]) -> SQLValue {
-        let arrays = members.map { values in
-            JSONValue.array(values.map { value in
-                switch value {
-                case .null: .null
-                case .text(let text): .string(text)
-                case .textArray(let items): .string(arrayLiteral(items))
-                }
-            })
-        }
-        return .text(JSONValue.array(arrays).serialized)
+    /// One member's values as a JSON array, a list as PostgreSQL's array literal text (read back
+    /// with a `::text[]` cast). Made once per member.
+    public static func member(_ values: [SQLValue]) -> String {
+        JSONValue.array(values.map { value in
+            switch value {
+            case .null: .null
+            case .text(let text): .string(text)
+            case .textArray(let items): .string(arrayLiteral(items))
+            }
+        }).serialized
+    }
+
+    /// What is bound to `.members`: the members' arrays (from `member(_:)`) in one JSON array.
+    public static func members(_ members: [String]) -> SQLValue {
+        .text("[" + members.joined(separator: ",") + "]")
     }
 
     /// `{"a","b\"c"}`: every element quoted, `"` and `\` escaped.

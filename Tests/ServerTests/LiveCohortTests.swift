@@ -126,7 +126,7 @@ struct LiveCohortTests {
 
     @Test("members' values travel as one JSON array; a list as an array literal PostgreSQL reads back")
     func memberValues() {
-        let value = CohortPlan.members([[.text("a"), .null, .textArray(["x\"y", "b\\c", ""])], [.textArray([])]])
+        let value = CohortPlan.members([CohortPlan.member([.text("a"), .null, .textArray(["x\"y", "b\\c", ""])]), CohortPlan.member([.textArray([])])])
         #expect(value == .text(#"[["a",null,"{\"x\\\"y\",\"b\\\\c\",\"\"}"],["{}"]]"#))
     }
 }

@@ -18,15 +18,27 @@ final class LiveCohort: Sendable {
     }
 
     private struct Member {
-        let values: [SQLValue]
+        /// Its parameter values as the JSON array the cohort's statement reads.
+        let values: String
         /// The subscriber's own request, run alone when the cohort's statement fails.
         let prepared: GraphQLExecutor.Prepared
         var last: String
         let deliver: @Sendable (String) -> Void
     }
 
+    /// What a refresh binds and how its answer maps back to members, kept until membership changes.
+    private struct Snapshot {
+        let ids: [Int]
+        /// Each member's place among the distinct value arrays.
+        let positions: [Int]
+        let distinct: Int
+        let binds: [SQLValue]
+    }
+
     private struct State {
         var members: [Int: Member] = [:]
+        /// Nil after a member joined or left.
+        var snapshot: Snapshot?
         var running = false
         var dirty = false
         var lastRun = ContinuousClock.now
@@ -55,14 +67,18 @@ final class LiveCohort: Sendable {
     }
 
     func add(_ id: Int, prepared: GraphQLExecutor.Prepared, first: String, deliver: @escaping @Sendable (String) -> Void) {
-        let values = plan.memberValues(variables: prepared.variables, session: prepared.session)
-        state.withLock { $0.members[id] = Member(values: values, prepared: prepared, last: first, deliver: deliver) }
+        let values = CohortPlan.member(plan.memberValues(variables: prepared.variables, session: prepared.session))
+        state.withLock { state in
+            state.members[id] = Member(values: values, prepared: prepared, last: first, deliver: deliver)
+            state.snapshot = nil
+        }
     }
 
     /// Removes member `id`; says whether the cohort is empty now.
     func remove(_ id: Int) -> Bool {
         state.withLock { state in
             state.members.removeValue(forKey: id)
+            state.snapshot = nil
             return state.members.isEmpty
         }
     }
@@ -83,18 +99,20 @@ final class LiveCohort: Sendable {
         guard let delay else { return }
         Task(executorPreference: executor) { [self] in
             if delay > .zero { try? await Task.sleep(for: delay) }
-            let members = state.withLock { state in
+            let snapshot = state.withLock { state in
                 state.lastRun = .now
-                return state.members.map { ($0.key, $0.value.values, $0.value.prepared) }
+                if let snapshot = state.snapshot { return snapshot }
+                let snapshot = makeSnapshot(state.members)
+                state.snapshot = snapshot
+                return snapshot
             }
-            let results = await refresh(members)
+            let results = await refresh(snapshot)
             var sends: [(@Sendable (String) -> Void, String)] = []
             let again = state.withLock { state -> Bool in
                 state.running = false
                 for (id, result) in results {
-                    guard var member = state.members[id], member.last != result else { continue }
-                    member.last = result
-                    state.members[id] = member
+                    guard let member = state.members[id], member.last != result else { continue }
+                    state.members[id]?.last = result
                     sends.append((member.deliver, result))
                 }
                 let again = state.dirty && !state.members.isEmpty
@@ -106,19 +124,19 @@ final class LiveCohort: Sendable {
         }
     }
 
-    /// Each member's result: one statement for all of them; if it fails, each member's own
-    /// request, so each gets the error (or result) it would get alone.
-    private func refresh(_ members: [(Int, [SQLValue], GraphQLExecutor.Prepared)]) async -> [(Int, String)] {
-        var groups: [[SQLValue]: Int] = [:]
-        var distinct: [[SQLValue]] = []
+    private func makeSnapshot(_ members: [Int: Member]) -> Snapshot {
+        var groups: [String: Int] = [:]
+        var distinct: [String] = []
+        var ids: [Int] = []
         var positions: [Int] = []
-        for (_, values, _) in members {
-            if let position = groups[values] {
+        for (id, member) in members {
+            ids.append(id)
+            if let position = groups[member.values] {
                 positions.append(position)
             } else {
-                groups[values] = distinct.count
+                groups[member.values] = distinct.count
                 positions.append(distinct.count)
-                distinct.append(values)
+                distinct.append(member.values)
             }
         }
         let binds = plan.binds.map { bind -> SQLValue in
@@ -127,13 +145,21 @@ final class LiveCohort: Sendable {
             case .value(let value): value
             }
         }
+        return Snapshot(ids: ids, positions: positions, distinct: distinct.count, binds: binds)
+    }
+
+    /// Each member's result: one statement for all of them; if it fails, each member's own
+    /// request, so each gets the error (or result) it would get alone.
+    private func refresh(_ snapshot: Snapshot) async -> [(Int, String)] {
         counters.refreshes.add(1, ordering: .relaxed)
         counters.statements.add(1, ordering: .relaxed)
-        if let results = await run(binds), results.count == distinct.count {
-            return zip(members, positions).map { member, position in (member.0, "{\"data\":" + results[position] + "}") }
+        if let results = await run(snapshot.binds), results.count == snapshot.distinct {
+            let wrapped = results.map { "{\"data\":" + $0 + "}" }
+            return zip(snapshot.ids, snapshot.positions).map { ($0, wrapped[$1]) }
         }
+        let members = state.withLock { state in snapshot.ids.compactMap { id in state.members[id].map { (id, $0.prepared) } } }
         var results: [(Int, String)] = []
-        for (id, _, prepared) in members {
+        for (id, prepared) in members {
             counters.statements.add(1, ordering: .relaxed)
             results.append((id, await service.refreshed(prepared)))
         }
