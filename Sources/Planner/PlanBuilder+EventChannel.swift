@@ -27,6 +27,7 @@ extension PlanBuilder {
                 }
                 tables.append(view)
             }
+            guard !tables.isEmpty else { throw planningError("\"tables\" must name at least one table", at: input, path: path) }
         }
         for view in tables { noteRead(view.name) }
         var start: String?

@@ -39,4 +39,29 @@ struct SubscriptionPlanTests {
             #expect(error.errors.first?.message.contains("reads 'projects', whose writes are not all captured") == true, "\(error)")
         }
     }
+
+    func refusal(_ text: String) -> String? {
+        do {
+            _ = try plan(text)
+            return nil
+        } catch {
+            return (error as? GraphQLErrors)?.errors.first?.message ?? "\(error)"
+        }
+    }
+
+    @Test("streams and event channels refuse what cannot run: a batch below one, two cursor columns, an unknown or empty table list, an id that is not one")
+    func refusals() throws {
+        #expect(refusal("subscription { tasks_stream(batch_size: 0, cursor: {initial_value: {title: \"a\"}}) { title } }")?.contains("\"batch_size\" must be a positive number") == true)
+        #expect(refusal("subscription { tasks_stream(batch_size: 5, cursor: {initial_value: {title: \"a\", status: \"b\"}}) { title } }")?
+            .contains("exactly one column") == true)
+        #expect(refusal("subscription { change_events(tables: [\"notifications\"]) { id } }")?.contains("'notifications' is not a table this role may follow") == true)
+        #expect(refusal("subscription { change_events(tables: []) { id } }")?.contains("must name at least one table") == true)
+        #expect(refusal("subscription { change_events(after: \"12x\") { id } }")?.contains("\"after\" must be the id of an event") == true)
+        let stream = try plan("subscription { tasks_stream(batch_size: 5000, cursor: {initial_value: {created_at: \"2026-01-01\"}, ordering: DESC}) { title } }")
+        #expect(stream.stream?.batchSize == 500, "a batch holds no more than the role's row limit")
+        #expect(stream.stream?.initialCursor == "2026-01-01")
+        #expect(stream.cohort == nil && stream.readTables == ["tasks"])
+        let channel = try plan("subscription { change_events(tables: [\"tasks\", \"tasks\"]) { id } }")
+        #expect(channel.readTables == ["tasks"] && channel.stream?.initialCursor == nil)
+    }
 }
