@@ -99,6 +99,26 @@ struct ExplainCommand: AsyncParsableCommand {
             // mutation's later statements do not see its earlier ones' writes here.
             if analyze { try await explainAnalyze(statement.sql, binds: binds, session: session) }
         }
+        if let cohort = plan.cohort {
+            // What refreshes this live query: its cohort's statement, here with this session alone.
+            print("\n-- refreshed with the other subscribers of its cohort (same plan, role and tenant) by:")
+            print(cohort.sql)
+            let members = CohortPlan.members([CohortPlan.member(cohort.memberValues(variables: values, session: session))])
+            let binds = cohort.binds.map { bind -> SQLValue in
+                switch bind {
+                case .members: members
+                case .value(let value): value
+                }
+            }
+            for (index, (bind, value)) in zip(cohort.binds, binds).enumerated() {
+                print("-- $\(index + 1) = " + (bind == .members ? "each member's values  → \(value.shown)" : value.shown))
+            }
+            let cohortSession = Session(role: session.role, tenantID: session.tenantID, claimsJSON: "{}")
+            if analyze { try await explainAnalyze(cohort.sql, binds: binds, session: cohortSession) }
+        }
+        if plan.stream != nil {
+            print("-- a stream: each run binds the cursor reached so far to the variable $@cursor")
+        }
     }
 
     private func explainAnalyze(_ sql: String, binds: [SQLValue], session: Session) async throws {
