@@ -3,7 +3,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Trims change events older than the retention window, now and then every `interval`: what
+/// Trims change events older than the retention window, a minute after start (a process that
+/// stops at once never begins) and then every `interval`: what
 /// event channels can replay is what is kept. An event a handler has still to deliver (pending or
 /// dead) is kept however old. Deletes go in slices so no statement holds many locks for long;
 /// several processes trimming at once only share the work.
@@ -24,6 +25,7 @@ public struct EventRetention: Service {
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
+            try? await Task.sleep(for: .seconds(60))
             while !Task.isCancelled {
                 do {
                     let trimmed = try await trim()
@@ -42,7 +44,7 @@ public struct EventRetention: Service {
         let seconds = String(retention.components.seconds)
         return try await endpoint.withConnection(logger: logger) { connection in
             var total = 0
-            while true {
+            while !Task.isCancelled {
                 let rows = try await connection.query("""
                     WITH old AS (
                         SELECT e.id FROM strata.change_events e
@@ -58,6 +60,7 @@ public struct EventRetention: Service {
                 total += deleted
                 if deleted < Self.slice { return total }
             }
+            return total
         }
     }
 }

@@ -13,13 +13,12 @@ struct EventChannelTests {
     static let task = "12000000-0000-4000-8000-0000000000ee"
     static let globexTask = "22000000-0000-4000-8000-0000000000ee"
 
-    /// Each event received within `seconds`, as its fields.
-    static func events(_ socket: SocketCapTests.Client, seconds: Int, until count: Int) async -> [[String: JSONValue]] {
+    /// The events of the next messages, as their fields, until `count` or `seconds` have passed.
+    static func events(_ socket: SocketCapTests.Client, count: Int, within seconds: Int = 20) async -> [[String: JSONValue]] {
         var events: [[String: JSONValue]] = []
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline, events.count < count {
-            for text in SocketMessageRateTests.texts(await socket.connection.readBytes()) {
-                guard let rows = StreamSubscriptionTests.rows(in: text) else { continue }
+            for rows in await StreamSubscriptionTests.messages(socket, count: 1, within: 1) {
                 for case .object(let fields) in rows { events.append(Dictionary(fields, uniquingKeysWith: { $1 })) }
             }
         }
@@ -32,10 +31,10 @@ struct EventChannelTests {
     func channel() async throws {
         let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
         let token = try await GraphQLTestServer.memberToken()
-        try await test.server.test { client in
+        try await test.serving { client in
             let port = try #require(client.port)
             let socket = try await StreamSubscriptionTests.subscribe(port: port, token: token, payload: #"{"query":"\#(Self.query)"}"#)
-            #expect(await Self.events(socket, seconds: 1, until: 1).isEmpty, "from now on: nothing yet")
+            #expect(await StreamSubscriptionTests.messages(socket, count: 1, within: 20) == [[]], "from now on: nothing yet")
 
             let db = test.database
             _ = try await db.rows("""
@@ -51,7 +50,7 @@ struct EventChannelTests {
             _ = try await db.rows("UPDATE public.wallets SET available = available + 2 WHERE id = \(Self.alanWallet)::uuid")
             _ = try await db.rows("DELETE FROM public.tasks WHERE id = \(Self.task)::uuid")
 
-            let events = await Self.events(socket, seconds: 5, until: 4)
+            let events = await Self.events(socket, count: 4) + Self.events(socket, count: 1, within: 2)
             let summary = events.map { event -> String in
                 guard case .string(let table)? = event["table"], case .string(let op)? = event["op"] else { return "?" }
                 return table + " " + op
@@ -70,9 +69,8 @@ struct EventChannelTests {
             // A new connection resuming after the second event gets the rest, once.
             let resumed = try await StreamSubscriptionTests.subscribe(port: port, token: token,
                                                                       payload: #"{"query":"\#(Self.query)","variables":{"after":"\#(ids[1])"}}"#)
-            let replay = await Self.events(resumed, seconds: 3, until: 3)
+            let replay = await Self.events(resumed, count: 2) + Self.events(resumed, count: 1, within: 2)
             #expect(replay.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } } == Array(ids[2...]))
         }
-        await test.stop()
     }
 }

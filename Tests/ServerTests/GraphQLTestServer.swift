@@ -59,6 +59,17 @@ struct GraphQLTestServer {
                                  hub: hub, listening: listening)
     }
 
+    /// Runs `body` against the serving server, then stops the hub and the pool however it ended.
+    func serving(_ body: @Sendable (LiveClient) async throws -> Void) async throws {
+        do {
+            try await server.test(body)
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
     /// Stops the hub and closes the pool's connections.
     func stop() async {
         listening?.cancel()
