@@ -2,10 +2,12 @@
 // SUBSCRIBERS graphql-transport-ws connections, the n-th running plan n % PLANS and watching task
 // TASKS[n / PLANS % TASKS.length]; then ROUNDS writes (POST to the same server), each changing
 // every subscriber's result, timed from the write's start to each subscriber's next result.
-// Round 0 is reported apart: it prepares each cohort's statement. Prints one JSON object.
-//   node --experimental-websocket live-fanout.js URL TOKEN SUBSCRIBERS PLANS ROUNDS TASK…
-const [url, token, subscriberText, planText, roundText, ...tasks] = process.argv.slice(2);
-const subscribers = Number(subscriberText), plans = Number(planText), rounds = Number(roundText);
+// The first WARMUP rounds are reported apart: they prepare each cohort's statement on the
+// connections it meets, and PostgreSQL plans a prepared statement afresh for its first five runs
+// on a connection. Prints one JSON object.
+//   node --experimental-websocket live-fanout.js URL TOKEN SUBSCRIBERS PLANS WARMUP ROUNDS TASK…
+const [url, token, subscriberText, planText, warmupText, roundText, ...tasks] = process.argv.slice(2);
+const subscribers = Number(subscriberText), plans = Number(planText), warmup = Number(warmupText), rounds = Number(roundText);
 const query = (n) => `subscription Task($id: uuid!) { tasks_by_pk(id: $id) { title plan${n}: id } }`;
 
 function open(index) {
@@ -50,8 +52,8 @@ async function main() {
     sockets.push(...await Promise.all(batch));
   }
   const report = { subscribers, plans };
-  const latencies = [];
-  for (let round = 0; round < rounds + 1; round++) {
+  const latencies = [], cold = [];
+  for (let round = 0; round < warmup + rounds; round++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const times = [];
     const started = performance.now();
@@ -66,14 +68,16 @@ async function main() {
     const answered = performance.now() - started;
     await delivered;
     times.sort((a, b) => a - b);
-    if (round === 0) {
-      report.warmup = { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+    if (round < warmup) {
+      cold.push(...times);
     } else {
       latencies.push(...times);
       (report.answered ||= []).push(answered);
     }
   }
   latencies.sort((a, b) => a - b);
+  cold.sort((a, b) => a - b);
+  report.warmup = { rounds: warmup, p50: percentile(cold, 0.5), p99: percentile(cold, 0.99) };
   report.first = latencies[0];
   report.p50 = percentile(latencies, 0.5);
   report.p99 = percentile(latencies, 0.99);
