@@ -107,7 +107,7 @@ extension SessionPool {
                 ("TimeZone", "UTC"),
                 ("statement_timeout", String(self.configuration.statementTimeoutMilliseconds)),
                 ("application_name", "strata"),
-            ]
+            ] + (self.configuration.planCacheMode.map { [("plan_cache_mode", $0)] } ?? [])
             configuration.options.connectTimeout = .milliseconds(Int64(min(self.configuration.statementTimeoutMilliseconds, 10_000)))
             let connection: PostgresConnection
             do {

@@ -38,6 +38,8 @@ public final class SessionPool: Service, Sendable {
         public var maximumWaiting: Int
         /// When to stop trying a database that keeps failing to connect.
         public var breaker: CircuitBreaker.Configuration
+        /// PostgreSQL's `plan_cache_mode` for its connections; nil leaves the server's default.
+        public var planCacheMode: String?
 
         public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
                     statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000,

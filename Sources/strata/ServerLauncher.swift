@@ -57,7 +57,13 @@ struct ServerLauncher {
                                      pingInterval: .milliseconds(settings.resilience.websocketPingIntervalMilliseconds),
                                      maxConnectionsPerTenant: settings.resilience.websocketMaxConnectionsPerTenant,
                                      maxMessagesPerSecondPerTenant: settings.resilience.websocketMaxMessagesPerSecondPerTenant)
-        let hub = SubscriptionHub(endpoint: connections.server, logger: logger)
+        // Live queries refresh on connections of their own, planned once per statement: a cohort's
+        // one parameter is its members' JSON, so a generic plan serves every refresh.
+        var refreshConfiguration = pool.partitions[0].configuration
+        refreshConfiguration.maximumConnections = max(2, poolSize / 2)
+        refreshConfiguration.planCacheMode = "force_generic_plan"
+        let refreshPools = SessionPools(configuration: refreshConfiguration, logger: logger)
+        let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, logger: logger)
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
@@ -70,7 +76,7 @@ struct ServerLauncher {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
         let retention = EventRetention(endpoint: connections.server, retention: .seconds(settings.eventRetentionHours * 3_600), logger: logger)
-        services += [client, pool, hub, retention, application]
+        services += [client, pool, refreshPools, hub, retention, application]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,

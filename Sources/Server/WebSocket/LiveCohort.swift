@@ -169,7 +169,7 @@ final class LiveCohort: Sendable {
     /// The cohort's statement under its role and tenant: each distinct member's `data`, or nil
     /// when it failed.
     private func run(_ binds: [SQLValue]) async -> [String]? {
-        guard let pool = service.executor.pools?.current else { return nil }
+        guard let pool = (service.hub?.refreshPools ?? service.executor.pools)?.current else { return nil }
         let settings = ConnectionSettings(role: key.role, tenantID: key.tenant, userID: nil, claims: "{}")
         do {
             guard let bytes = try await pool.query(statement, binds: binds, settings: settings) else { return nil }

@@ -20,6 +20,9 @@ public final class SubscriptionHub: Service, Sendable {
 
     let endpoint: DatabaseEndpoint
     let logger: Logger
+    /// Where cohorts refresh: connections of their own, so a burst of refreshes never keeps
+    /// requests waiting; nil shares the requests' pool.
+    let refreshPools: SessionPools?
     private let state = Mutex(State())
     /// How many changes were announced so far: a subscriber notes it before its first result,
     /// and refreshes at once on joining if a change came in between.
@@ -27,8 +30,9 @@ public final class SubscriptionHub: Service, Sendable {
     /// Cohort refreshes and the statements they ran, counted since start.
     let counters = LiveCounters()
 
-    public init(endpoint: DatabaseEndpoint, logger: Logger) {
+    public init(endpoint: DatabaseEndpoint, refreshPools: SessionPools? = nil, logger: Logger) {
         self.endpoint = endpoint
+        self.refreshPools = refreshPools
         self.logger = logger
     }
 
