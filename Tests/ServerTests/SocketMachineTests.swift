@@ -125,6 +125,15 @@ struct SocketMachineTests {
         #expect(machine.receive(.heartbeat) == [.close(.initTimeout, "Two pings went unanswered")])
     }
 
+    @Test("a failure of the server's own closes with 4500, cancelling what runs")
+    func internalFailure() {
+        var machine = ready(.transport)
+        _ = machine.receive(text(#"{"type":"subscribe","id":"a","payload":{"query":"{ a }"}}"#))
+        #expect(machine.receive(.internalFailure("a stream's batch could not be read"))
+            == [.cancel(id: "a"), .close(.internalError, "Internal server error: a stream's batch could not be read")])
+        #expect(machine.isClosed)
+    }
+
     @Test("an expired token closes the connection with 4403, cancelling what runs")
     func tokenExpiry() {
         var machine = ready(.transport)

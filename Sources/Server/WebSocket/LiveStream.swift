@@ -23,10 +23,12 @@ final class LiveStream: Sendable {
     private let executor: any TaskExecutor
     private let service: SocketService
     private let deliver: @Sendable (String) -> Void
+    private let fail: @Sendable (String) -> Void
     private let state: Mutex<State>
 
     init(_ prepared: GraphQLExecutor.Prepared, plan: StreamPlan, executor: any TaskExecutor, service: SocketService,
-         deliver: @escaping @Sendable (String) -> Void) {
+         deliver: @escaping @Sendable (String) -> Void, fail: @escaping @Sendable (String) -> Void) {
+        self.fail = fail
         self.tenant = prepared.session.tenantID
         self.tables = prepared.readTables
         self.prepared = prepared
@@ -67,8 +69,11 @@ final class LiveStream: Sendable {
             switch await service.executor.run(run) {
             case .data(let data):
                 guard let batch = Self.batch(String(buffer: data), key: plan.responseKey) else {
-                    deliver(SocketService.failed([GraphQLError("The stream's batch could not be read.", code: ErrorCode.internalError)]))
-                    break
+                    // The planner's statement always answers this shape; should it not, the
+                    // stream cannot know where it stands, and the connection ends with 4500.
+                    fail("a stream's batch could not be read")
+                    state.withLock { $0.stopped = true }
+                    return
                 }
                 if !batch.rows.isEmpty || first {
                     let key = JSONText.quoted(plan.responseKey)

@@ -234,7 +234,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 handler.push(id, result, coalescing: true, context)
             }
         }
-        if let membership { live[id] = membership }
+        guard let membership else {
+            return feed(.internalFailure("subscription \(id) could not be kept up to date"), context)
+        }
+        live[id] = membership
     }
 
     /// Streams subscription `id`'s batches in order; the hub wakes it when a table it reads changes.
@@ -242,12 +245,17 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         guard let hub = service.hub, machine?.active.contains(id) == true else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let stream = LiveStream(prepared, plan: plan, executor: executor, service: service) { result in
+        let stream = LiveStream(prepared, plan: plan, executor: executor, service: service, deliver: { result in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.push(id, result, coalescing: false, context)
             }
-        }
+        }, fail: { reason in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.feed(.internalFailure(reason), context)
+            }
+        })
         live[id] = hub.join(stream)
     }
 

@@ -26,6 +26,8 @@ struct SocketMachine {
         case next(id: String, result: String)
         /// Operation `id` was refused before it ran (syntax, validation, variables).
         case refused(id: String, errors: [GraphQLError])
+        /// The server could not carry on with the connection's work: close with 4500.
+        case internalFailure(String)
     }
 
     enum Action: Equatable {
@@ -91,6 +93,8 @@ struct SocketMachine {
             return heartbeat()
         case .tokenExpired:
             return close(.forbidden, "Forbidden: the token has expired")
+        case .internalFailure(let reason):
+            return close(.internalError, "Internal server error: " + reason)
         case .authenticated(let session):
             guard case .authenticating = phase else { return [] }
             phase = .ready(session)
