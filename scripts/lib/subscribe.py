@@ -33,5 +33,10 @@ try:
     asyncio.run(main())
 except KeyboardInterrupt:
     pass
+except OSError as error:
+    sys.exit(f"subscribe: no Strata answers at {url}: {error.strerror or error}")
+except websockets.ConnectionClosed as closed:
+    sys.exit(f"subscribe: the server closed the connection: {closed.rcvd.code if closed.rcvd else 'no close frame'} "
+             f"{closed.rcvd.reason if closed.rcvd else ''}".rstrip())
 except websockets.ConnectionClosed as closed:
     sys.exit(f"closed: {closed.rcvd.code if closed.rcvd else ''} {closed.rcvd.reason if closed.rcvd else ''}")
