@@ -92,4 +92,17 @@ struct StreamSubscriptionTests {
                     "only titles below the cursor, descending")
         }
     }
+
+    @Test("a subscription whose answer needs no database (its one field skipped) answers once and completes")
+    func constant() async throws {
+        let test = try await GraphQLTestServer.start(live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.serving { client in
+            let socket = try await Self.subscribe(port: try #require(client.port), token: token, payload: #"{"query":"subscription($on: Boolean!) { tasks @include(if: $on) { id } }","variables":{"on":false}}"#)
+            let texts = await SocketMessageRateTests.nextTexts(socket, count: 2)
+            #expect(texts == [#"{"id":"s","type":"next","payload":{"data":{}}}"#, #"{"id":"s","type":"complete"}"#])
+            socket.sendText(#"{"type":"ping"}"#)
+            #expect(await SocketMessageRateTests.nextTexts(socket, count: 1) == [#"{"type":"pong"}"#], "the connection stays open")
+        }
+    }
 }

@@ -82,7 +82,7 @@ public struct SocketService: Sendable {
         if let stream = prepared.entry.plan.stream { return .stream(prepared, stream) }
         let seen = hub?.changesSoFar ?? 0
         switch await result(of: prepared, cancellation: cancellation) {
-        case .success(let result) where prepared.operation == .subscription:
+        case .success(let result) where prepared.operation == .subscription && prepared.needsDatabase:
             return .live(first: result, prepared, seen: seen)
         case .success(let result):
             return .answered(.executed(id: id, result: result))
