@@ -78,4 +78,20 @@ struct SocketMessageRateTests {
             #expect(results.last?.contains(#""available" : "10.00""#) == true, "the latest result arrives: \(results)")
         }
     }
+
+    @Test("at one message per second, a stream's batches are delayed in order, none dropped")
+    func streamDelayed() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
+                                                     live: true)
+        for number in 1...4 { try await StreamSubscriptionTests.insertTask(test, title: "Rate \(number)") }
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.serving { client in
+            let query = #"subscription { tasks_stream(batch_size: 1, cursor: {initial_value: {title: \"Rate\"}}, where: {title: {_like: \"Rate%\"}}) { title } }"#
+            let started = ContinuousClock.now
+            let socket = try await StreamSubscriptionTests.subscribe(port: try #require(client.port), token: token, payload: #"{"query":"\#(query)"}"#)
+            let batches = await StreamSubscriptionTests.batches(socket, count: 4, within: 30)
+            #expect(batches == [["Rate 1"], ["Rate 2"], ["Rate 3"], ["Rate 4"]])
+            #expect(ContinuousClock.now - started >= .milliseconds(2_500), "four batches at one a second take three seconds at least")
+        }
+    }
 }
