@@ -78,6 +78,17 @@ public struct CohortPlan: Sendable {
         .text("[" + members.joined(separator: ",") + "]")
     }
 
+    /// The value of each `$n` for these members' arrays.
+    public func bindValues(members: [String]) -> [SQLValue] {
+        let joined = Self.members(members)
+        return binds.map { bind in
+            switch bind {
+            case .members: joined
+            case .value(let value): value
+            }
+        }
+    }
+
     /// `{"a","b\"c"}`: every element quoted, `"` and `\` escaped.
     static func arrayLiteral(_ items: [String]) -> String {
         var literal = "{"

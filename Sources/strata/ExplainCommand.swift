@@ -103,13 +103,7 @@ struct ExplainCommand: AsyncParsableCommand {
             // What refreshes this live query: its cohort's statement, here with this session alone.
             print("\n-- refreshed with the other subscribers of its cohort (same plan, role and tenant) by:")
             print(cohort.sql)
-            let members = CohortPlan.members([CohortPlan.member(cohort.memberValues(variables: values, session: session))])
-            let binds = cohort.binds.map { bind -> SQLValue in
-                switch bind {
-                case .members: members
-                case .value(let value): value
-                }
-            }
+            let binds = cohort.bindValues(members: [CohortPlan.member(cohort.memberValues(variables: values, session: session))])
             for (index, (bind, value)) in zip(cohort.binds, binds).enumerated() {
                 print("-- $\(index + 1) = " + (bind == .members ? "each member's values  → \(value.shown)" : value.shown))
             }

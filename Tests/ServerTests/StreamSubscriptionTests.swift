@@ -52,7 +52,9 @@ struct StreamSubscriptionTests {
     static func subscribe(port: Int, token: String, payload: String) async throws -> SocketCapTests.Client {
         let (socket, _) = try await SocketCapTests.Client.open(port: port, timeout: 1)
         socket.sendText(#"{"type":"connection_init","payload":{"Authorization":"Bearer \#(token)"}}"#)
-        _ = await socket.frame()
+        // Subscribing before the acknowledgement would be refused (4401): wait for it, however slow.
+        let ack = await SocketMessageRateTests.nextTexts(socket, count: 1)
+        try #require(ack == [#"{"type":"connection_ack"}"#], "\(ack)")
         socket.sendText(#"{"id":"s","type":"subscribe","payload":"# + payload + "}")
         return socket
     }

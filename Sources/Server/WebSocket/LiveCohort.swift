@@ -83,8 +83,6 @@ final class LiveCohort: Sendable {
         }
     }
 
-    var isEmpty: Bool { state.withLock { $0.members.isEmpty } }
-
     /// A table it reads changed: refresh, now or after the refresh under way.
     func changed() {
         let delay = state.withLock { state -> Duration? in
@@ -139,13 +137,7 @@ final class LiveCohort: Sendable {
                 distinct.append(member.values)
             }
         }
-        let binds = plan.binds.map { bind -> SQLValue in
-            switch bind {
-            case .members: CohortPlan.members(distinct)
-            case .value(let value): value
-            }
-        }
-        return Snapshot(ids: ids, positions: positions, distinct: distinct.count, binds: binds)
+        return Snapshot(ids: ids, positions: positions, distinct: distinct.count, binds: plan.bindValues(members: distinct))
     }
 
     /// Each member's result: one statement for all of them; if it fails, each member's own
