@@ -82,3 +82,15 @@ struct PlannedStatement: PostgresPreparedStatement {
         }
     }
 }
+
+extension PostgresConnection {
+    /// Runs a prepared statement with its binds on this connection; the first column of its
+    /// first row as text, or nil.
+    public func firstText(of statement: PreparedSQL, binds: [SQLValue], logger: Logger) async throws -> String? {
+        try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) {
+            guard !isClosed else { throw SessionPoolError.connectionLost }
+            return try await PlannedStatement.firstValue(of: statement, binds: binds, on: self, logger: logger)
+                .map { String(buffer: $0) }
+        }
+    }
+}

@@ -22,9 +22,13 @@ public final class EventReader: Service, Sendable {
         public var batchSize: Int
         public var pollInterval: Duration
         public var retry: RetryPolicy
+        /// The role handlers run as (`SET LOCAL ROLE`); nil keeps the login role.
+        public var role: String?
 
-        public init(endpoint: DatabaseEndpoint, batchSize: Int = 100, pollInterval: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy()) {
+        public init(endpoint: DatabaseEndpoint, batchSize: Int = 100, pollInterval: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy(),
+                    role: String? = nil) {
             self.endpoint = endpoint
+            self.role = role
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.retry = retry
@@ -76,37 +80,126 @@ public final class EventReader: Service, Sendable {
         try? await connection?.close()
     }
 
-    /// Claims one batch for `handler`, handles it, settles each delivery, commits. Returns the
-    /// number claimed.
+    /// Claims one batch for `handler`, hands each tenant's events to it in a savepoint of their
+    /// own, settles each delivery, commits. Returns the number claimed.
+    ///
+    /// A tenant's events go to the handler together, so a set-based effect costs one statement
+    /// per tenant and batch. When that fails, the savepoint undoes it and the events are tried one
+    /// by one: those before the failing one are handled, the failing one is scheduled for a retry
+    /// (or becomes a dead letter), and the tenant's later ones wait for it.
     func drainBatch(_ handler: any EventHandler, _ deliveries: EventDeliveries) async throws -> Int {
-        try await deliveries.connection.guardedQuery("BEGIN", logger: logger)
+        let connection = deliveries.connection
+        try await connection.guardedQuery("BEGIN", logger: logger)
         do {
-            let batch = try await deliveries.claim(handler.name, limit: configuration.batchSize)
-            var stalledTenants: Set<String?> = []
+            let batch = try await deliveries.claim(handler.name, limit: handler.batchSize ?? configuration.batchSize)
             var handled: [Int64] = []
-            for claimed in batch where !stalledTenants.contains(claimed.event.tenantID) {
-                do {
-                    try await handler.handle(claimed.event)
-                    handled.append(claimed.event.id)
-                } catch {
-                    // Later events of this tenant wait for this one.
-                    stalledTenants.insert(claimed.event.tenantID)
-                    let decision = configuration.retry.decision(afterFailedAttempt: claimed.attempts + 1)
-                    let delay: Duration? = if case .retry(let after) = decision { after } else { nil }
-                    if delay == nil {
-                        logger.error("event handler gave up; the delivery is a dead letter",
-                                     metadata: ["handler": "\(handler.name)", "event": "\(claimed.event.id)", "error": "\(error)"])
+            for group in Self.byTenant(batch) {
+                if group.count > 1, try await attemptTogether(handler, group.map(\.event), on: connection) {
+                    handled += group.map(\.event.id)
+                    continue
+                }
+                for claimed in group {
+                    do {
+                        try await handleAlone(handler, claimed.event, on: connection)
+                        handled.append(claimed.event.id)
+                    } catch {
+                        try await settleFailure(handler, claimed, error: error, deliveries)
+                        break  // later events of this tenant wait for this one
                     }
-                    try await deliveries.fail(handler.name, event: claimed.event.id, error: String(describing: error), retryAfter: delay)
                 }
             }
-            // Acknowledgements take effect at commit whether sent one by one or together.
+            // Acknowledgements take effect at commit, together with the handler's effects.
             try await deliveries.acknowledge(handler.name, events: handled)
-            try await deliveries.connection.guardedQuery("COMMIT", logger: logger)
+            try await connection.guardedQuery("COMMIT", logger: logger)
             return batch.count
         } catch {
-            _ = try? await deliveries.connection.guardedQuery("ROLLBACK", logger: logger)
+            _ = try? await connection.guardedQuery("ROLLBACK", logger: logger)
             throw error
         }
     }
+
+    /// A batch's deliveries by tenant, each tenant's in event order, tenants in order of their
+    /// first event.
+    static func byTenant(_ batch: [EventDeliveries.Claimed]) -> [[EventDeliveries.Claimed]] {
+        var order: [String?] = []
+        var groups: [String?: [EventDeliveries.Claimed]] = [:]
+        for claimed in batch {
+            if groups[claimed.event.tenantID] == nil { order.append(claimed.event.tenantID) }
+            groups[claimed.event.tenantID, default: []].append(claimed)
+        }
+        return order.compactMap { groups[$0] }
+    }
+
+    /// Hands `events` (one tenant's) to the handler together in a savepoint; whether it
+    /// succeeded. A handler's failure is undone and answered with false.
+    private func attemptTogether(_ handler: any EventHandler, _ events: [ChangeEvent], on connection: PostgresConnection) async throws -> Bool {
+        do {
+            try await inSavepoint(events[0].tenantID, on: connection) {
+                try await handler.handle(events, in: HandlerTransaction(connection: connection, logger: logger))
+            }
+            return true
+        } catch let error as HandlerFailure {
+            throw error.underlying
+        } catch {
+            logger.debug("a batch failed; handling its events one by one",
+                         metadata: ["handler": "\(handler.name)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    private func handleAlone(_ handler: any EventHandler, _ event: ChangeEvent, on connection: PostgresConnection) async throws {
+        try await inSavepoint(event.tenantID, on: connection) {
+            try await handler.handle([event], in: HandlerTransaction(connection: connection, logger: logger))
+        }
+    }
+
+    /// Runs `body` in a savepoint under the reader's role and `tenant`: released on success,
+    /// rolled back on failure (settings included). A failure of the savepoint's own statements
+    /// means the connection or transaction is lost, and is thrown as `HandlerFailure`.
+    private func inSavepoint(_ tenant: String?, on connection: PostgresConnection, _ body: () async throws -> Void) async throws {
+        do {
+            try await connection.guardedQuery("SAVEPOINT strata_handler", logger: logger)
+            if let role = configuration.role {
+                try await connection.guardedQuery("SELECT set_config('role', \(role), true), set_config('app.tenant_id', \(tenant ?? ""), true), set_config('app.user_id', '', true)", logger: logger)
+            } else {
+                try await connection.guardedQuery("SELECT set_config('app.tenant_id', \(tenant ?? ""), true), set_config('app.user_id', '', true)", logger: logger)
+            }
+        } catch {
+            throw HandlerFailure(underlying: error)
+        }
+        do {
+            try await body()
+        } catch {
+            do {
+                try await connection.guardedQuery("ROLLBACK TO SAVEPOINT strata_handler", logger: logger)
+            } catch let lost {
+                throw HandlerFailure(underlying: lost)
+            }
+            throw error
+        }
+        do {
+            if configuration.role != nil { try await connection.guardedQuery("RESET ROLE", logger: logger) }
+            try await connection.guardedQuery("RELEASE SAVEPOINT strata_handler", logger: logger)
+        } catch {
+            throw HandlerFailure(underlying: error)
+        }
+    }
+
+    /// Records a failed delivery: retried after a pause, or kept as a dead letter.
+    private func settleFailure(_ handler: any EventHandler, _ claimed: EventDeliveries.Claimed, error: any Error,
+                               _ deliveries: EventDeliveries) async throws {
+        if let failure = error as? HandlerFailure { throw failure.underlying }
+        let decision = configuration.retry.decision(afterFailedAttempt: claimed.attempts + 1)
+        let delay: Duration? = if case .retry(let after) = decision { after } else { nil }
+        if delay == nil {
+            logger.error("event handler gave up; the delivery is a dead letter",
+                         metadata: ["handler": "\(handler.name)", "event": "\(claimed.event.id)", "error": "\(error)"])
+        }
+        try await deliveries.fail(handler.name, event: claimed.event.id, error: String(describing: error), retryAfter: delay)
+    }
+}
+
+/// The reader's own statements failed around a handler: the transaction is lost, not the event.
+struct HandlerFailure: Error {
+    var underlying: any Error
 }

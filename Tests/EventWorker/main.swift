@@ -6,9 +6,10 @@ import PostgresNIO
 import ServiceLifecycle
 
 // strata-event-worker URL — an event reader with one handler, "effects", for the crash test: it
-// records every delivery it is given in public.effect_attempts, and its effect once in
-// public.effects under the event's idempotency key, pausing a little on each so that a kill
-// lands in the middle of a batch. Runs until SIGTERM or SIGINT.
+// records every delivery it is given in public.effect_attempts on a connection of its own (so the
+// record outlives a rolled-back batch), and its effect in public.effects in the delivery's
+// transaction, where a second effect of one event would break the primary key. It pauses a
+// little on each event so that a kill lands in the middle of a batch. Runs until SIGTERM or SIGINT.
 
 struct EffectHandler: EventHandler {
     let name = "effects"
@@ -16,13 +17,14 @@ struct EffectHandler: EventHandler {
     let connection: PostgresConnection
     let logger: Logger
 
-    func handle(_ event: ChangeEvent) async throws {
-        try await connection.query("INSERT INTO public.effect_attempts (event_id) VALUES (\(event.id))", logger: logger)
-        try await connection.query("""
-            INSERT INTO public.effects (idempotency_key, event_id) VALUES (\(event.idempotencyKey(handler: name)), \(event.id))
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """, logger: logger)
-        try await Task.sleep(for: .milliseconds(25))
+    func handle(_ events: [ChangeEvent], in transaction: HandlerTransaction) async throws {
+        for event in events {
+            try await connection.query("INSERT INTO public.effect_attempts (event_id) VALUES (\(event.id))", logger: logger)
+            try await transaction.connection.query("""
+                INSERT INTO public.effects (idempotency_key, event_id) VALUES (\(event.idempotencyKey(handler: name)), \(event.id))
+                """, logger: transaction.logger)
+            try await Task.sleep(for: .milliseconds(25))
+        }
     }
 }
 

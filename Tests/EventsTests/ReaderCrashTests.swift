@@ -3,9 +3,9 @@ import PostgresNIO
 import Testing
 import TestSupport
 
-/// A reader process killed with SIGKILL in the middle of a batch: its transaction is rolled back
-/// by PostgreSQL, the batch is delivered again after a restart, and the handler's idempotency
-/// key keeps each effect single.
+/// A reader process killed with SIGKILL in the middle of a batch: its transaction — the effects
+/// made so far and their acknowledgements — is rolled back by PostgreSQL, the batch is delivered
+/// again after a restart, and each event ends with exactly one effect.
 @Suite("Event reader crash")
 struct ReaderCrashTests {
     static let acme = "00000000-0000-4000-8000-000000000001"
@@ -43,17 +43,19 @@ struct ReaderCrashTests {
 
         let first = try StrataProcess([url], executable: worker)
         let deadline = ContinuousClock.now + .seconds(30)
-        // Batches hold 20 deliveries and an effect is written before its delivery is settled, so
-        // a count that is no multiple of 20 means a batch is under way.
+        // Batches hold 20 deliveries and every attempt is recorded at once, so a count of
+        // attempts that is no multiple of 20 means a batch is under way.
         while ContinuousClock.now < deadline {
-            let effects = try await Self.count(database, "public.effects")
-            if effects >= events / 4, effects % 20 != 0 { break }
+            let attempts = try await Self.count(database, "public.effect_attempts")
+            if attempts >= events / 4, attempts % 20 != 0 { break }
             try await Task.sleep(for: .milliseconds(2))
         }
         first.signal(SIGKILL)
         _ = try await first.exitStatus()
         let effectsAtKill = try await Self.count(database, "public.effects")
+        let attemptsAtKill = try await Self.count(database, "public.effect_attempts")
         #expect(effectsAtKill > 0 && effectsAtKill < events, "the kill should land part-way")
+        #expect(attemptsAtKill > effectsAtKill, "the batch under way made effects that were rolled back")
 
         let second = try StrataProcess([url], executable: worker)
         let finish = ContinuousClock.now + .seconds(60)
@@ -65,7 +67,8 @@ struct ReaderCrashTests {
 
         #expect(try await Self.count(database, "public.effects") == events)
         #expect(try await Self.count(database, "strata.event_deliveries") == 0)
-        // Some deliveries ran twice (the killed batch), yet no effect did.
+        // Some deliveries ran twice (the killed batch), yet no effect did: a second one would
+        // have broken public.effects' primary key.
         let attempts = try await Self.count(database, "public.effect_attempts")
         #expect(attempts > events)
         let distinct = try await database.rows("SELECT count(DISTINCT event_id)::text FROM public.effect_attempts").first?.first ?? nil
