@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "TestSupport", "SchemaModel", "APISchema", "Planner", "Database", "GraphQLLanguage",
+                "Server", "Events", "TestSupport", "SchemaModel", "APISchema", "Planner", "Database", "GraphQLLanguage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -15,9 +15,10 @@ public struct EventDeliveries {
     }
 
     func register(_ handler: any EventHandler) async throws {
-        try await connection.guardedQuery("""
-            INSERT INTO strata.event_handlers (name, tables) VALUES (\(handler.name), \(handler.tables)::text[])
-            ON CONFLICT (name) DO UPDATE SET tables = excluded.tables
+        let declared = handler is TriggerHandler
+        _ = try await connection.guardedQuery("""
+            INSERT INTO strata.event_handlers (name, tables, declared) VALUES (\(handler.name), \(handler.tables)::text[], \(declared))
+            ON CONFLICT (name) DO UPDATE SET tables = excluded.tables, declared = excluded.declared
             """, logger: logger)
     }
 
@@ -63,7 +64,7 @@ public struct EventDeliveries {
     /// Records a failed attempt: tried again after `delay`, or parked as dead when nil.
     func fail(_ handler: String, event: Int64, error: String, retryAfter delay: Duration?) async throws {
         let milliseconds = delay.map { Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
-        try await connection.guardedQuery("""
+        _ = try await connection.guardedQuery("""
             UPDATE strata.event_deliveries
             SET attempts = attempts + 1, last_error = \(error), dead = \(milliseconds == nil),
                 available_at = now() + make_interval(secs => coalesce(\(milliseconds), 0) / 1000.0)

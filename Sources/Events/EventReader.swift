@@ -195,7 +195,20 @@ public final class EventReader: Service, Sendable {
             logger.error("event handler gave up; the delivery is a dead letter",
                          metadata: ["handler": "\(handler.name)", "event": "\(claimed.event.id)", "error": "\(error)"])
         }
-        try await deliveries.fail(handler.name, event: claimed.event.id, error: String(describing: error), retryAfter: delay)
+        try await deliveries.fail(handler.name, event: claimed.event.id, error: Self.describe(error), retryAfter: delay)
+    }
+}
+
+extension EventReader {
+    /// What a failed delivery records for the operator: PostgreSQL's own message for a database
+    /// error (PSQLError hides it from `description`).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            let detail = error.serverInfo?[.detail].map { ": \($0)" } ?? ""
+            return message + detail + code
+        }
+        return String(describing: error)
     }
 }
 

@@ -30,6 +30,11 @@ final class VariableReader {
     /// while their scalars stay parameters (the rows of an insert).
     private(set) var laidOut: Set<String> = []
 
+    /// No variables: for statements planned from the schema alone (event triggers).
+    init() {
+        values = [:]
+    }
+
     init(definitions: SyntaxList<VariableDefinition>, provided: [String: JSONValue]) {
         var values: [String: InputValue] = [:]
         for definition in definitions {

@@ -35,8 +35,9 @@ public indirect enum SQLExpression: Sendable, Hashable {
     case coalesce([SQLExpression])
     /// `DEFAULT`: only as a value of an inserted row, for a column left to the table's default.
     case defaultValue
-    /// `row_number() OVER (ORDER BY …)`: a row's position in the given order, from 1.
-    case rowNumber(orderBy: [SQLOrdering])
+    /// `row_number() OVER (PARTITION BY … ORDER BY …)`: a row's position in the given order,
+    /// from 1, counted apart for each value of the partition expressions.
+    case rowNumber(partitionBy: [SQLExpression] = [], orderBy: [SQLOrdering])
 
     /// `pg_catalog.<name>(…)`: built-in functions, qualified so `search_path` cannot redirect them.
     public static func builtin(_ name: String, _ arguments: [SQLExpression]) -> SQLExpression {

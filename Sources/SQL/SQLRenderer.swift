@@ -185,8 +185,13 @@ public struct SQLRenderer {
             text += ")"
         case .defaultValue:
             text += "DEFAULT"
-        case .rowNumber(let orderBy):
+        case .rowNumber(let partitionBy, let orderBy):
             text += "\"pg_catalog\".\"row_number\"() OVER ("
+            if !partitionBy.isEmpty {
+                text += "PARTITION BY "
+                list(partitionBy) { $0.write($1) }
+                if !orderBy.isEmpty { text += " " }
+            }
             if !orderBy.isEmpty {
                 text += "ORDER BY "
                 write(orderBy)

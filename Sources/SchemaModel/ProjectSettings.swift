@@ -36,6 +36,11 @@ public struct ProjectSettings: Sendable, Equatable {
     /// How long change events are kept for event channels' replay; older ones no handler still
     /// needs are trimmed.
     public var eventRetentionHours = 168
+    /// The PostgreSQL role event triggers run as (`SET LOCAL ROLE`), under the event's tenant;
+    /// the login role must be a member of it.
+    public var eventRole: String?
+    /// Where `events.role` is written, for errors about it.
+    public var eventRolePosition: SourcePosition?
 
     /// How the server behaves when the database is slow, saturated or gone, and how long it
     /// gives in-flight requests at shutdown.
@@ -145,8 +150,12 @@ public struct ProjectSettings: Sendable, Equatable {
             }
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
             if let events = sections["events"] {
-                let fields = reader.mapping(events, keys: ["retention_hours"], context: "events")
+                let fields = reader.mapping(events, keys: ["retention_hours", "role"], context: "events")
                 reader.positiveInts(fields, into: &settings, ["retention_hours": \.eventRetentionHours])
+                if let role = fields["role"] {
+                    settings.eventRole = reader.string(role).flatMap { $0.isEmpty ? nil : $0 }
+                    settings.eventRolePosition = reader.position(of: role)
+                }
             }
         }
         guard reader.errors.isEmpty else {

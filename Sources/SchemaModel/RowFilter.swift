@@ -90,3 +90,24 @@ public enum SessionValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension RowFilter {
+    /// Whether any comparison takes a `$session` value.
+    public var usesSession: Bool {
+        switch self {
+        case .and(let terms), .or(let terms): terms.contains { $0.usesSession }
+        case .not(let inner), .relationship(_, let inner): inner.usesSession
+        case .column(_, let comparisons): comparisons.contains { $0.value.usesSession }
+        }
+    }
+}
+
+extension FilterValue {
+    var usesSession: Bool {
+        switch self {
+        case .session: true
+        case .list(let items): items.contains { $0.usesSession }
+        default: false
+        }
+    }
+}

@@ -25,6 +25,10 @@ extension SchemaProject {
             }
             errors += tenantChecks(table)
         }
+        if settings.eventRole == nil, let first = triggers.first {
+            errors.append(first.position.error("trigger '\(first.name)' needs the role triggers run as: set 'events: { role: … }' in strata.yaml "
+                + "to a PostgreSQL role the login role is a member of, with the grants the triggers' effects need"))
+        }
         return errors
     }
 

@@ -90,11 +90,16 @@ public struct SchemaProject: Sendable {
             result.append(table)
             errors += reader.errors
         }
-        // Permissions read last: their filters follow relationships to other tables.
+        // Permissions and triggers read last: their filters and paths follow relationships to
+        // other tables.
         for (index, file) in kept.enumerated() {
-            guard let node = file.permissionsNode else { continue }
             var reader = YAMLReader(file: file.table.position.file, environment: environment)
-            result[index].permissions = reader.permissions(node, table: result[index], tables: tables, roles: settings.roles.map(\.name))
+            if let node = file.permissionsNode {
+                result[index].permissions = reader.permissions(node, table: result[index], tables: tables, roles: settings.roles.map(\.name))
+            }
+            if let node = file.triggersNode {
+                result[index].triggers = reader.triggers(node, table: result[index], tables: tables)
+            }
             errors += reader.errors
         }
         let project = SchemaProject(settings: settings, tables: result)

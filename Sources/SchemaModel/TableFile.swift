@@ -6,11 +6,13 @@ struct TableFile {
     var table: TableModel
     /// The `permissions` mapping, read in the second pass.
     var permissionsNode: Node?
+    /// The `triggers` mapping, read in the second pass.
+    var triggersNode: Node?
     /// Each relationship's `columns` mapping, checked in the second pass.
     var relationshipNodes: [String: Node] = [:]
 
     static let keys = ["table", "name", "description", "primary_key", "tenant_column", "columns", "unique",
-                       "relationships", "computed_fields", "permissions", "events"]
+                       "relationships", "computed_fields", "permissions", "events", "triggers"]
 
     /// Reads the file's own structure; nil when it is not a table description at all.
     static func read(_ root: Node, reader: inout YAMLReader) -> TableFile? {
@@ -36,7 +38,7 @@ struct TableFile {
             description: fields["description"].flatMap { reader.string($0) },
             columns: columns, primaryKey: [], uniqueConstraints: [], tenantColumn: nil, relationships: [],
             computedFields: [], permissions: [:], events: [], position: reader.position(of: tableNode))
-        var file = TableFile(table: table, permissionsNode: fields["permissions"])
+        var file = TableFile(table: table, permissionsNode: fields["permissions"], triggersNode: fields["triggers"])
         file.readKeys(fields, reader: &reader)
         file.readRelationships(fields["relationships"], reader: &reader)
         file.readComputedFields(fields["computed_fields"], reader: &reader)

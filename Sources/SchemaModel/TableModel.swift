@@ -17,6 +17,8 @@ public struct TableModel: Sendable, Hashable {
     public var permissions: [String: TablePermissions]
     public var events: Set<ChangeOperation>
     public var position: SourcePosition
+    /// What its change events set off, from `triggers:`.
+    public var triggers: [EventTrigger] = []
 
     /// Whether every insert, update and delete leaves a change event: what a live query over
     /// the table needs to be refreshed.

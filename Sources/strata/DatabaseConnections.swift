@@ -49,8 +49,11 @@ struct DatabaseConnections {
     }
 
     /// Runs the schema migrations, then Strata's own, attaches the change-event triggers to the
-    /// tables the YAML names (and detaches them from others), then loads the demo data when asked.
-    func migrate(directory: String, withDemoData: Bool, capturing tables: [CapturedTable], logger: Logger) async throws -> [Migrator.Report] {
+    /// tables the YAML names (and detaches them from others), registers the YAML's event triggers
+    /// as handlers (so their events queue up even before a worker runs), then loads the demo data
+    /// when asked.
+    func migrate(directory: String, withDemoData: Bool, capturing tables: [CapturedTable], handlers: [any EventHandler],
+                 logger: Logger) async throws -> [Migrator.Report] {
         let schema = try MigrationSet.load(directory: directory)
         let demo = withDemoData ? try MigrationSet.load(directory: directory + "/demo", versionPrefix: "demo/") : nil
         do {
@@ -58,6 +61,7 @@ struct DatabaseConnections {
                 let migrator = Migrator(connection: connection, logger: logger)
                 var reports = [try await migrator.apply(schema), try await migrator.apply(StrataMigrations.set)]
                 _ = try await ChangeCapture.sync(tables, on: connection, logger: logger)
+                _ = try await DeclaredHandlers.sync(handlers, on: connection, logger: logger)
                 if let demo { reports.append(try await migrator.apply(demo)) }
                 return reports
             }

@@ -14,6 +14,9 @@ struct DevCommand: AsyncParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var listen: ListenOptions
 
+    @Flag(name: .customLong("no-workers"), help: "Serve the API only, without the background workers (event triggers).")
+    var noWorkers = false
+
     func run() async throws {
         let logger = Logger(label: "strata")
         let settings = try project.settings()
@@ -23,14 +26,15 @@ struct DevCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: true,
-                                                        capturing: CapturedTable.all(in: schema), logger: logger)
+                                                        capturing: CapturedTable.all(in: schema),
+                                                        handlers: try TriggerHandler.all(in: schema), logger: logger)
             let applied = reports.flatMap(\.applied)
             Console.announce(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
             Console.announce("Database: \(connections.server.displayName)")
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(),
-                                     allowUnsafeRole: false, logger: logger).run()
+                                     allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork, logger: logger).run()
         } catch {
             await connections.close(logger: logger)
             throw error

@@ -26,7 +26,8 @@ struct MigrateCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         do {
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData,
-                                                        capturing: CapturedTable.all(in: schema), logger: logger)
+                                                        capturing: CapturedTable.all(in: schema),
+                                                        handlers: try TriggerHandler.all(in: schema), logger: logger)
             for report in reports {
                 for file in report.applied { print("applied \(file)") }
             }

@@ -15,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var listen: ListenOptions
 
+    @Flag(name: .customLong("no-workers"), help: "Serve the API only; run the background workers (event triggers) elsewhere with `strata worker`.")
+    var noWorkers = false
+
     @Flag(help: "Serve even when connected as a superuser or BYPASSRLS role (throwaway databases only).")
     var allowUnsafeRole = false
 
@@ -27,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
-                                      poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, logger: logger)
+                                      poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork, logger: logger)
         do {
             try await launcher.run()
         } catch {

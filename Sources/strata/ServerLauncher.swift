@@ -10,9 +10,18 @@ import PostgresNIO
 import Server
 import ServiceLifecycle
 
-/// Checks the login role, then runs the pool and the HTTP server as one service group until
-/// SIGTERM or SIGINT, finishing in-flight requests before the embedded cluster may stop.
+/// Checks the login role, then runs the pool, the HTTP server and the background workers as
+/// one service group until SIGTERM or SIGINT, finishing in-flight requests (and the batch of
+/// events in hand) before the embedded cluster may stop.
 struct ServerLauncher {
+    /// What this process runs: the API, the background workers (event triggers, retention), or both.
+    enum Duties: Sendable {
+        case serveAndWork, serve, work
+
+        var serves: Bool { self != .work }
+        var works: Bool { self != .serve }
+    }
+
     var connections: DatabaseConnections
     var configuration: ServerConfiguration
     var project: SchemaProject
@@ -20,10 +29,43 @@ struct ServerLauncher {
     var fallbackSecret: String?
     var poolSize: Int
     var allowUnsafeRole: Bool
+    var duties: Duties = .serveAndWork
     var logger: Logger
 
     func run() async throws {
         try await checkLoginRole()
+        var services: [any Service] = []
+        if let lease = connections.lease {
+            services.append(ClusterLeaseService(lease: lease, logger: logger))
+        }
+        if duties.serves { services += try await apiServices() }
+        if duties.works { services += try workerServices() }
+        try await runGroup(services)
+    }
+
+    /// The event reader with the YAML's triggers, and the trimming of old change events.
+    func workerServices() throws -> [any Service] {
+        let settings = project.settings
+        let handlers: [TriggerHandler]
+        do {
+            handlers = try TriggerHandler.all(in: project)
+        } catch {
+            throw LaunchError(message: "the event triggers cannot be planned: \(error)")
+        }
+        var services: [any Service] = [
+            EventRetention(endpoint: connections.server, retention: .seconds(settings.eventRetentionHours * 3_600), logger: logger),
+        ]
+        if !handlers.isEmpty {
+            services.append(EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole),
+                                        handlers: handlers, logger: logger))
+            logger.info("running \(handlers.count) event trigger(s)", metadata: ["triggers": "\(handlers.map(\.name).joined(separator: ", "))"])
+        }
+        if !duties.serves { Console.announce("Strata is working: \(handlers.count) event trigger(s) (SIGTERM finishes the batch in hand)") }
+        return services
+    }
+
+    /// The pools, the subscription hub and the HTTP server.
+    func apiServices() async throws -> [any Service] {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
         let pool = SessionPools(configuration: .init(
@@ -71,12 +113,11 @@ struct ServerLauncher {
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }
-        var services: [any Service] = []
-        if let lease = connections.lease {
-            services.append(ClusterLeaseService(lease: lease, logger: logger))
-        }
-        let retention = EventRetention(endpoint: connections.server, retention: .seconds(settings.eventRetentionHours * 3_600), logger: logger)
-        services += [client, pool, refreshPools, hub, retention, application]
+        return [client, pool, refreshPools, hub, application]
+    }
+
+    func runGroup(_ services: [any Service]) async throws {
+        let settings = project.settings
         var groupConfiguration = ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,

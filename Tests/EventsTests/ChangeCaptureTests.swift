@@ -125,7 +125,7 @@ struct ChangeCaptureTests {
         let database = try await seeded()
         let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema")
         var tables = CapturedTable.all(in: project)
-        #expect(Set(tables.map(\.apiName)) == ["comments", "projects", "tasks", "transactions", "users", "wallets"])
+        #expect(Set(tables.map(\.apiName)) == ["comments", "entity_history", "notifications", "projects", "tasks", "transactions", "users", "wallets"])
         tables.removeAll { $0.apiName == "comments" }
         if let index = tables.firstIndex(where: { $0.apiName == "tasks" }) { tables[index].operations = ["insert"] }
         let kept = tables

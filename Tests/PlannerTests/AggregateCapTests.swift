@@ -48,13 +48,3 @@ struct AggregateCapTests {
     }
 }
 
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
-    }
-
-    var arrayValue: [JSONValue]? {
-        if case .array(let items) = self { items } else { nil }
-    }
-}

@@ -54,7 +54,7 @@ struct SubscriptionPlanTests {
         #expect(refusal("subscription { tasks_stream(batch_size: 0, cursor: {initial_value: {title: \"a\"}}) { title } }")?.contains("\"batch_size\" must be a positive number") == true)
         #expect(refusal("subscription { tasks_stream(batch_size: 5, cursor: {initial_value: {title: \"a\", status: \"b\"}}) { title } }")?
             .contains("exactly one column") == true)
-        #expect(refusal("subscription { change_events(tables: [\"notifications\"]) { id } }")?.contains("'notifications' is not a table this role may follow") == true)
+        #expect(refusal("subscription { change_events(tables: [\"tenants\"]) { id } }")?.contains("'tenants' is not a table this role may follow") == true)
         #expect(refusal("subscription { change_events(tables: []) { id } }")?.contains("must name at least one table") == true)
         #expect(refusal("subscription { change_events(after: \"12x\") { id } }")?.contains("\"after\" must be the id of an event") == true)
         let stream = try plan("subscription { tasks_stream(batch_size: 5000, cursor: {initial_value: {created_at: \"2026-01-01\"}, ordering: DESC}) { title } }")

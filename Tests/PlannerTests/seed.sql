@@ -51,10 +51,10 @@ INSERT INTO public.notifications (id, tenant_id, user_id, kind, payload, idempot
     ('16000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', 'comment', '{"comment": "13000000-0000-4000-8000-000000000001"}', 'n2', '2026-03-03T13:00:00Z', '2026-03-03T12:00:01Z'),
     ('26000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000002', 'task_assigned', '{"task": "22000000-0000-4000-8000-000000000001", "priority": 1}', 'n1', NULL, '2026-03-01T08:00:01Z');
 
-INSERT INTO public.entity_history (id, tenant_id, entity, entity_id, operation, actor_id, before, after, change_event_id, created_at) OVERRIDING SYSTEM VALUE VALUES
-    (1, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'insert', '10000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 9007199254740993, '2026-03-01T08:00:00Z'),
-    (2, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'update', '10000000-0000-4000-8000-000000000002', '{"status": "todo"}', '{"status": "in_progress"}', 42, '2026-03-02T08:00:00Z'),
-    (3, '00000000-0000-4000-8000-000000000002', 'tasks', '22000000-0000-4000-8000-000000000001', 'insert', '20000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 7, '2026-03-01T08:00:00Z');
+INSERT INTO public.entity_history (id, tenant_id, entity, entity_id, operation, actor_id, before, after, change_event_id, created_at, version) OVERRIDING SYSTEM VALUE VALUES
+    (1, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'insert', '10000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 9007199254740993, '2026-03-01T08:00:00Z', 1),
+    (2, '00000000-0000-4000-8000-000000000001', 'tasks', '12000000-0000-4000-8000-000000000001', 'update', '10000000-0000-4000-8000-000000000002', '{"status": "todo"}', '{"status": "in_progress"}', 42, '2026-03-02T08:00:00Z', 2),
+    (3, '00000000-0000-4000-8000-000000000002', 'tasks', '22000000-0000-4000-8000-000000000001', 'insert', '20000000-0000-4000-8000-000000000001', NULL, '{"status": "todo"}', 7, '2026-03-01T08:00:00Z', 1);
 
 -- A third tenant with more rows than every cap: 602 tasks (the member's select limit is 500)
 -- and 2,001 comments (max_rows is 1,000), for aggregates that must count past the caps.

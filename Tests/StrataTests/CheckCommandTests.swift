@@ -10,7 +10,7 @@ struct CheckCommandTests {
         let result = try await StrataProcess.run(["check", "--database-url", database.url()])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("OK: 9 tables match the database."))
-        #expect(result.stdout.contains("note: 'notifications' is readable by admin, member but cannot be subscribed to: not all its writes are captured"),
+        #expect(result.stdout.contains("note: 'tenants' is readable by admin, member but cannot be subscribed to: not all its writes are captured"),
                 "a table missing from subscription_root is named, with why: \(result.stdout)")
     }
 

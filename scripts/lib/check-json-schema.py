@@ -29,6 +29,8 @@ mistakes = {
     "unknown permission key": "table: t\nprimary_key: [id]\ncolumns: {id: uuid}\npermissions: {member: {selct: {columns: '*'}}}\n",
     "unknown event": "table: t\nprimary_key: [id]\ncolumns: {id: uuid}\nevents: [upsert]\n",
     "missing primary key": "table: t\ncolumns: {id: uuid}\n",
+    "trigger with two resolvers": "table: t\nprimary_key: [id]\ncolumns: {id: uuid}\ntriggers: {a: {history: {}, sql: {function: f}}}\n",
+    "notification without kind": "table: t\nprimary_key: [id]\ncolumns: {id: uuid}\ntriggers: {a: {notification: {recipient: new.id}}}\n",
 }
 for name, text in mistakes.items():
     if table_validator.is_valid(yaml.safe_load(text)):
