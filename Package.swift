@@ -26,6 +26,8 @@ let package = Package(
         // Already a dependency of PostgresNIO and JWTKit; used for migration checksums.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        // Already a dependency of HummingbirdTesting; posts webhooks.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(name: "GraphQLLanguage", swiftSettings: strict),
@@ -56,6 +58,8 @@ let package = Package(
             name: "Events",
             dependencies: [
                 "Database", "Planner", "SchemaModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

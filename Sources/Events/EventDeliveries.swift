@@ -15,7 +15,7 @@ public struct EventDeliveries {
     }
 
     func register(_ handler: any EventHandler) async throws {
-        let declared = handler is TriggerHandler
+        let declared = handler.isDeclared
         _ = try await connection.guardedQuery("""
             INSERT INTO strata.event_handlers (name, tables, declared) VALUES (\(handler.name), \(handler.tables)::text[], \(declared))
             ON CONFLICT (name) DO UPDATE SET tables = excluded.tables, declared = excluded.declared

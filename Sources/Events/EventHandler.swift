@@ -14,6 +14,13 @@ public protocol EventHandler: Sendable {
     var tables: [String]? { get }
     /// How many deliveries one transaction claims; nil for the reader's setting.
     var batchSize: Int? { get }
+    /// When a failed delivery is tried again; nil for the reader's policy.
+    var retryPolicy: RetryPolicy? { get }
+    /// Whether a tenant's events of a batch may be handed over together. A handler whose effect
+    /// leaves the database (a webhook) says no: a failed call together would repeat the others.
+    var handlesTogether: Bool { get }
+    /// Declared in the YAML (an event trigger): `strata migrate` removes it when the YAML drops it.
+    var isDeclared: Bool { get }
     /// Makes the effects of `events` — one tenant's, in event order. The transaction runs under
     /// the reader's role with the tenant's `app.tenant_id`; throwing undoes every effect made
     /// here, and the reader then tries the events one by one to find the one that fails.
@@ -22,6 +29,9 @@ public protocol EventHandler: Sendable {
 
 extension EventHandler {
     public var batchSize: Int? { nil }
+    public var retryPolicy: RetryPolicy? { nil }
+    public var handlesTogether: Bool { true }
+    public var isDeclared: Bool { false }
 }
 
 /// The open transaction a handler's effects run in: the reader's connection, between the claim

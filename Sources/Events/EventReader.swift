@@ -94,7 +94,7 @@ public final class EventReader: Service, Sendable {
             let batch = try await deliveries.claim(handler.name, limit: handler.batchSize ?? configuration.batchSize)
             var handled: [Int64] = []
             for group in Self.byTenant(batch) {
-                if group.count > 1, try await attemptTogether(handler, group.map(\.event), on: connection) {
+                if group.count > 1, handler.handlesTogether, try await attemptTogether(handler, group.map(\.event), on: connection) {
                     handled += group.map(\.event.id)
                     continue
                 }
@@ -189,7 +189,7 @@ public final class EventReader: Service, Sendable {
     private func settleFailure(_ handler: any EventHandler, _ claimed: EventDeliveries.Claimed, error: any Error,
                                _ deliveries: EventDeliveries) async throws {
         if let failure = error as? HandlerFailure { throw failure.underlying }
-        let decision = configuration.retry.decision(afterFailedAttempt: claimed.attempts + 1)
+        let decision = (handler.retryPolicy ?? configuration.retry).jitteredDecision(afterFailedAttempt: claimed.attempts + 1)
         let delay: Duration? = if case .retry(let after) = decision { after } else { nil }
         if delay == nil {
             logger.error("event handler gave up; the delivery is a dead letter",

@@ -1,4 +1,5 @@
 import APISchema
+import AsyncHTTPClient
 import Database
 import GraphQLLanguage
 import Planner
@@ -14,9 +15,11 @@ public struct TriggerHandler: EventHandler {
 
     public var name: String { trigger.handlerName }
     public var tables: [String]? { [trigger.table] }
+    public var isDeclared: Bool { true }
 
-    /// The handlers of every trigger of `project`; nil (and the reason) when one cannot be planned.
-    public static func all(in project: SchemaProject) throws -> [TriggerHandler] {
+    /// The handlers of every trigger of `project`: planned statements for database effects,
+    /// webhook posters for webhooks. Throws when one cannot be planned.
+    public static func all(in project: SchemaProject, client: HTTPClient = .shared) throws -> [any EventHandler] {
         let triggers = project.triggers
         guard !triggers.isEmpty else { return [] }
         let api: RoleSchema
@@ -30,30 +33,35 @@ public struct TriggerHandler: EventHandler {
                 throw TriggerPlanningError(message: "trigger '\(trigger.handlerName)' at \(trigger.position) names a table the project does not describe")
             }
             let lists = Set(planned.parameters.indices.filter { planned.parameters[$0].isList })
-            return TriggerHandler(trigger: trigger, statement: PreparedSQL(planned.sql, listParameters: lists), parameters: planned.parameters)
+            let statement = PreparedSQL(planned.sql, listParameters: lists)
+            guard case .webhook(let resolver) = trigger.resolver else {
+                return TriggerHandler(trigger: trigger, statement: statement, parameters: planned.parameters)
+            }
+            let takesAll = trigger.operations.count == ChangeOperation.allCases.count && trigger.columns.isEmpty && trigger.condition == nil
+            return WebhookHandler(trigger: trigger, resolver: resolver, filter: takesAll ? nil : (statement, planned.parameters), client: client)
         }
     }
 
     public func handle(_ events: [ChangeEvent], in transaction: HandlerTransaction) async throws {
-        let tenant = events.first?.tenantID ?? ""
         if case .sql = trigger.resolver {
             // Each call runs as the event's actor.
             for event in events {
                 try await transaction.actAs(event.actor)
-                try await transaction.run(statement, binds: try binds([event], tenant: tenant))
+                try await transaction.run(statement, binds: try Self.binds(parameters, events: [event], trigger: name))
             }
         } else {
-            try await transaction.run(statement, binds: try binds(events, tenant: tenant))
+            try await transaction.run(statement, binds: try Self.binds(parameters, events: events, trigger: name))
         }
     }
 
-    func binds(_ events: [ChangeEvent], tenant: String) throws -> [SQLValue] {
+    /// The values of a trigger statement's parameters for `events`, all of one tenant.
+    static func binds(_ parameters: [PlanParameter], events: [ChangeEvent], trigger: String) throws -> [SQLValue] {
         try parameters.map { parameter in
             switch parameter {
             case .value(let value): return value
-            case .session(.tenantID): return .text(tenant)
+            case .session(.tenantID): return .text(events.first?.tenantID ?? "")
             case TriggerPlanner.eventsParameter: return .text(ChangeEvent.jsonArray(events))
-            default: throw TriggerPlanningError(message: "trigger '\(name)' needs \(parameter), which an event does not carry")
+            default: throw TriggerPlanningError(message: "trigger '\(trigger)' needs \(parameter), which an event does not carry")
             }
         }
     }

@@ -84,6 +84,14 @@ extension TriggerPlanner {
         return statement(SQLRenderer.render(select))
     }
 
+    /// The ids of the events the trigger takes, in order, comma-separated: what an effect made
+    /// outside the database (a webhook) is made for.
+    func taken(_ trigger: EventTrigger, source view: TableView) -> PlanStatement {
+        let (events, joins) = eventSource(view)
+        let ids = SQLAggregate("string_agg", [member("id"), .value(.text(","))], orderBy: [SQLOrdering(.column(table: Self.event, Self.position))])
+        return statement(SQLRenderer.render(SQLSelect([.init(.aggregate(ids))], from: events, joins: joins, where: takes(trigger, view))))
+    }
+
     // MARK: Payloads
 
     /// A payload template as a `jsonb` expression.

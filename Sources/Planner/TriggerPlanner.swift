@@ -28,6 +28,8 @@ public struct TriggerPlanner {
             return planner.history(trigger, source: view, target: target, changedOnly: resolver.changedColumnsOnly)
         case .sql(let resolver):
             return planner.call(trigger, resolver, source: view)
+        case .webhook:
+            return planner.taken(trigger, source: view)
         }
     }
 

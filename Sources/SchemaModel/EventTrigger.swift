@@ -35,12 +35,14 @@ public enum Resolver: Sendable, Hashable {
     case notification(NotificationResolver)
     case history(HistoryResolver)
     case sql(SQLFunctionResolver)
+    case webhook(WebhookResolver)
 
     public var kind: String {
         switch self {
         case .notification: "notification"
         case .history: "history"
         case .sql: "sql"
+        case .webhook: "webhook"
         }
     }
 }
@@ -67,6 +69,20 @@ public struct HistoryResolver: Sendable, Hashable {
 public struct SQLFunctionResolver: Sendable, Hashable {
     public var schema: String
     public var function: String
+}
+
+/// An HTTP POST of the event as JSON, signed with the secret, retried with backoff and jitter
+/// until the receiver answers 2xx or the attempts run out (a dead letter).
+public struct WebhookResolver: Sendable, Hashable {
+    public var url: String
+    /// The HMAC-SHA256 key of the `Strata-Signature` header; nil sends none.
+    public var secret: String?
+    public var timeoutMilliseconds: Int
+    public var maximumAttempts: Int
+    public var initialDelayMilliseconds: Int
+    public var maximumDelayMilliseconds: Int
+
+    public static let defaultTimeoutMilliseconds = 10_000
 }
 
 /// `new.assignee_id`, `new.task.assignee_id`: a column of the row image, or of rows related to

@@ -4,7 +4,7 @@ import Yams
 /// `triggers:` of a table file: per trigger, the events it takes and its resolver, checked against
 /// every table (relationship paths, target tables and their columns).
 extension YAMLReader {
-    static let resolverKinds = ["notification", "history", "sql"]
+    static let resolverKinds = ["notification", "history", "sql", "webhook"]
 
     mutating func triggers(_ node: Node, table: TableModel, tables: [String: TableModel]) -> [EventTrigger] {
         entries(node, context: "triggers").compactMap { name, key, value in
@@ -45,6 +45,7 @@ extension YAMLReader {
         switch kind {
         case "notification": resolver = notification(resolverNode, table: table, tables: tables, context: context).map(Resolver.notification)
         case "history": resolver = history(resolverNode, table: table, tables: tables, context: context).map(Resolver.history)
+        case "webhook": resolver = webhook(resolverNode, context: context).map(Resolver.webhook)
         default: resolver = sqlFunction(resolverNode, context: context).map(Resolver.sql)
         }
         guard let resolver else { return nil }
@@ -130,6 +131,26 @@ extension YAMLReader {
             return nil
         }
         return SQLFunctionResolver(schema: parts.count == 2 ? parts[0] : "public", function: parts.last!)
+    }
+
+    private mutating func webhook(_ node: Node, context: String) -> WebhookResolver? {
+        let fields = mapping(node, keys: ["url", "secret", "timeout_ms", "max_attempts", "initial_delay_ms", "max_delay_ms"],
+                             context: "the webhook of \(context)")
+        guard let urlNode = fields["url"], let url = string(urlNode) else {
+            fail(node, "the webhook of \(context) needs 'url:', the http:// or https:// address events are posted to")
+            return nil
+        }
+        let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() }
+        guard scheme == "http" || scheme == "https", url.contains("://"), url.count > scheme!.count + 3 else {
+            fail(urlNode, "'\(url)' is not an http:// or https:// address")
+            return nil
+        }
+        var resolver = WebhookResolver(url: url, secret: fields["secret"].flatMap { string($0) }.flatMap { $0.isEmpty ? nil : $0 },
+                                       timeoutMilliseconds: WebhookResolver.defaultTimeoutMilliseconds, maximumAttempts: 10,
+                                       initialDelayMilliseconds: 1_000, maximumDelayMilliseconds: 300_000)
+        positiveInts(fields, into: &resolver, ["timeout_ms": \.timeoutMilliseconds, "max_attempts": \.maximumAttempts,
+                                               "initial_delay_ms": \.initialDelayMilliseconds, "max_delay_ms": \.maximumDelayMilliseconds])
+        return resolver
     }
 
     /// The table a resolver writes to, which must have the columns it fills.

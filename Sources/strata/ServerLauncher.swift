@@ -46,7 +46,7 @@ struct ServerLauncher {
     /// The event reader with the YAML's triggers, and the trimming of old change events.
     func workerServices() throws -> [any Service] {
         let settings = project.settings
-        let handlers: [TriggerHandler]
+        let handlers: [any EventHandler]
         do {
             handlers = try TriggerHandler.all(in: project)
         } catch {

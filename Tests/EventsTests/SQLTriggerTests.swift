@@ -14,19 +14,6 @@ struct SQLTriggerTests {
     static let ada = "10000000-0000-4000-8000-000000000001"
     static let robots = "11000000-0000-4000-8000-000000000001"
 
-    /// The demo project with one more trigger on tasks, written as an author would.
-    static func project(adding trigger: String) throws -> SchemaProject {
-        let directory = ProjectFiles.root + "/schema"
-        let settings = try ProjectSettings.load(file: directory + "/strata.yaml", environment: [:])
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory + "/tables").filter { $0.hasSuffix(".yaml") }.sorted()
-        let files = try names.map { name -> (path: String, text: String) in
-            var text = try String(contentsOfFile: directory + "/tables/" + name, encoding: .utf8)
-            if name == "tasks.yaml" { text += trigger }
-            return ("schema/tables/" + name, text)
-        }
-        return try SchemaProject.parse(settings: settings, files: files)
-    }
-
     @Test("a function failing twice, then succeeding, leaves one effect, made as the events role under the event's tenant and actor")
     func failsTwiceThenOnce() async throws {
         let database = try await TestCluster.shared.makeDatabase()
@@ -51,7 +38,7 @@ struct SQLTriggerTests {
         ] {
             _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
         }
-        let project = try Self.project(adding: """
+        let project = try DemoSchema.addingTaskTriggers("""
               record:
                 operations: [insert]
                 sql: { function: public.record_effect }

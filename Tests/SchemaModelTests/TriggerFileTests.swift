@@ -138,6 +138,8 @@ struct TriggerFileTests {
                 sql: { function: "a.b.c" }
               unknown_target:
                 notification: { table: nope, recipient: new.assignee_id, kind: k }
+              hook:
+                webhook: { url: "ftp://example.com/x", timeout_ms: 0 }
             """)
         #expect(errors(tasks) == [
             "schema/tables/tasks.yaml:15:15: trigger 'notify' names unknown column 'assigne_id' of 'tasks' (did you mean 'assignee_id'?)",
@@ -148,10 +150,11 @@ struct TriggerFileTests {
             "schema/tables/tasks.yaml:20:7: the notification of trigger 'notify' needs 'kind:', a name clients can tell notifications apart by",
             "schema/tables/tasks.yaml:20:18: 'new.assigne.name' goes through 'assigne', which is not a relationship of 'tasks' (did you mean 'assignee'?)",
             "schema/tables/tasks.yaml:21:21: '{{' without a closing '}}' in '{{old.title'",
-            "schema/tables/tasks.yaml:22:3: trigger 'twice' needs exactly one resolver: notification, history, sql; it has history and sql",
+            "schema/tables/tasks.yaml:22:3: trigger 'twice' needs exactly one resolver: notification, history, sql, webhook; it has history and sql",
             "schema/tables/tasks.yaml:26:23: trigger 'self' would write the history of 'tasks' into 'tasks' itself, each row another change",
             "schema/tables/tasks.yaml:28:22: 'a.b.c' is not a function name; write 'function' or 'schema.function'",
             "schema/tables/tasks.yaml:30:28: trigger 'unknown_target' writes notifications to table 'nope', which no table file describes",
+            "schema/tables/tasks.yaml:32:21: 'ftp://example.com/x' is not an http:// or https:// address",
         ])
         let uncaptured = Self.tasks(events: "events: [insert]", triggers: "  audit:\n    operations: [insert, delete]\n    history: { table: history }")
         #expect(errors(uncaptured) == [

@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import Crypto
+import Database
+import Foundation
+import GraphQLLanguage
+import NIOCore
+import NIOHTTP1
+import Planner
+import SchemaModel
+import SQL
+
+/// A `webhook` trigger: each event it takes is POSTed as JSON, one at a time and in order, with
+/// the delivery's idempotency key and an HMAC signature. A receiver's 2xx settles the delivery;
+/// anything else (or no answer within the timeout) is a failure, retried with backoff and
+/// jitter, and a dead letter after the last attempt. The call leaves the database, so delivery
+/// is at least once: the receiver de-duplicates by `Idempotency-Key`.
+public struct WebhookHandler: EventHandler {
+    public let trigger: EventTrigger
+    let resolver: WebhookResolver
+    /// The statement picking the events the trigger takes; nil when it takes every one.
+    let filter: (statement: PreparedSQL, parameters: [PlanParameter])?
+    let client: HTTPClient
+
+    public var name: String { trigger.handlerName }
+    public var tables: [String]? { [trigger.table] }
+    /// A few per transaction: the claim stays open while the receiver answers.
+    public var batchSize: Int? { 10 }
+    public var handlesTogether: Bool { false }
+    public var isDeclared: Bool { true }
+    public var retryPolicy: RetryPolicy? {
+        RetryPolicy(initialDelay: .milliseconds(resolver.initialDelayMilliseconds), maximumDelay: .milliseconds(resolver.maximumDelayMilliseconds),
+                    maximumAttempts: resolver.maximumAttempts, jitter: 0.25)
+    }
+
+    public static let signatureHeader = "Strata-Signature"
+
+    public func handle(_ events: [ChangeEvent], in transaction: HandlerTransaction) async throws {
+        var taken = events
+        if let filter {
+            let ids = try await transaction.run(filter.statement, binds: try TriggerHandler.binds(filter.parameters, events: events, trigger: name))
+            let wanted = Set((ids ?? "").split(separator: ",").compactMap { Int64($0) })
+            taken = events.filter { wanted.contains($0.id) }
+        }
+        for event in taken { try await post(event) }
+    }
+
+    func post(_ event: ChangeEvent) async throws {
+        let body = payload(event)
+        var request = HTTPClientRequest(url: resolver.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Strata-Webhook")
+        request.headers.add(name: "Idempotency-Key", value: event.idempotencyKey(handler: name))
+        if let secret = resolver.secret {
+            request.headers.add(name: Self.signatureHeader, value: Self.signature(body: body, secret: secret, at: Int(Date().timeIntervalSince1970)))
+        }
+        request.body = .bytes(ByteBuffer(string: body))
+        let timeout = TimeAmount.milliseconds(Int64(resolver.timeoutMilliseconds))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: timeout)
+        } catch {
+            throw WebhookFailure(message: "POST \(resolver.url) failed: \(error)")
+        }
+        let answer = (try? await response.body.collect(upTo: 4_096)).map { String(buffer: $0) } ?? ""
+        guard (200..<300).contains(response.status.code) else {
+            throw WebhookFailure(message: "POST \(resolver.url) answered \(response.status.code)" + (answer.isEmpty ? "" : ": \(answer.prefix(200))"))
+        }
+    }
+
+    /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver recomputes it with
+    /// the shared secret, and refuses an old timestamp to stop replays.
+    public static func signature(body: String, secret: String, at time: Int) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(time).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(time),v1=" + Hex.encode(Data(mac))
+    }
+
+    /// What the receiver gets: the delivery's key, the trigger, the table, the event.
+    func payload(_ event: ChangeEvent) -> String {
+        "{\"id\":\(JSONText.quoted(event.idempotencyKey(handler: name))),\"trigger\":{\"name\":\(JSONText.quoted(name))},"
+            + "\"table\":{\"name\":\(JSONText.quoted(trigger.table))},\"event\":\(event.json)}"
+    }
+}
+
+public struct WebhookFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
