@@ -42,14 +42,26 @@ public struct LiveCatalog: Sendable {
         public var returns: String
     }
 
+    /// What one role may do: the tables (`schema.name`) it may read and insert into, the
+    /// functions (`schema.name(identity arguments)`) it may call, and the roles it is granted to.
+    public struct Privileges: Sendable {
+        public var selectable: Set<String> = []
+        public var insertable: Set<String> = []
+        public var executable: Set<String> = []
+        public var members: Set<String> = []
+    }
+
     /// Tables and views by `schema.name`.
     public var tables: [String: Table] = [:]
     public var functions: [Function] = []
+    /// The privileges of the roles asked about, by role; a role missing here does not exist.
+    public var privileges: [String: Privileges] = [:]
 
     public func table(_ schema: String, _ name: String) -> Table? { tables["\(schema).\(name)"] }
 
-    /// Reads every user table, view and function (outside the system schemas).
-    public static func read(_ connection: PostgresConnection, logger: Logger) async throws -> LiveCatalog {
+    /// Reads every user table, view and function (outside the system schemas), and the
+    /// privileges of `roles`.
+    public static func read(_ connection: PostgresConnection, privilegesOf roles: [String] = [], logger: Logger) async throws -> LiveCatalog {
         var catalog = LiveCatalog()
         let tables = try await connection.query("""
             SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
@@ -100,6 +112,35 @@ public struct LiveCatalog: Sendable {
         for try await (schema, name, arguments, returns) in functions.decode((String, String, String, String).self) {
             catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns))
         }
+        for role in roles { catalog.privileges[role] = try await privileges(of: role, connection, logger: logger) }
         return catalog
+    }
+
+    /// Nil when the role does not exist.
+    static func privileges(of role: String, _ connection: PostgresConnection, logger: Logger) async throws -> Privileges? {
+        let exists = try await connection.query("SELECT count(*)::int FROM pg_roles WHERE rolname = \(role)", logger: logger)
+        for try await count in exists.decode(Int32.self) where count == 0 { return nil }
+        var privileges = Privileges()
+        let tables = try await connection.query("""
+            SELECT n.nspname || '.' || c.relname, has_table_privilege(\(role), c.oid, 'SELECT'), has_table_privilege(\(role), c.oid, 'INSERT')
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (name, select, insert) in tables.decode((String, Bool, Bool).self) {
+            if select { privileges.selectable.insert(name) }
+            if insert { privileges.insertable.insert(name) }
+        }
+        let functions = try await connection.query("""
+            SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND has_function_privilege(\(role), p.oid, 'EXECUTE')
+            """, logger: logger)
+        for try await name in functions.decode(String.self) { privileges.executable.insert(name) }
+        let members = try await connection.query("""
+            SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member
+            WHERE r.rolname = \(role)
+            """, logger: logger)
+        for try await name in members.decode(String.self) { privileges.members.insert(name) }
+        return privileges
     }
 }

@@ -24,7 +24,10 @@ struct CheckCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         let catalog: LiveCatalog
         do {
-            catalog = try await connections.owner.withConnection(logger: logger) { try await LiveCatalog.read($0, logger: logger) }
+            let roles = schema.settings.eventRole.map { [$0] } ?? []
+            catalog = try await connections.owner.withConnection(logger: logger) {
+                try await LiveCatalog.read($0, privilegesOf: roles, logger: logger)
+            }
             await connections.close(logger: logger)
         } catch {
             await connections.close(logger: logger)

@@ -25,6 +25,9 @@ struct CheckCommandTests {
             "ALTER TABLE public.transactions DROP CONSTRAINT transactions_task_id_fkey",
             "ALTER TABLE public.users DROP CONSTRAINT users_tenant_email_key",
             "DROP FUNCTION public.task_is_overdue(public.tasks)",
+            // What the event triggers' role may no longer do.
+            "REVOKE INSERT ON public.notifications FROM strata_worker",
+            "REVOKE SELECT ON public.projects FROM strata_worker",
         ] {
             _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
         }
@@ -33,10 +36,16 @@ struct CheckCommandTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines == [
             "schema/tables/comments.yaml:11:3: column 'body' does not exist in public.comments",
+            "schema/tables/comments.yaml:48:3: trigger 'notify_task_assignee' needs INSERT on public.notifications for events.role "
+                + "'strata_worker'; run GRANT INSERT ON public.notifications TO strata_worker",
             "schema/tables/projects.yaml:10:3: column 'description' is NOT NULL in the database; remove 'nullable: true'",
             "schema/tables/tasks.yaml:2:8: row-level security is not forced on public.tasks, so its owner bypasses it; "
                 + "run ALTER TABLE public.tasks FORCE ROW LEVEL SECURITY",
             "schema/tables/tasks.yaml:39:3: function public.task_is_overdue of computed field 'is_overdue' does not exist",
+            "schema/tables/tasks.yaml:71:3: trigger 'notify_assignee' needs SELECT on public.projects for events.role 'strata_worker'; "
+                + "run GRANT SELECT ON public.projects TO strata_worker",
+            "schema/tables/tasks.yaml:71:3: trigger 'notify_assignee' needs INSERT on public.notifications for events.role 'strata_worker'; "
+                + "run GRANT INSERT ON public.notifications TO strata_worker",
             "schema/tables/transactions.yaml:32:13: no foreign key links public.transactions(task_id) and public.tasks(id); "
                 + "relationship 'task' would have nothing to keep it true",
             "schema/tables/users.yaml:7:3: unique constraint 'users_tenant_email_key' does not exist on public.users",
