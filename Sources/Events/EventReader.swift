@@ -2,6 +2,7 @@ import Database
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Hands committed change events to handlers, at least once each, in order per tenant.
 ///
@@ -38,6 +39,14 @@ public final class EventReader: Service, Sendable {
     public let configuration: Configuration
     let handlers: [any EventHandler]
     let logger: Logger
+    /// Whether its last look at the deliveries went through (set after each wake).
+    private let working = Atomic<Bool>(false)
+    /// Set at graceful shutdown: the batch in hand is finished, no other is claimed.
+    private let stopping = Atomic<Bool>(false)
+
+    /// Whether the reader is connected and its last look at the deliveries went through: what
+    /// `/readyz` asks of the background workers.
+    public var isWorking: Bool { working.load(ordering: .relaxed) }
 
     public init(configuration: Configuration, handlers: [any EventHandler], logger: Logger) {
         self.configuration = configuration
@@ -46,10 +55,16 @@ public final class EventReader: Service, Sendable {
     }
 
     public func run() async throws {
-        try await EventWakeups.run(endpoint: configuration.endpoint, pollInterval: configuration.pollInterval, logger: logger) { wakes in
-            await self.work(wakes)
+        try await withGracefulShutdownHandler {
+            try await EventWakeups.run(endpoint: configuration.endpoint, pollInterval: configuration.pollInterval, logger: logger) { wakes in
+                await self.work(wakes)
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
         }
     }
+
+    private var shouldStop: Bool { Task.isCancelled || stopping.load(ordering: .relaxed) }
 
     /// Drains every handler's due deliveries at each wake, on one connection kept open.
     private func work(_ wakes: AsyncStream<Void>) async {
@@ -68,10 +83,12 @@ public final class EventReader: Service, Sendable {
                     for handler in handlers { try await deliveries.register(handler) }
                     registered = true
                 }
-                for handler in handlers {
-                    while try await drainBatch(handler, deliveries) == configuration.batchSize, !Task.isCancelled {}
+                for handler in handlers where !shouldStop {
+                    while try await drainBatch(handler, deliveries) == (handler.batchSize ?? configuration.batchSize), !shouldStop {}
                 }
+                working.store(true, ordering: .relaxed)
             } catch {
+                working.store(false, ordering: .relaxed)
                 logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
                 try? await connection?.close()
                 connection = nil

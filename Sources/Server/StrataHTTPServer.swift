@@ -38,7 +38,8 @@ public struct StrataHTTPServer: HTTPResponder {
                 return .json(.ok, #"{"status":"ready"}"#)
             } catch {
                 logger.warning("readiness check failed: \(error)")
-                return .json(.serviceUnavailable, #"{"status":"unavailable","reason":"database"}"#)
+                let reason = (error as? NotReady)?.reason ?? "database"
+                return .json(.serviceUnavailable, #"{"status":"unavailable","reason":"# + JSONText.quoted(reason) + "}")
             }
         default:
             return Self.notFound

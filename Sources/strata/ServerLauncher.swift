@@ -38,13 +38,14 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
-        if duties.serves { services += try await apiServices() }
-        if duties.works { services += try workerServices() }
+        let workers = duties.works ? try workerServices() : (services: [], readiness: [])
+        if duties.serves { services += try await apiServices(readiness: workers.readiness) }
+        services += workers.services
         try await runGroup(services)
     }
 
     /// The event reader with the YAML's triggers, and the trimming of old change events.
-    func workerServices() throws -> [any Service] {
+    func workerServices() throws -> (services: [any Service], readiness: [any ReadinessCheck]) {
         let settings = project.settings
         let handlers: [any EventHandler]
         do {
@@ -55,17 +56,20 @@ struct ServerLauncher {
         var services: [any Service] = [
             EventRetention(endpoint: connections.server, retention: .seconds(settings.eventRetentionHours * 3_600), logger: logger),
         ]
+        var readiness: [any ReadinessCheck] = []
         if !handlers.isEmpty {
-            services.append(EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole),
-                                        handlers: handlers, logger: logger))
+            let reader = EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole), handlers: handlers, logger: logger)
+            services.append(reader)
+            readiness.append(ReaderReadiness(reader: reader))
             logger.info("running \(handlers.count) event trigger(s)", metadata: ["triggers": "\(handlers.map(\.name).joined(separator: ", "))"])
         }
         if !duties.serves { Console.announce("Strata is working: \(handlers.count) event trigger(s) (SIGTERM finishes the batch in hand)") }
-        return services
+        return (services, readiness)
     }
 
     /// The pools, the subscription hub and the HTTP server.
-    func apiServices() async throws -> [any Service] {
+    /// `readiness`: what `/readyz` asks beyond the database (the workers of this process).
+    func apiServices(readiness: [any ReadinessCheck]) async throws -> [any Service] {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
         let pool = SessionPools(configuration: .init(
@@ -108,7 +112,7 @@ struct ServerLauncher {
         let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, logger: logger)
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
-        let http = StrataHTTPServer(configuration: configuration, readiness: DatabaseReadiness(client: client),
+        let http = StrataHTTPServer(configuration: configuration, readiness: AllReady([DatabaseReadiness(client: client)] + readiness),
                                     graphQL: endpoint, logger: logger)
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
@@ -160,4 +164,13 @@ struct ServerLauncher {
 struct LaunchError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// Ready while the event reader is connected and its last look at the deliveries went through.
+struct ReaderReadiness: ReadinessCheck {
+    let reader: EventReader
+
+    func check() async throws {
+        guard reader.isWorking else { throw NotReady(reason: "event triggers") }
+    }
 }

@@ -25,8 +25,18 @@ struct HealthEndpointTests {
         }
     }
 
-    @Test("/readyz follows the database")
+    struct WorkersStalled: ReadinessCheck {
+        func check() async throws { throw NotReady(reason: "event triggers") }
+    }
+
+    @Test("/readyz follows the database and then the background workers, saying which is not ready")
     func readiness() async throws {
+        try await application(AllReady([AlwaysReady(), WorkersStalled()])).test { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body) == #"{"status":"unavailable","reason":"event triggers"}"#)
+            }
+        }
         try await application(AlwaysReady()).test { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
