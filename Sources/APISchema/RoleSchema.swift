@@ -17,6 +17,8 @@ public struct RoleSchema: Sendable {
     /// Request limits (rows, depth, statement timeout) from the project's settings, with this
     /// role's own depth and field bounds where it sets them.
     public let limits: RequestLimits
+    /// The SQL functions this role may call, by root field name.
+    public let functions: [String: FunctionModel]
 
     /// Builds the API of `role`, which must be one of the project's roles.
     public static func build(_ project: SchemaProject, role: String) throws(GraphQLErrors) -> RoleSchema {
@@ -34,7 +36,7 @@ public struct RoleSchema: Sendable {
         if let depth = model?.maxDepth { limits.maxDepth = depth }
         if let fields = model?.maxFields { limits.maxFields = fields }
         return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: model?.allowsIntrospection ?? true,
-                          tables: builder.views, limits: limits)
+                          tables: builder.views, limits: limits, functions: builder.functions)
     }
 
     /// Every role's API.
@@ -52,6 +54,8 @@ struct RoleSchemaBuilder {
     let project: SchemaProject
     let role: String
     let views: [String: TableView]
+    /// The functions the role may call: it is among their roles and may read their rows.
+    let functions: [String: FunctionModel]
     var writer = SDLWriter()
 
     init(project: SchemaProject, role: String) {
@@ -63,6 +67,11 @@ struct RoleSchemaBuilder {
             views[table.name] = TableView(table, role: role, selectable: selectable)
         }
         self.views = views
+        var functions: [String: FunctionModel] = [:]
+        for function in project.functions where function.roles.contains(role) && selectable.contains(function.returns) {
+            functions[function.name] = function
+        }
+        self.functions = functions
     }
 
     /// Tables in file order, as this role sees them.
@@ -82,6 +91,13 @@ struct RoleSchemaBuilder {
                 if let stream = streamField(view) { subscriptions.append(stream) }
             }
             mutations += mutationFields(view)
+        }
+        for function in project.functions where functions[function.name] != nil {
+            guard let field = functionField(function) else { continue }
+            switch function.exposedAs {
+            case .query: queries.append(field)
+            case .mutation: mutations.append(field)
+            }
         }
         if queries.isEmpty {
             queries = [SDLWriter.Field("no_queries_available", "String!",

@@ -40,6 +40,12 @@ public struct LiveCatalog: Sendable {
         /// `pg_get_function_identity_arguments`, e.g. `task public.tasks`.
         public var arguments: String
         public var returns: String
+        /// Whether it returns a set of rows (`RETURNS SETOF …`).
+        public var returnsSet: Bool = false
+        /// `i` immutable, `s` stable, `v` volatile.
+        public var volatility: String = "v"
+        /// How many of its last arguments have defaults.
+        public var defaults: Int = 0
     }
 
     /// What one role may do: the tables (`schema.name`) it may read and insert into, the
@@ -105,12 +111,15 @@ public struct LiveCatalog: Sendable {
             }
         }
         let functions = try await connection.query("""
-            SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL)
+            SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL),
+                   p.proretset, p.provolatile::text, p.pronargdefaults::int
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
             """, logger: logger)
-        for try await (schema, name, arguments, returns) in functions.decode((String, String, String, String).self) {
-            catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns))
+        for try await (schema, name, arguments, returns, returnsSet, volatility, defaults)
+            in functions.decode((String, String, String, String, Bool, String, Int32).self) {
+            catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns, returnsSet: returnsSet,
+                                              volatility: volatility, defaults: Int(defaults)))
         }
         for role in roles { catalog.privileges[role] = try await privileges(of: role, connection, logger: logger) }
         return catalog

@@ -39,14 +39,15 @@ public final class EventReader: Service, Sendable {
     public let configuration: Configuration
     let handlers: [any EventHandler]
     let logger: Logger
-    /// Whether its last look at the deliveries went through (set after each wake).
-    private let working = Atomic<Bool>(false)
+    /// Whether its last look at the deliveries failed (set after each wake).
+    private let failing = Atomic<Bool>(false)
     /// Set at graceful shutdown: the batch in hand is finished, no other is claimed.
     private let stopping = Atomic<Bool>(false)
 
-    /// Whether the reader is connected and its last look at the deliveries went through: what
-    /// `/readyz` asks of the background workers.
-    public var isWorking: Bool { working.load(ordering: .relaxed) }
+    /// Whether the reader's last look at the deliveries went through (or it has not looked
+    /// yet): what `/readyz` asks of the background workers. A reader that cannot connect or
+    /// read says so after its first attempt.
+    public var isWorking: Bool { !failing.load(ordering: .relaxed) }
 
     public init(configuration: Configuration, handlers: [any EventHandler], logger: Logger) {
         self.configuration = configuration
@@ -86,9 +87,9 @@ public final class EventReader: Service, Sendable {
                 for handler in handlers where !shouldStop {
                     while try await drainBatch(handler, deliveries) == (handler.batchSize ?? configuration.batchSize), !shouldStop {}
                 }
-                working.store(true, ordering: .relaxed)
+                failing.store(false, ordering: .relaxed)
             } catch {
-                working.store(false, ordering: .relaxed)
+                failing.store(true, ordering: .relaxed)
                 logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
                 try? await connection?.close()
                 connection = nil

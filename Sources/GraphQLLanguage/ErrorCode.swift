@@ -39,6 +39,9 @@ public enum ErrorCode {
     public static let checkViolation = "check-violation"
     /// A client's value was refused by the database (bad UUID text, out of range).
     public static let dataException = "data-exception"
+    /// A SQL function refused the request (`RAISE EXCEPTION` in PL/pgSQL): its message is for the
+    /// client, its HINT — when given — the reason, in `extensions.reason`.
+    public static let rejected = "rejected"
     /// The statement ran past the statement timeout.
     public static let timeout = "timeout"
     /// The request was cancelled, as when its client hung up.

@@ -30,6 +30,11 @@ enum MutationPlanner {
 
     private static func rootField(_ field: SelectedField, builder: PlanBuilder,
                                   path: [GraphQLError.PathComponent]) throws(GraphQLError) -> MutationField.Value {
+        if let function = builder.api.functions[field.name], function.exposedAs == .mutation {
+            let (call, rows) = try builder.functionMutation(function, field: field, path: path)
+            return .chained(try builder.statement(SQLRenderer.render(call), at: field, path: path),
+                            then: try builder.statement(SQLRenderer.render(rows), at: field, path: path))
+        }
         guard let (kind, view) = resolve(field.name, in: builder.api) else {
             throw builder.planningError("field '\(field.name)' not found in type 'mutation_root'", at: field, path: path)
         }

@@ -111,6 +111,9 @@ public enum OperationPlanner {
                                          arguments: RowArguments(primaryKeyOf: field, key: key), parent: nil, field: field, path: path)
             return .sql(.subquery(query.select))
         }
+        if let function = api.functions[name], function.exposedAs == .query {
+            return .sql(.subquery(try builder.functionRows(function, field: field, path: path)))
+        }
         if name == "change_events", api.schema.rootTypeName(for: .subscription) != nil {
             let (select, stream) = try builder.eventChannel(field: field, path: path)
             builder.streamPlan = stream

@@ -39,9 +39,10 @@ extension PlanBuilder {
         switch source {
         case .table: from = tableSource(view, as: table)
         case .written(let steps): from = writtenRows(view, steps: steps, as: table)
+        case .function(let call): from = .function(call, as: table)
         }
         // Rows of a write step or of a written table carry their computed fields as columns.
-        let computedAsColumns = source != .table || written[view.name] != nil
+        let computedAsColumns = source.isWritten || written[view.name] != nil
         var conditions: [SQLExpression] = []
         if let parent { conditions.append(link(parent.relationship, parent: parent.alias, child: table)) }
         conditions += scope(view, as: table)
@@ -87,7 +88,7 @@ extension PlanBuilder {
         }
         if baseOutputs.isEmpty { baseOutputs.append(.init(.integer(1), as: "__row")) }
         let base = SQLSelect(distinctOn: distinctOn, baseOutputs, from: from, where: .and(conditions),
-                             orderBy: keys, limit: source == .table ? try rowLimit(view, arguments, capped: capped, path: path) : (arguments.single ? .integer(1) : nil),
+                             orderBy: keys, limit: !source.isWritten ? try rowLimit(view, arguments, capped: capped, path: path) : (arguments.single ? .integer(1) : nil),
                              offset: try offset(arguments.offset, path: path))
 
         let row = nextAlias("b")

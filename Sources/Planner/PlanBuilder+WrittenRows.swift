@@ -22,6 +22,10 @@ enum RowSource: Equatable {
     case table
     /// The rows these write steps returned, in order: a mutation's `returning`.
     case written([SQLIdentifier])
+    /// The rows a set-returning function call returns (an exposed SQL function).
+    case function(SQLExpression)
+
+    var isWritten: Bool { if case .written = self { true } else { false } }
 }
 
 /// A mutation statement's writes all run on the statement's snapshot, so a plain read of a

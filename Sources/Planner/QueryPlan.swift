@@ -76,6 +76,10 @@ public struct MutationField: Sendable {
         case statement(PlanStatement)
         /// A JSON array of what each statement returns, run in order (`update_<table>_many`).
         case list([PlanStatement])
+        /// The second statement's JSON, given what the first returned as `previousResult`: a
+        /// SQL function's writes, then its rows read in a statement of their own, which sees
+        /// what the function changed (one statement's reads would not).
+        case chained(PlanStatement, then: PlanStatement)
     }
 
     public let responseKey: String
@@ -86,6 +90,7 @@ public struct MutationField: Sendable {
         case .constant: []
         case .statement(let statement): [statement]
         case .list(let statements): statements
+        case .chained(let first, let second): [first, second]
         }
     }
 }
@@ -106,6 +111,8 @@ public enum PlanParameter: Sendable, Hashable {
     case variableMemberList(VariableMember, json: Bool)
     /// A value of the request's session: its tenant, user, role or a claim.
     case session(SessionValue)
+    /// What the field's previous statement returned (a chained mutation field's second statement).
+    case previousResult
 }
 
 extension PlanParameter: CustomStringConvertible {
@@ -120,6 +127,7 @@ extension PlanParameter: CustomStringConvertible {
         case .variableMember(let member, let json): "variable \(member)" + (json ? " as JSON" : "")
         case .variableMemberList(let member, let json): "list variable \(member)" + (json ? " as JSON" : "")
         case .session(let value): value.description
+        case .previousResult: "the previous statement's result"
         }
     }
 
@@ -140,6 +148,9 @@ extension PlanParameter: CustomStringConvertible {
             return Self.scalarText(value, json: json).map(SQLValue.text) ?? .null
         case .session(let value):
             return session.value(of: value).map(SQLValue.text) ?? .null
+        case .previousResult:
+            // Supplied by the executor, which has it.
+            return .null
         }
     }
 

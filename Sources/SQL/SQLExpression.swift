@@ -38,6 +38,8 @@ public indirect enum SQLExpression: Sendable, Hashable {
     /// `row_number() OVER (PARTITION BY … ORDER BY …)`: a row's position in the given order,
     /// from 1, counted apart for each value of the partition expressions.
     case rowNumber(partitionBy: [SQLExpression] = [], orderBy: [SQLOrdering])
+    /// `name => value`: an argument of a function call in named notation.
+    case namedArgument(SQLIdentifier, SQLExpression)
 
     /// `pg_catalog.<name>(…)`: built-in functions, qualified so `search_path` cannot redirect them.
     public static func builtin(_ name: String, _ arguments: [SQLExpression]) -> SQLExpression {

@@ -79,6 +79,8 @@ extension SQLExpression {
             return .caseWhen(arms.map { SQLWhen(map($0.condition), then: map($0.result)) }, else: otherwise.map(map))
         case .coalesce(let items):
             return .coalesce(items.map(map))
+        case .namedArgument(let name, let value):
+            return .namedArgument(name, value.mappingParameters(transform))
         case .rowNumber(let partitionBy, let orderBy):
             return .rowNumber(partitionBy: partitionBy.map { $0.mappingParameters(transform) }, orderBy: orderBy.map { $0.mappingParameters(transform) })
         }

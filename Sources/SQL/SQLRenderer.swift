@@ -185,6 +185,9 @@ public struct SQLRenderer {
             text += ")"
         case .defaultValue:
             text += "DEFAULT"
+        case .namedArgument(let name, let value):
+            text += name.rendered + " => "
+            write(value)
         case .rowNumber(let partitionBy, let orderBy):
             text += "\"pg_catalog\".\"row_number\"() OVER ("
             if !partitionBy.isEmpty {

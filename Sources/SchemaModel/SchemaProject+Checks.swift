@@ -25,6 +25,15 @@ extension SchemaProject {
             }
             errors += tenantChecks(table)
         }
+        var functionNames: [String: FunctionModel] = [:]
+        for function in functions {
+            if let table = rootFields[function.name] {
+                errors.append(function.position.error("function '\(function.name)' has the API name of a field of table '\(table.name)'; give it another 'name:'"))
+            } else if let other = functionNames[function.name] {
+                errors.append(function.position.error("function '\(function.name)' is also the API name of \(other.position); give one of them another 'name:'"))
+            }
+            functionNames[function.name] = function
+        }
         if settings.eventRole == nil, let first = triggers.first {
             errors.append(first.position.error("trigger '\(first.name)' needs the role triggers run as: set 'events: { role: … }' in strata.yaml "
                 + "to a PostgreSQL role the login role is a member of, with the grants the triggers' effects need"))

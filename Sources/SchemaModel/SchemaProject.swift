@@ -7,10 +7,13 @@ public struct SchemaProject: Sendable {
     public var settings: ProjectSettings
     /// Tables in file-name order.
     public var tables: [TableModel]
+    /// SQL functions exposed as root fields, in file-name order.
+    public var functions: [FunctionModel] = []
 
-    public init(settings: ProjectSettings, tables: [TableModel]) {
+    public init(settings: ProjectSettings, tables: [TableModel], functions: [FunctionModel] = []) {
         self.settings = settings
         self.tables = tables
+        self.functions = functions
     }
 
     public func table(named name: String) -> TableModel? {
@@ -19,7 +22,7 @@ public struct SchemaProject: Sendable {
 
     public var roleNames: [String] { settings.roles.map(\.name) }
 
-    /// Loads `directory/strata.yaml` and `directory/tables/*.yaml`.
+    /// Loads `directory/strata.yaml`, `directory/tables/*.yaml` and `directory/functions/*.yaml`.
     public static func load(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SchemaProject {
         var errors: [SchemaError] = []
         var settings = ProjectSettings()
@@ -28,20 +31,10 @@ public struct SchemaProject: Sendable {
         } catch let failure as SchemaErrors {
             errors += failure.errors
         }
-        let tablesDirectory = directory + "/tables"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: tablesDirectory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-        var files: [(path: String, text: String)] = []
-        for name in names {
-            let path = tablesDirectory + "/" + name
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read as UTF-8 text"))
-                continue
-            }
-            files.append((path, text))
-        }
+        let files = yamlFiles(in: directory + "/tables", errors: &errors)
+        let functionFiles = yamlFiles(in: directory + "/functions", errors: &errors)
         do {
-            let project = try parse(settings: settings, files: files, environment: environment)
+            let project = try parse(settings: settings, files: files, functionFiles: functionFiles, environment: environment)
             guard errors.isEmpty else { throw SchemaErrors(errors) }
             return project
         } catch let failure as SchemaErrors {
@@ -49,8 +42,25 @@ public struct SchemaProject: Sendable {
         }
     }
 
-    /// Builds the project from settings and the texts of table files (path, YAML).
+    /// The texts of the YAML files of a folder (none when it does not exist), by file name.
+    static func yamlFiles(in folder: String, errors: inout [SchemaError]) -> [(path: String, text: String)] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var files: [(path: String, text: String)] = []
+        for name in names {
+            let path = folder + "/" + name
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read as UTF-8 text"))
+                continue
+            }
+            files.append((path, text))
+        }
+        return files
+    }
+
+    /// Builds the project from settings and the texts of table and function files (path, YAML).
     public static func parse(settings: ProjectSettings, files: [(path: String, text: String)],
+                             functionFiles: [(path: String, text: String)] = [],
                              environment: [String: String] = [:]) throws -> SchemaProject {
         var errors: [SchemaError] = []
         var parsed: [TableFile] = []
@@ -102,7 +112,25 @@ public struct SchemaProject: Sendable {
             }
             errors += reader.errors
         }
-        let project = SchemaProject(settings: settings, tables: result)
+        var functions: [FunctionModel] = []
+        for (path, text) in functionFiles {
+            var reader = YAMLReader(file: path, environment: environment)
+            do {
+                guard let root = try Yams.compose(yaml: text) else {
+                    errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one function"))
+                    continue
+                }
+                if let function = FunctionFile.read(root, reader: &reader, tables: tables, roles: settings.roles.map(\.name)) {
+                    functions.append(function)
+                }
+                errors += reader.errors
+            } catch let error as YamlError {
+                errors.append(YAMLReader.syntaxError(error, file: path))
+            } catch {
+                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read: \(error)"))
+            }
+        }
+        let project = SchemaProject(settings: settings, tables: result, functions: functions)
         errors += project.crossChecks()
         guard errors.isEmpty else {
             throw SchemaErrors(errors.sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) })

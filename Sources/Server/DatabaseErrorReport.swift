@@ -76,6 +76,11 @@ struct DatabaseErrorReport: Sendable {
             return GraphQLError("Column '\(column ?? "?")'\(onTable) needs a value.", code: ErrorCode.notNullViolation, details: details)
         case "23514":
             return GraphQLError("A row\(onTable) breaks a check constraint\(named).", code: ErrorCode.checkViolation, details: details)
+        case "P0001":
+            // RAISE EXCEPTION in a function of the project's own: its message is written for the
+            // client, its HINT names the reason (insufficient-funds).
+            let reason = info[.hint].map { [GraphQLError.Detail("reason", $0)] } ?? []
+            return GraphQLError(message, code: ErrorCode.rejected, details: reason)
         case "57014":
             return GraphQLError("The query ran longer than the statement timeout and was stopped.", code: ErrorCode.timeout)
         case _ where state.hasPrefix("22"):

@@ -191,15 +191,18 @@ public final class GraphQLExecutor: Sendable {
             failingField.withLock { $0 = field.responseKey }
             var values: [ByteBuffer] = []
             for statement in field.statements {
-                let binds = statement.parameters.map { $0.value(variables: prepared.variables, session: prepared.session) }
+                let previous = values.last.map { SQLValue.text(String(buffer: $0)) } ?? .null
+                let binds = statement.parameters.map { parameter in
+                    parameter == .previousResult ? previous : parameter.value(variables: prepared.variables, session: prepared.session)
+                }
                 values.append(try await run(next, binds) ?? ByteBuffer(string: "null"))
                 next += 1
             }
             switch field.value {
             case .constant(let value):
                 data.writeString(value.serialized)
-            case .statement:
-                var value = values[0]
+            case .statement, .chained:
+                var value = values[values.count - 1]
                 data.writeBuffer(&value)
             case .list:
                 data.writeString("[")

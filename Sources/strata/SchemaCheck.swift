@@ -9,7 +9,7 @@ struct SchemaCheck {
     let catalog: LiveCatalog
 
     func mismatches() -> [SchemaError] {
-        (project.tables.flatMap(check) + triggerChecks()).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        (project.tables.flatMap(check) + triggerChecks() + project.functions.compactMap(check)).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
     }
 
     func check(_ table: TableModel) -> [SchemaError] {

@@ -166,7 +166,7 @@ struct LaunchError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Ready while the event reader is connected and its last look at the deliveries went through.
+/// Ready unless the event reader's last look at the deliveries failed.
 struct ReaderReadiness: ReadinessCheck {
     let reader: EventReader
 

@@ -35,6 +35,9 @@ struct RoleSchemaTests {
         for field in ["wallets_aggregate", "transactions_aggregate", "notifications_aggregate", "tenants_aggregate"] {
             #expect(!queries.contains(field), "query_root.\(field)")
         }
+        // The money holds, SQL functions exposed as mutations, with their arguments typed.
+        #expect(mutations.isSuperset(of: ["hold_money", "confirm_hold", "release_hold"]))
+        #expect(try #require(fields(schema, "hold_money_args")) == ["wallet_id", "amount", "ttl_seconds", "task_id", "memo"])
         // Writes members may not make.
         for field in ["insert_users", "update_users", "delete_users", "insert_projects", "delete_tasks", "delete_tasks_by_pk",
                       "insert_wallets", "update_wallets", "insert_transactions", "insert_notifications", "delete_notifications",

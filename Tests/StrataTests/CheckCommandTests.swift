@@ -28,6 +28,8 @@ struct CheckCommandTests {
             // What the event triggers' role may no longer do.
             "REVOKE INSERT ON public.notifications FROM strata_worker",
             "REVOKE SELECT ON public.projects FROM strata_worker",
+            // An exposed function that can no longer write.
+            "ALTER FUNCTION public.release_hold(uuid) STABLE",
         ] {
             _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
         }
@@ -35,6 +37,7 @@ struct CheckCommandTests {
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines == [
+            "schema/functions/release_hold.yaml:2:11: function public.release_hold is not VOLATILE, so it cannot write: expose it as a query",
             "schema/tables/comments.yaml:11:3: column 'body' does not exist in public.comments",
             "schema/tables/comments.yaml:48:3: trigger 'notify_task_assignee' needs INSERT on public.notifications for events.role "
                 + "'strata_worker'; run GRANT INSERT ON public.notifications TO strata_worker",
