@@ -58,26 +58,36 @@ public struct SchemaProject: Sendable {
         return files
     }
 
-    /// Builds the project from settings and the texts of table and function files (path, YAML).
-    public static func parse(settings: ProjectSettings, files: [(path: String, text: String)],
-                             functionFiles: [(path: String, text: String)] = [],
-                             environment: [String: String] = [:]) throws -> SchemaProject {
-        var errors: [SchemaError] = []
-        var parsed: [TableFile] = []
+    /// Each file's YAML read by `read`, which reports through the reader; syntax errors and
+    /// empty files are reported here.
+    static func compose<Value>(_ files: [(path: String, text: String)], describing what: String, environment: [String: String],
+                               errors: inout [SchemaError], _ read: (Node, inout YAMLReader) -> Value?) -> [Value] {
+        var values: [Value] = []
         for (path, text) in files {
             var reader = YAMLReader(file: path, environment: environment)
             do {
                 guard let root = try Yams.compose(yaml: text) else {
-                    errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one table"))
+                    errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one \(what)"))
                     continue
                 }
-                if let file = TableFile.read(root, reader: &reader) { parsed.append(file) }
+                if let value = read(root, &reader) { values.append(value) }
                 errors += reader.errors
             } catch let error as YamlError {
                 errors.append(YAMLReader.syntaxError(error, file: path))
             } catch {
                 errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read: \(error)"))
             }
+        }
+        return values
+    }
+
+    /// Builds the project from settings and the texts of table and function files (path, YAML).
+    public static func parse(settings: ProjectSettings, files: [(path: String, text: String)],
+                             functionFiles: [(path: String, text: String)] = [],
+                             environment: [String: String] = [:]) throws -> SchemaProject {
+        var errors: [SchemaError] = []
+        let parsed: [TableFile] = compose(files, describing: "table", environment: environment, errors: &errors) { root, reader in
+            TableFile.read(root, reader: &reader)
         }
         var tables: [String: TableModel] = [:]
         var kept: [TableFile] = []
@@ -112,23 +122,8 @@ public struct SchemaProject: Sendable {
             }
             errors += reader.errors
         }
-        var functions: [FunctionModel] = []
-        for (path, text) in functionFiles {
-            var reader = YAMLReader(file: path, environment: environment)
-            do {
-                guard let root = try Yams.compose(yaml: text) else {
-                    errors.append(SchemaError(file: path, line: 1, column: 1, message: "the file is empty; describe one function"))
-                    continue
-                }
-                if let function = FunctionFile.read(root, reader: &reader, tables: tables, roles: settings.roles.map(\.name)) {
-                    functions.append(function)
-                }
-                errors += reader.errors
-            } catch let error as YamlError {
-                errors.append(YAMLReader.syntaxError(error, file: path))
-            } catch {
-                errors.append(SchemaError(file: path, line: 1, column: 1, message: "cannot be read: \(error)"))
-            }
+        let functions: [FunctionModel] = compose(functionFiles, describing: "function", environment: environment, errors: &errors) { root, reader in
+            FunctionFile.read(root, reader: &reader, tables: tables, roles: settings.roles.map(\.name))
         }
         let project = SchemaProject(settings: settings, tables: result, functions: functions)
         errors += project.crossChecks()
