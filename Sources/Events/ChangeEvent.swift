@@ -1,7 +1,10 @@
-/// What happened to a row: one `strata.change_events` row, written in the mutating transaction.
+/// What happened to a row — or a named domain event emitted from SQL: one `strata.change_events`
+/// row, written in the transaction it tells of.
 public struct ChangeEvent: Sendable, Hashable {
     public enum Operation: String, Sendable, Hashable, CaseIterable {
         case insert, update, delete
+        /// A named domain event (`strata.emit`): `table` holds its type, `new` its payload.
+        case event
 
         /// Reads the trigger's `TG_OP` (`INSERT`, `UPDATE`, `DELETE`) or the stored lowercase form.
         public init?(triggerOperation: String) {

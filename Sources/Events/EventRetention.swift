@@ -39,10 +39,14 @@ public struct EventRetention: Service {
         }
     }
 
-    /// Deletes the events past the window; returns how many.
+    /// Deletes the events past the window, and the records of schedule runs as old; returns how
+    /// many events.
     public func trim() async throws -> Int {
         let seconds = String(retention.components.seconds)
         return try await endpoint.withConnection(logger: logger) { connection in
+            _ = try await connection.query("""
+                DELETE FROM strata.schedule_runs WHERE slot < now() - make_interval(secs => \(seconds)::double precision)
+                """, logger: logger)
             var total = 0
             while !Task.isCancelled {
                 let rows = try await connection.query("""

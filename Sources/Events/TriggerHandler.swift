@@ -37,7 +37,8 @@ public struct TriggerHandler: EventHandler {
             guard case .webhook(let resolver) = trigger.resolver else {
                 return TriggerHandler(trigger: trigger, statement: statement, parameters: planned.parameters)
             }
-            let takesAll = trigger.operations.count == ChangeOperation.allCases.count && trigger.columns.isEmpty && trigger.condition == nil
+            let takesAll = trigger.isDomainEvent
+                || (trigger.operations.count == ChangeOperation.allCases.count && trigger.columns.isEmpty && trigger.condition == nil)
             return WebhookHandler(trigger: trigger, resolver: resolver, filter: takesAll ? nil : (statement, planned.parameters), client: client)
         }
     }

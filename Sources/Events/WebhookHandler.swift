@@ -32,8 +32,6 @@ public struct WebhookHandler: EventHandler {
                     maximumAttempts: resolver.maximumAttempts, jitter: 0.25)
     }
 
-    public static let signatureHeader = "Strata-Signature"
-
     public func handle(_ events: [ChangeEvent], in transaction: HandlerTransaction) async throws {
         var taken = events
         if let filter {
@@ -41,24 +39,39 @@ public struct WebhookHandler: EventHandler {
             let wanted = Set((ids ?? "").split(separator: ",").compactMap { Int64($0) })
             taken = events.filter { wanted.contains($0.id) }
         }
-        for event in taken { try await post(event) }
+        for event in taken {
+            try await WebhookPoster(resolver: resolver, client: client).post(payload(event), key: event.idempotencyKey(handler: name))
+        }
     }
 
-    func post(_ event: ChangeEvent) async throws {
-        let body = payload(event)
+    /// What the receiver gets: the delivery's key, the trigger, the table, the event.
+    func payload(_ event: ChangeEvent) -> String {
+        "{\"id\":\(JSONText.quoted(event.idempotencyKey(handler: name))),\"trigger\":{\"name\":\(JSONText.quoted(name))},"
+            + "\"table\":{\"name\":\(JSONText.quoted(trigger.table))},\"event\":\(event.json)}"
+    }
+}
+
+/// One POST of a JSON body to a webhook's URL: its idempotency key and, with a secret, its
+/// signature as headers; a 2xx answer within the timeout, or a `WebhookFailure`.
+struct WebhookPoster {
+    let resolver: WebhookResolver
+    let client: HTTPClient
+
+    static let signatureHeader = "Strata-Signature"
+
+    func post(_ body: String, key: String) async throws {
         var request = HTTPClientRequest(url: resolver.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "Strata-Webhook")
-        request.headers.add(name: "Idempotency-Key", value: event.idempotencyKey(handler: name))
+        request.headers.add(name: "Idempotency-Key", value: key)
         if let secret = resolver.secret {
             request.headers.add(name: Self.signatureHeader, value: Self.signature(body: body, secret: secret, at: Int(Date().timeIntervalSince1970)))
         }
         request.body = .bytes(ByteBuffer(string: body))
-        let timeout = TimeAmount.milliseconds(Int64(resolver.timeoutMilliseconds))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: timeout)
+            response = try await client.execute(request, timeout: .milliseconds(Int64(resolver.timeoutMilliseconds)))
         } catch {
             throw WebhookFailure(message: "POST \(resolver.url) failed: \(error)")
         }
@@ -70,15 +83,9 @@ public struct WebhookHandler: EventHandler {
 
     /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver recomputes it with
     /// the shared secret, and refuses an old timestamp to stop replays.
-    public static func signature(body: String, secret: String, at time: Int) -> String {
+    static func signature(body: String, secret: String, at time: Int) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(time).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return "t=\(time),v1=" + Hex.encode(Data(mac))
-    }
-
-    /// What the receiver gets: the delivery's key, the trigger, the table, the event.
-    func payload(_ event: ChangeEvent) -> String {
-        "{\"id\":\(JSONText.quoted(event.idempotencyKey(handler: name))),\"trigger\":{\"name\":\(JSONText.quoted(name))},"
-            + "\"table\":{\"name\":\(JSONText.quoted(trigger.table))},\"event\":\(event.json)}"
     }
 }
 

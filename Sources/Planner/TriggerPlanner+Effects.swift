@@ -92,6 +92,19 @@ extension TriggerPlanner {
         return statement(SQLRenderer.render(SQLSelect([.init(.aggregate(ids))], from: events, joins: joins, where: takes(trigger, view))))
     }
 
+    /// A trigger on a domain event: its function called with each event, in order; a webhook's
+    /// takes every event (nothing to filter on).
+    func domainEvent(_ trigger: EventTrigger) -> PlanStatement {
+        let events = SQLSource.numberedRows(.builtin("jsonb_array_elements", [.cast(builder.parameter(Self.eventsParameter), .jsonb)]),
+                                            as: Self.event, columns: ["value"], ordinality: Self.position)
+        var outputs: [SQLSelect.Output] = [.init(member("id"))]
+        if case .sql(let resolver) = trigger.resolver {
+            let function = SQLQualifiedName(schema: SQLIdentifier(resolver.schema), SQLIdentifier(resolver.function))
+            outputs = [.init(.cast(.function(function, [.column(table: Self.event, "value")]), .text))]
+        }
+        return statement(SQLRenderer.render(SQLSelect(outputs, from: events, orderBy: [SQLOrdering(.column(table: Self.event, Self.position))])))
+    }
+
     // MARK: Payloads
 
     /// A payload template as a `jsonb` expression.

@@ -17,8 +17,9 @@ public struct TriggerPlanner {
 
     /// `api` is the background role's (`RoleSchema.background`).
     public static func statement(for trigger: EventTrigger, api: RoleSchema) -> PlanStatement? {
-        guard let view = api.tables[trigger.table] else { return nil }
         let planner = TriggerPlanner(api: api, builder: PlanBuilder(api: api, variables: VariableReader(), fragments: [:]))
+        if trigger.isDomainEvent { return planner.domainEvent(trigger) }
+        guard let view = api.tables[trigger.table] else { return nil }
         switch trigger.resolver {
         case .notification(let resolver):
             guard let target = api.tables[resolver.table] else { return nil }

@@ -3,7 +3,8 @@
 public struct EventTrigger: Sendable, Hashable {
     /// Unique within its table.
     public var name: String
-    /// The API name of the table whose events it takes.
+    /// The API name of the table whose events it takes — or, for a trigger on a named domain
+    /// event (`isDomainEvent`), the event's type (`money.hold.expired`).
     public var table: String
     public var operations: Set<ChangeOperation>
     /// An update fires the trigger only when one of these columns changed; empty for any update.
@@ -12,8 +13,10 @@ public struct EventTrigger: Sendable, Hashable {
     public var condition: TriggerCondition?
     public var resolver: Resolver
     public var position: SourcePosition
+    /// Set off by a domain event emitted from SQL (`strata.emit`) rather than a table's change.
+    public var isDomainEvent = false
 
-    /// The name its deliveries are kept under: `tasks.notify_assignee`.
+    /// The name its deliveries are kept under: `tasks.notify_assignee`, `money.hold.expired.audit`.
     public var handlerName: String { "\(table).\(name)" }
 }
 
@@ -69,6 +72,11 @@ public struct HistoryResolver: Sendable, Hashable {
 public struct SQLFunctionResolver: Sendable, Hashable {
     public var schema: String
     public var function: String
+
+    public init(schema: String, function: String) {
+        self.schema = schema
+        self.function = function
+    }
 }
 
 /// An HTTP POST of the event as JSON, signed with the secret, retried with backoff and jitter
@@ -136,8 +144,8 @@ public enum TemplateField: Sendable, Hashable {
 }
 
 extension SchemaProject {
-    /// The event triggers of every table, in file order.
-    public var triggers: [EventTrigger] { tables.flatMap(\.triggers) }
+    /// The event triggers of every table, in file order, then those on domain events.
+    public var triggers: [EventTrigger] { tables.flatMap(\.triggers) + settings.domainTriggers }
 
     /// This project with `role` added as one that may read every column of every table, with
     /// no row filter: what background work is planned against (row-level security still holds

@@ -41,6 +41,13 @@ public struct ProjectSettings: Sendable, Equatable {
     public var eventRole: String?
     /// Where `events.role` is written, for errors about it.
     public var eventRolePosition: SourcePosition?
+    /// Triggers on named domain events, from `events.triggers`.
+    public var domainTriggers: [EventTrigger] = []
+    /// Cron and interval schedules, from `schedules:`.
+    public var schedules: [Schedule] = []
+    /// The API name of the table listing the tenants (`tenancy.tenants`), for schedules run
+    /// once per tenant.
+    public var tenantsTable: String?
 
     /// How the server behaves when the database is slow, saturated or gone, and how long it
     /// gives in-flight requests at shutdown.
@@ -103,7 +110,7 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         var settings = ProjectSettings()
         if let root {
-            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "events"],
+            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "events", "schedules"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -145,12 +152,15 @@ public struct ProjectSettings: Sendable, Equatable {
             if let auth = sections["auth"] { settings.auth = reader.auth(auth) }
             if let roles = sections["roles"] { settings.roles = reader.roles(roles) }
             if let tenancy = sections["tenancy"] {
-                let fields = reader.mapping(tenancy, keys: ["setting"], context: "tenancy")
+                let fields = reader.mapping(tenancy, keys: ["setting", "tenants"], context: "tenancy")
                 if let setting = fields["setting"].flatMap({ reader.string($0) }) { settings.tenantSetting = setting }
+                settings.tenantsTable = fields["tenants"].flatMap { reader.string($0) }
             }
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
+            if let schedules = sections["schedules"] { settings.schedules = reader.schedules(schedules) }
             if let events = sections["events"] {
-                let fields = reader.mapping(events, keys: ["retention_hours", "role"], context: "events")
+                let fields = reader.mapping(events, keys: ["retention_hours", "role", "triggers"], context: "events")
+                if let triggers = fields["triggers"] { settings.domainTriggers = reader.domainTriggers(triggers) }
                 reader.positiveInts(fields, into: &settings, ["retention_hours": \.eventRetentionHours])
                 if let role = fields["role"] {
                     settings.eventRole = reader.string(role).flatMap { $0.isEmpty ? nil : $0 }

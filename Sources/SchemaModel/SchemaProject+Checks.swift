@@ -34,6 +34,20 @@ extension SchemaProject {
             }
             functionNames[function.name] = function
         }
+        for schedule in settings.schedules {
+            if settings.eventRole == nil {
+                errors.append(schedule.position.error("schedule '\(schedule.name)' needs the role schedules run as: set 'events: { role: … }'"))
+            }
+            if schedule.perTenant {
+                guard let name = settings.tenantsTable else {
+                    errors.append(schedule.position.error("schedule '\(schedule.name)' runs per tenant: set 'tenancy: { tenants: … }' to the table listing them"))
+                    continue
+                }
+                if table(named: name)?.primaryKey.count != 1 {
+                    errors.append(schedule.position.error("tenancy.tenants '\(name)' is no table file with a one-column primary key, so tenants cannot be listed"))
+                }
+            }
+        }
         if settings.eventRole == nil, let first = triggers.first {
             errors.append(first.position.error("trigger '\(first.name)' needs the role triggers run as: set 'events: { role: … }' in strata.yaml "
                 + "to a PostgreSQL role the login role is a member of, with the grants the triggers' effects need"))

@@ -53,6 +53,38 @@ extension YAMLReader {
                             resolver: resolver, position: position(of: key))
     }
 
+    /// `events.triggers` of strata.yaml: triggers on named domain events, each with a `sql` or
+    /// `webhook` resolver (a domain event has no row for the others to read).
+    mutating func domainTriggers(_ node: Node) -> [EventTrigger] {
+        entries(node, context: "events.triggers").compactMap { name, key, value in
+            guard isGraphQLName(name, at: key, what: "a trigger's name") else { return nil }
+            let context = "trigger '\(name)'"
+            let fields = mapping(value, keys: ["event", "sql", "webhook"], context: context)
+            guard let eventNode = fields["event"], let type = string(eventNode) else {
+                fail(key, "\(context) needs 'event:', the type of domain event it takes (money.hold.expired)")
+                return nil
+            }
+            let words = type.split(separator: ".", omittingEmptySubsequences: false)
+            guard words.count >= 2, words.allSatisfy({ word in
+                word.first.map { ("a"..."z").contains($0) } == true && word.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+            }) else {
+                fail(eventNode, "'\(type)' is not a domain event type: lowercase words joined by dots, as strata.emit takes (money.hold.expired)")
+                return nil
+            }
+            let resolver: Resolver?
+            switch (fields["sql"], fields["webhook"]) {
+            case (let sql?, nil): resolver = sqlFunction(sql, context: context).map(Resolver.sql)
+            case (nil, let hook?): resolver = webhook(hook, context: context).map(Resolver.webhook)
+            default:
+                fail(key, "\(context) needs exactly one resolver: sql or webhook")
+                resolver = nil
+            }
+            guard let resolver else { return nil }
+            return EventTrigger(name: name, table: type, operations: [], columns: [], condition: nil, resolver: resolver,
+                                position: position(of: key), isDomainEvent: true)
+        }
+    }
+
     /// `{ new: {filter}, old: {filter}, _and: […], _or: […], _not: {…} }`.
     private mutating func triggerCondition(_ node: Node, table: TableModel, tables: [String: TableModel], context: String) -> TriggerCondition {
         var parts: [TriggerCondition] = []
@@ -119,7 +151,7 @@ extension YAMLReader {
         return HistoryResolver(table: target.name, changedColumnsOnly: changedOnly)
     }
 
-    private mutating func sqlFunction(_ node: Node, context: String) -> SQLFunctionResolver? {
+    mutating func sqlFunction(_ node: Node, context: String) -> SQLFunctionResolver? {
         let fields = mapping(node, keys: ["function"], context: "the sql resolver of \(context)")
         guard let functionNode = fields["function"], let written = string(functionNode) else {
             fail(node, "the sql resolver of \(context) needs 'function:', a SQL function taking the event as jsonb (e.g. public.on_task_done)")
@@ -133,7 +165,7 @@ extension YAMLReader {
         return SQLFunctionResolver(schema: parts.count == 2 ? parts[0] : "public", function: parts.last!)
     }
 
-    private mutating func webhook(_ node: Node, context: String) -> WebhookResolver? {
+    mutating func webhook(_ node: Node, context: String) -> WebhookResolver? {
         let fields = mapping(node, keys: ["url", "secret", "timeout_ms", "max_attempts", "initial_delay_ms", "max_delay_ms"],
                              context: "the webhook of \(context)")
         guard let urlNode = fields["url"], let url = string(urlNode) else {

@@ -63,6 +63,13 @@ struct ServerLauncher {
             readiness.append(ReaderReadiness(reader: reader))
             logger.info("running \(handlers.count) event trigger(s)", metadata: ["triggers": "\(handlers.map(\.name).joined(separator: ", "))"])
         }
+        if !settings.schedules.isEmpty {
+            let tenants = settings.tenantsTable.flatMap { project.table(named: $0) }.flatMap { table in
+                table.primaryKey.first.map { (table: "\(Scheduler.quoted(table.schema)).\(Scheduler.quoted(table.table))", key: $0) }
+            }
+            services.append(Scheduler(configuration: .init(endpoint: connections.server, role: settings.eventRole, tenants: tenants),
+                                      schedules: settings.schedules, logger: logger))
+        }
         if !duties.serves { Console.announce("Strata is working: \(handlers.count) event trigger(s) (SIGTERM finishes the batch in hand)") }
         return (services, readiness)
     }
