@@ -26,7 +26,8 @@ def stop(process):
 
 
 def write(rate, seconds):
-    """Inserts assigned tasks at `rate` per second for `seconds`, alternating tenants; the rate reached."""
+    """Inserts assigned tasks at `rate` per second (as fast as they go for 0) for `seconds`,
+    alternating tenants; the rate reached."""
     script = os.path.join(data, "write.sql")
     with open(script, "w") as out:
         out.write("\\set t random(1, 2)\n")
@@ -34,7 +35,8 @@ def write(rate, seconds):
                   "SELECT p.tenant_id, p.id, u.id, 'bench ' || :t FROM public.projects p "
                   "JOIN public.users u ON u.tenant_id = p.tenant_id AND u.role = 'member' "
                   "WHERE p.tenant_id = ('00000000-0000-4000-8000-00000000000' || :t)::uuid LIMIT 1;\n")
-    output = subprocess.run(["pgbench", "-n", "-c", "4", "-j", "2", "-R", str(rate), "-T", str(seconds), "-f", script,
+    limit = ["-R", str(rate)] if rate else []
+    output = subprocess.run(["pgbench", "-n", "-c", "8", "-j", "2", *limit, "-T", str(seconds), "-f", script,
                              "-h", os.path.join(data, "pg"), "-U", "postgres", "strata"], check=True, capture_output=True, text=True).stdout
     return float(re.search(r"tps = ([\d.]+)", output).group(1))
 
@@ -73,6 +75,10 @@ try:
         sys.exit("track_commit_timestamp did not switch on")
     if not drained(60):
         sys.exit("the demo data's events were not handled within a minute")
+    # The machine's ceiling: writes as fast as they go, the workers running beside them.
+    ceiling = write(0, 5)
+    if not drained(300):
+        sys.exit("the workers did not catch up with the ceiling run within five minutes")
     first = int(sql("SELECT coalesce(max(id), 0) FROM strata.change_events"))
     reached = write(rate, seconds)
     caught_up = drained(300)
@@ -83,6 +89,7 @@ try:
 finally:
     stop(server)
 
+print(f"write ceiling: {ceiling:,.0f}/s (8 pgbench clients unthrottled for 5 s, change events captured, workers running)")
 print(f"writes: {reached:,.0f}/s asked {rate:,}/s for {seconds} s (tasks, each with an assignee; two tenants)")
 print(f"{'resolver':<14}{'effects':>9}{'effects/s':>11}{'lag p50':>10}{'lag p99':>10}")
 for kind, count, per_second, p50, p99 in results:
