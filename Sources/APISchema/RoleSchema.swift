@@ -19,6 +19,8 @@ public struct RoleSchema: Sendable {
     public let limits: RequestLimits
     /// The SQL functions this role may call, by root field name.
     public let functions: [String: FunctionModel]
+    /// The domain event types this role may follow on event channels, sorted.
+    public let domainEvents: [String]
 
     /// Builds the API of `role`, which must be one of the project's roles.
     public static func build(_ project: SchemaProject, role: String) throws(GraphQLErrors) -> RoleSchema {
@@ -36,7 +38,8 @@ public struct RoleSchema: Sendable {
         if let depth = model?.maxDepth { limits.maxDepth = depth }
         if let fields = model?.maxFields { limits.maxFields = fields }
         return RoleSchema(role: role, sdl: Printer.print(document) + "\n", schema: schema, allowsIntrospection: model?.allowsIntrospection ?? true,
-                          tables: builder.views, limits: limits, functions: builder.functions)
+                          tables: builder.views, limits: limits, functions: builder.functions,
+                          domainEvents: project.settings.domainEventRoles.filter { $0.value.contains(role) }.keys.sorted())
     }
 
     /// Every role's API.

@@ -90,9 +90,10 @@ public enum OperationPlanner {
     }
 
     /// A live query is refreshed by change events: every table it reads — through relationships,
-    /// filters and permissions too — must have all its writes captured.
+    /// filters and permissions too — must have all its writes captured. (A domain event it
+    /// follows is an event itself.)
     private static func checkCaptured(_ plan: QueryPlan, operation: OperationDefinition, api: RoleSchema) throws(GraphQLError) {
-        let uncaptured = plan.readTables.filter { api.tables[$0]?.table.capturesEveryWrite != true }.sorted()
+        let uncaptured = plan.readTables.filter { api.tables[$0]?.table.capturesEveryWrite != true && !api.domainEvents.contains($0) }.sorted()
         guard uncaptured.isEmpty else {
             throw GraphQLError("This subscription reads \(uncaptured.map { "'\($0)'" }.joined(separator: ", ")), whose writes are not all captured as change events (events: true in its YAML), so it could not be kept up to date.",
                                locations: [operation.location.sourceLocation], code: ErrorCode.validationFailed)

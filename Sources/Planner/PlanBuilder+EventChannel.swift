@@ -3,10 +3,11 @@ import GraphQLLanguage
 import GraphQLTypeSystem
 import SQL
 
-/// The event channel, `change_events(tables:, after:)`: a stream over the tenant's change events
-/// whose cursor is the event id. Each batch scans up to `eventBatch` events after the cursor and
-/// sends those whose row the role may see under its select permission — before or after the
-/// change — showing only the columns it may read.
+/// The event channel, `change_events(tables:, types:, after:)`: a stream over the tenant's change
+/// events whose cursor is the event id. Each batch scans up to `eventBatch` events after the
+/// cursor and sends those whose row the role may see under its select permission — before or
+/// after the change — showing only the columns it may read; and the domain events of the types
+/// the role may follow (`events.channels`), whole.
 extension PlanBuilder {
     static let eventBatch = 100
 
@@ -27,9 +28,29 @@ extension PlanBuilder {
                 }
                 tables.append(view)
             }
-            guard !tables.isEmpty else { throw planningError("\"tables\" must name at least one table", at: input, path: path) }
+            // An empty list is a mistake, unless the client asks for domain events instead.
+            guard !tables.isEmpty || field.argument("types") != nil else {
+                throw planningError("\"tables\" must name at least one table", at: input, path: path)
+            }
+        }
+        var types = api.domainEvents
+        if let input = field.argument("types") {
+            var names: [String] = []
+            switch variables.jsonValue(input) {
+            case .array(let items): names = items.compactMap { if case .string(let name) = $0 { name } else { nil } }
+            case .string(let name): names = [name]
+            default: names = api.domainEvents
+            }
+            types = []
+            for name in names where !types.contains(name) {
+                guard api.domainEvents.contains(name) else {
+                    throw planningError("'\(name)' is not a domain event this role may follow", at: input, path: path)
+                }
+                types.append(name)
+            }
         }
         for view in tables { noteRead(view.name) }
+        for type in types { noteRead(type) }
         var start: String?
         if let input = field.argument("after"), case .string(let text) = variables.jsonValue(input) {
             guard let id = Int64(text), id >= 0 else { throw planningError("\"after\" must be the id of an event", at: input, path: path) }
@@ -40,10 +61,13 @@ extension PlanBuilder {
         func column(_ name: SQLIdentifier) -> SQLExpression { .column(table: event, name) }
         let cursor = parameter(.variable(StreamPlan.cursorVariable, json: false))
         let source = SQLSource.function(.function(SQLQualifiedName(schema: "strata", "tenant_change_events"), [
-            .cast(cursor, .bigint), .cast(.value(.textArray(tables.map(\.name))), SQLType.text.array), .integer(Int64(Self.eventBatch)),
+            .cast(cursor, .bigint), .cast(.value(.textArray(tables.map(\.name) + types)), SQLType.text.array), .integer(Int64(Self.eventBatch)),
         ]), as: event)
-        func perTable(_ value: (TableView) -> SQLExpression, otherwise: SQLExpression) -> SQLExpression {
-            .caseWhen(tables.map { SQLWhen(.binary(column("table_name"), .equal, .value(.text($0.name))), then: value($0)) }, else: otherwise)
+        // A domain event of a type followed shows its whole payload, to its tenant.
+        let isDomainEvent = SQLExpression.binary(column("op"), .equal, .value(.text("event")))
+        func perTable(_ value: (TableView) -> SQLExpression, otherwise: SQLExpression, domainEvent: SQLExpression) -> SQLExpression {
+            .caseWhen([SQLWhen(isDomainEvent, then: domainEvent)]
+                + tables.map { SQLWhen(.binary(column("table_name"), .equal, .value(.text($0.name))), then: value($0)) }, else: otherwise)
         }
 
         var pairs: [(String, SQLExpression)] = []
@@ -55,7 +79,8 @@ extension PlanBuilder {
             case "table": value = column("table_name")
             case "op": value = column("op")
             case "primary_key": value = column("primary_key")
-            case "new", "old": value = perTable({ readable($0, image: column(SQLIdentifier(selected.name))) }, otherwise: .null)
+            case "new", "old": value = perTable({ readable($0, image: column(SQLIdentifier(selected.name))) }, otherwise: .null,
+                                                domainEvent: column(SQLIdentifier(selected.name)))
             case "at": value = column("created_at")
             default: throw planningError("field '\(selected.name)' not found in type 'change_event'", at: selected, path: path)
             }
@@ -63,7 +88,7 @@ extension PlanBuilder {
         }
         let visible = perTable({ view in
             .or([self.visible(view, image: column("new")), self.visible(view, image: column("old"))])
-        }, otherwise: .boolean(false))
+        }, otherwise: .boolean(false), domainEvent: .boolean(true))
         let scanned = SQLSelect([.init(column("id"), as: "id"), .init(visible, as: "visible"),
                                  .init(try jsonObject(pairs, at: field, path: path), as: Self.rootColumn)], from: source)
 

@@ -43,6 +43,8 @@ public struct ProjectSettings: Sendable, Equatable {
     public var eventRolePosition: SourcePosition?
     /// Triggers on named domain events, from `events.triggers`.
     public var domainTriggers: [EventTrigger] = []
+    /// The roles that may follow each domain event type on event channels, from `events.channels`.
+    public var domainEventRoles: [String: [String]] = [:]
     /// Cron and interval schedules, from `schedules:`.
     public var schedules: [Schedule] = []
     /// The API name of the table listing the tenants (`tenancy.tenants`), for schedules run
@@ -159,8 +161,9 @@ public struct ProjectSettings: Sendable, Equatable {
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
             if let schedules = sections["schedules"] { settings.schedules = reader.schedules(schedules) }
             if let events = sections["events"] {
-                let fields = reader.mapping(events, keys: ["retention_hours", "role", "triggers"], context: "events")
+                let fields = reader.mapping(events, keys: ["retention_hours", "role", "triggers", "channels"], context: "events")
                 if let triggers = fields["triggers"] { settings.domainTriggers = reader.domainTriggers(triggers) }
+                if let channels = fields["channels"] { settings.domainEventRoles = reader.domainChannels(channels) }
                 reader.positiveInts(fields, into: &settings, ["retention_hours": \.eventRetentionHours])
                 if let role = fields["role"] {
                     settings.eventRole = reader.string(role).flatMap { $0.isEmpty ? nil : $0 }

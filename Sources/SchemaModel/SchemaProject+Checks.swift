@@ -34,6 +34,12 @@ extension SchemaProject {
             }
             functionNames[function.name] = function
         }
+        for (type, followers) in settings.domainEventRoles.sorted(by: { $0.key < $1.key }) {
+            for role in followers where !roles.contains(role) {
+                errors.append(SchemaError(file: "strata.yaml", line: 1, column: 1,
+                                          message: "events.channels.\(type) names unknown role '\(role)'" + NameSuggestion.hint(for: role, among: roles)))
+            }
+        }
         for schedule in settings.schedules {
             if settings.eventRole == nil {
                 errors.append(schedule.position.error("schedule '\(schedule.name)' needs the role schedules run as: set 'events: { role: … }'"))

@@ -64,10 +64,7 @@ extension YAMLReader {
                 fail(key, "\(context) needs 'event:', the type of domain event it takes (money.hold.expired)")
                 return nil
             }
-            let words = type.split(separator: ".", omittingEmptySubsequences: false)
-            guard words.count >= 2, words.allSatisfy({ word in
-                word.first.map { ("a"..."z").contains($0) } == true && word.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
-            }) else {
+            guard isDomainEventType(type) else {
                 fail(eventNode, "'\(type)' is not a domain event type: lowercase words joined by dots, as strata.emit takes (money.hold.expired)")
                 return nil
             }
@@ -82,6 +79,27 @@ extension YAMLReader {
             guard let resolver else { return nil }
             return EventTrigger(name: name, table: type, operations: [], columns: [], condition: nil, resolver: resolver,
                                 position: position(of: key), isDomainEvent: true)
+        }
+    }
+
+    /// `events.channels` of strata.yaml: per domain event type, the roles that may follow it on
+    /// event channels (`change_events`) — its whole payload, in their own tenant.
+    mutating func domainChannels(_ node: Node) -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for (type, key, value) in entries(node, context: "events.channels") {
+            guard isDomainEventType(type) else {
+                fail(key, "'\(type)' is not a domain event type: lowercase words joined by dots, as strata.emit takes (money.hold.expired)")
+                continue
+            }
+            result[type] = names(value, context: "the roles following \(type)").map(\.name)
+        }
+        return result
+    }
+
+    func isDomainEventType(_ type: String) -> Bool {
+        let words = type.split(separator: ".", omittingEmptySubsequences: false)
+        return words.count >= 2 && words.allSatisfy { word in
+            word.first.map { ("a"..."z").contains($0) } == true && word.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
         }
     }
 

@@ -73,4 +73,32 @@ struct EventChannelTests {
             #expect(replay.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } } == Array(ids[2...]))
         }
     }
+
+    @Test("an admin follows money.hold.expired, its own tenant's only, payload whole; a member may not follow it")
+    func domainEvents() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let admin = try await GraphQLTestServer.token([("role", .string("admin")), ("tenant_id", .string(GraphQLTestServer.acme)),
+                                                       ("sub", .string("10000000-0000-4000-8000-000000000001")),
+                                                       ("exp", .number(String(Int(Date().timeIntervalSince1970) + 600)))])
+        let member = try await GraphQLTestServer.memberToken()
+        let query = #"subscription { change_events(tables: [], types: [\"money.hold.expired\"]) { table op new } }"#
+        try await test.serving { client in
+            let port = try #require(client.port)
+            let socket = try await StreamSubscriptionTests.subscribe(port: port, token: admin, payload: #"{"query":"\#(query)"}"#)
+            let first = await SocketMessageRateTests.nextTexts(socket, count: 1)
+            #expect(first == [#"{"id":"s","type":"next","payload":{"data":{"change_events":[]}}}"#])
+            for (tenant, amount) in [(StreamSubscriptionTests.globex, 7), (GraphQLTestServer.acme, 5)] {
+                _ = try await test.database.rows("""
+                    SELECT set_config('app.tenant_id', \(tenant), false), strata.emit('money.hold.expired', jsonb_build_object('amount', \(amount)))
+                    """)
+            }
+            let events = await Self.events(socket, count: 1) + Self.events(socket, count: 1, within: 2)
+            #expect(events == [["table": .string("money.hold.expired"), "op": .string("event"), "new": .object([("amount", .number("5"))])]],
+                    "the admin's tenant's event only")
+
+            let refused = try await StreamSubscriptionTests.subscribe(port: port, token: member, payload: #"{"query":"\#(query)"}"#)
+            let texts = await SocketMessageRateTests.nextTexts(refused, count: 1)
+            #expect(texts.first?.contains("'money.hold.expired' is not a domain event this role may follow") == true, "\(texts)")
+        }
+    }
 }
