@@ -98,4 +98,20 @@ struct BackgroundTriggerTests {
                 == [["task_assigned", GraphQLTestServer.alan]])
         }
     }
+
+    @Test("a notification made directly by a mutation takes a key in the triggers' key space: the same key again is refused")
+    func directNotification() async throws {
+        let test = try await GraphQLTestServer.start()
+        let insert = #"mutation { insert_notifications_one(object: {user_id: "\#(GraphQLTestServer.alan)", kind: "welcome", payload: {}, idempotency_key: "onboarding:alan"}) { kind } }"#
+        let first = await MoneyHoldTests.run(test.executor, insert, as: MoneyHoldTests.admin)
+        #expect(first == .data(.object([("insert_notifications_one", .object([("kind", .string("welcome"))]))])))
+        let again = await MoneyHoldTests.run(test.executor, insert, as: MoneyHoldTests.admin)
+        guard case .refused(let code, _, _) = again else {
+            Issue.record("the same key twice: \(again)")
+            return
+        }
+        #expect(code == "constraint-violation")
+        #expect(try await test.database.rows("SELECT count(*)::text FROM public.notifications WHERE idempotency_key = 'onboarding:alan'") == [["1"]])
+        await test.stop()
+    }
 }
