@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "strata",
             dependencies: [
-                "Server", "Database", "Events", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation",
+                "Server", "Database", "Events", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation", "SQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "EventsTests",
             dependencies: [
-                "Events", "Database", "SchemaModel", "TestSupport", "strata-event-worker",
+                "Events", "Database", "SchemaModel", "SQL", "TestSupport", "strata-event-worker",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,6 +6,7 @@ import Logging
 import PostgresNIO
 import SchemaModel
 import ServiceLifecycle
+import SQL
 
 /// Runs the project's schedules and its one-off scheduled events. Every second it looks at each
 /// schedule's current slot (per tenant where it runs per tenant) and claims it by inserting its
@@ -19,11 +20,11 @@ public final class Scheduler: Service, Sendable {
         /// The role resolvers run as (`SET LOCAL ROLE`).
         public var role: String?
         /// The table listing tenants and its key column, for per-tenant schedules.
-        public var tenants: (table: String, key: String)?
+        public var tenants: (table: SQLQualifiedName, key: SQLIdentifier)?
         public var tick: Duration
         public var retry: RetryPolicy
 
-        public init(endpoint: DatabaseEndpoint, role: String?, tenants: (table: String, key: String)?, tick: Duration = .seconds(1),
+        public init(endpoint: DatabaseEndpoint, role: String?, tenants: (table: SQLQualifiedName, key: SQLIdentifier)?, tick: Duration = .seconds(1),
                     retry: RetryPolicy = RetryPolicy()) {
             self.endpoint = endpoint
             self.role = role
@@ -138,8 +139,8 @@ public final class Scheduler: Service, Sendable {
         _ = try await connection.guardedQuery("BEGIN", logger: logger)
         do {
             if let role = configuration.role { _ = try await connection.guardedQuery("SELECT set_config('role', \(role), true)", logger: logger) }
-            let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: "SELECT \(Self.quoted(tenants.key))::text FROM \(tenants.table)"),
-                                                         logger: logger)
+            let listed = SQLRenderer.render(SQLSelect([.init(.cast(.column(table: "t", tenants.key), .text))], from: .table(tenants.table, as: "t")))
+            let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: listed.text), logger: logger)
             var ids: [String] = []
             for try await id in rows.decode(String.self) { ids.append(id) }
             _ = try await connection.guardedQuery("COMMIT", logger: logger)
@@ -149,8 +150,6 @@ public final class Scheduler: Service, Sendable {
             throw error
         }
     }
-
-    public static func quoted(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     // MARK: Running a schedule's action
 
@@ -195,10 +194,11 @@ public final class Scheduler: Service, Sendable {
             SELECT set_config('role', \(configuration.role ?? "none"), true), set_config('app.tenant_id', \(tenant), true),
                    set_config('app.user_id', \(actor ?? ""), true)
             """, logger: logger)
-        let function = Self.quoted(resolver.schema) + "." + Self.quoted(resolver.function)
-        var bindings = PostgresBindings()
-        bindings.append(payload)
-        let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: "SELECT \(function)($1::jsonb)::text", binds: bindings), logger: logger)
+        let function = SQLQualifiedName(schema: SQLIdentifier(resolver.schema), SQLIdentifier(resolver.function))
+        let call = SQLRenderer.render(SQLSelect([.init(.cast(.function(function, [.cast(.value(.text(payload)), .jsonb)]), .text))]))
+        let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: call.text, binds: PostgresBindings(call.binds.map { bind in
+            if case .value(let value) = bind { value } else { .null }
+        })), logger: logger)
         var answer: String?
         for try await value in rows.decode(String?.self) { answer = value }
         return answer

@@ -9,6 +9,7 @@ import NIOCore
 import PostgresNIO
 import Server
 import ServiceLifecycle
+import SQL
 
 /// Checks the login role, then runs the pool, the HTTP server and the background workers as
 /// one service group until SIGTERM or SIGINT, finishing in-flight requests (and the batch of
@@ -65,7 +66,7 @@ struct ServerLauncher {
         }
         if !settings.schedules.isEmpty {
             let tenants = settings.tenantsTable.flatMap { project.table(named: $0) }.flatMap { table in
-                table.primaryKey.first.map { (table: "\(Scheduler.quoted(table.schema)).\(Scheduler.quoted(table.table))", key: $0) }
+                table.primaryKey.first.map { (table: SQLQualifiedName(schema: SQLIdentifier(table.schema), SQLIdentifier(table.table)), key: SQLIdentifier($0)) }
             }
             services.append(Scheduler(configuration: .init(endpoint: connections.server, role: settings.eventRole, tenants: tenants),
                                       schedules: settings.schedules, logger: logger))

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SchemaModel
+import SQL
 import Testing
 import TestSupport
 
@@ -75,7 +76,7 @@ struct ScheduleTests {
         var logger = Logger(label: "strata.test-scheduler")
         logger.logLevel = .critical
         return Scheduler(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), role: "strata_worker",
-                                              tenants: (table: "public.tenants", key: "id"), tick: .milliseconds(100)),
+                                              tenants: (table: SQLQualifiedName(schema: "public", "tenants"), key: "id"), tick: .milliseconds(100)),
                          schedules: schedules, logger: logger)
     }
 
