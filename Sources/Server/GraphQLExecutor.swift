@@ -151,25 +151,20 @@ public final class GraphQLExecutor: Sendable {
         }
     }
 
-    /// Runs a mutation's fields in order and joins their JSON into `data`: in one transaction
-    /// when they take several statements, as one statement alone — atomic by itself, one round
-    /// trip — when they take one. A failing field rolls back every field's writes; the error
-    /// names the failing field.
+    /// Runs a mutation's fields in order and joins their JSON into `data`, in one transaction
+    /// whose COMMIT is awaited before anything is acknowledged. (A lone statement would commit
+    /// implicitly after PostgresNIO has already handed back its rows — at CommandComplete, before
+    /// ReadyForQuery — so a commit that then fails, as when the server shuts down in between or a
+    /// deferred constraint fails, would be acknowledged.) A failing field rolls back every field's
+    /// writes; the error names the failing field.
     private func runMutation(_ fields: [MutationField], statements: [PreparedSQL], prepared: Prepared, pool: SessionPool,
                              cancellation: QueryCancellation?) async -> Outcome {
         let settings = Self.settings(prepared.session)
         let failingField = Mutex<String?>(nil)
         do {
-            let data: ByteBuffer
-            if statements.count == 1 {
-                data = try await join(fields, prepared: prepared, failingField: failingField) { _, binds in
-                    try await pool.query(statements[0], binds: binds, settings: settings, cancellation: cancellation)
-                }
-            } else {
-                data = try await pool.transaction(settings: settings, cancellation: cancellation) { transaction in
-                    try await join(fields, prepared: prepared, failingField: failingField) { index, binds in
-                        try await transaction.query(statements[index], binds: binds)
-                    }
+            let data = try await pool.transaction(settings: settings, cancellation: cancellation) { transaction in
+                try await join(fields, prepared: prepared, failingField: failingField) { index, binds in
+                    try await transaction.query(statements[index], binds: binds)
                 }
             }
             return .data(data)

@@ -87,7 +87,9 @@ struct ScheduleTests {
                                 action: .sql(SQLFunctionResolver(schema: "public", function: "count_call"), repeats: false),
                                 position: SourcePosition(file: "strata.yaml", line: 1, column: 1))
         let runners = [Self.scheduler(database, [schedule]), Self.scheduler(database, [schedule])].map { scheduler in Task { try await scheduler.run() } }
-        try await Task.sleep(for: .seconds(4))
+        // At least two slots for both tenants, however slowly a loaded machine gets there.
+        try await BackgroundWait.until(database, "SELECT (count(DISTINCT (tenant, slot)) >= 4)::text FROM public.calls", is: "true")
+        try await Task.sleep(for: .seconds(1))
         for runner in runners { runner.cancel() }
         let perSlot = try await database.rows("SELECT tenant, slot, count(*)::text FROM public.calls GROUP BY 1, 2 ORDER BY 2, 1")
         #expect(perSlot.count >= 4, "two tenants, at least two slots: \(perSlot)")
