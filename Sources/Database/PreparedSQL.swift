@@ -93,4 +93,20 @@ extension PostgresConnection {
                 .map { String(buffer: $0) }
         }
     }
+
+    /// Runs a prepared statement with its binds on this connection; the first column of every
+    /// row as text (nil for SQL NULL).
+    public func texts(of statement: PreparedSQL, binds: [SQLValue], logger: Logger) async throws -> [String?] {
+        try await withTaskExecutorPreference(EventLoopExecutor.of(eventLoop)) {
+            guard !isClosed else { throw SessionPoolError.connectionLost }
+            guard binds.count <= PreparedSQL.maxParameters else { throw SessionPoolError.tooManyParameters(binds.count) }
+            return try await PlannedStatement.$current.withValue(statement) {
+                var values: [String?] = []
+                for try await row in try await execute(PlannedStatement(bindings: PostgresBindings(binds)), logger: logger) {
+                    values.append(row.map { String(buffer: $0) })
+                }
+                return values
+            }
+        }
+    }
 }

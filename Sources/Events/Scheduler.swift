@@ -140,9 +140,7 @@ public final class Scheduler: Service, Sendable {
         do {
             if let role = configuration.role { _ = try await connection.guardedQuery("SELECT set_config('role', \(role), true)", logger: logger) }
             let listed = SQLRenderer.render(SQLSelect([.init(.cast(.column(table: "t", tenants.key), .text))], from: .table(tenants.table, as: "t")))
-            let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: listed.text), logger: logger)
-            var ids: [String] = []
-            for try await id in rows.decode(String.self) { ids.append(id) }
+            let ids = try await connection.texts(of: PreparedSQL(listed.text), binds: [], logger: logger).compactMap { $0 }
             _ = try await connection.guardedQuery("COMMIT", logger: logger)
             return ids.sorted()
         } catch {
@@ -196,12 +194,9 @@ public final class Scheduler: Service, Sendable {
             """, logger: logger)
         let function = SQLQualifiedName(schema: SQLIdentifier(resolver.schema), SQLIdentifier(resolver.function))
         let call = SQLRenderer.render(SQLSelect([.init(.cast(.function(function, [.cast(.value(.text(payload)), .jsonb)]), .text))]))
-        let rows = try await connection.guardedQuery(PostgresQuery(unsafeSQL: call.text, binds: PostgresBindings(call.binds.map { bind in
+        return try await connection.firstText(of: PreparedSQL(call.text), binds: call.binds.map { bind in
             if case .value(let value) = bind { value } else { .null }
-        })), logger: logger)
-        var answer: String?
-        for try await value in rows.decode(String?.self) { answer = value }
-        return answer
+        }, logger: logger)
     }
 
     func inTransaction<T: Sendable>(on connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {

@@ -15,6 +15,7 @@ enum FunctionFile {
             reader.fail(functionNode, "'\(written)' is not a function name; write 'function' or 'schema.function'")
             return nil
         }
+        // `split` always returns at least one part: `last!` cannot trap (and schema files are the author's, not a request's).
         let name = fields["name"].flatMap { reader.graphQLName($0, what: "the function's API name") } ?? parts.last!
         guard let returnsNode = fields["returns"], let returns = reader.string(returnsNode) else {
             reader.fail(root, "function '\(name)' needs 'returns:', the table whose rows it returns (SETOF that table)")

@@ -118,7 +118,7 @@ extension YAMLReader {
                 if filter.usesSession {
                     fail(value, "\(context) compares with a $session value, but a trigger runs after the request; compare 'old' with 'new' values or constants")
                 }
-                parts.append(.row(RowImage(rawValue: name)!, filter))
+                parts.append(.row(RowImage(rawValue: name)!, filter))  // this case matched "new" or "old"
             default:
                 fail(key, "\(context) starts with '\(name)'; write 'new:' or 'old:' (the row after or before the change), or _and, _or, _not"
                     + NameSuggestion.hint(for: name, among: ["new", "old", "_and", "_or", "_not"]))
@@ -180,6 +180,7 @@ extension YAMLReader {
             fail(functionNode, "'\(written)' is not a function name; write 'function' or 'schema.function'")
             return nil
         }
+        // `split` always returns at least one part.
         return SQLFunctionResolver(schema: parts.count == 2 ? parts[0] : "public", function: parts.last!)
     }
 
@@ -250,7 +251,7 @@ extension YAMLReader {
             }
             current = next
         }
-        let column = parts.last!
+        let column = parts.last!  // at least two parts, checked above
         guard current.column(named: column) != nil else {
             fail(node, "'\(written)' ends with '\(column)', which is not a column of '\(current.name)'"
                 + NameSuggestion.hint(for: column, among: current.columns.map(\.name)))
