@@ -72,8 +72,8 @@ public struct EventDeliveries {
             """, logger: logger)
     }
 
-    /// Puts an event's dead deliveries (of one handler, or all) back in the queue, as if new,
-    /// and wakes the readers. Returns how many were re-queued.
+    /// Puts an event's dead deliveries (of one handler, or all) back in the queue, as if new (the
+    /// readers find them at their next poll). Returns how many were re-queued.
     public static func retry(_ handler: String?, event: Int64, on endpoint: DatabaseEndpoint, logger: Logger) async throws -> Int {
         try await endpoint.withConnection(logger: logger) { connection in
             let rows = try await connection.guardedQuery("""
@@ -86,9 +86,6 @@ public struct EventDeliveries {
                 """, logger: logger)
             var count = 0
             for try await requeued in rows.decode(Int32.self) { count = Int(requeued) }
-            if count > 0 {
-                try await connection.guardedQuery("SELECT pg_notify('strata_events', json_build_object('id', \(event))::text)", logger: logger)
-            }
             return count
         }
     }

@@ -15,20 +15,23 @@ import Synchronization
 /// failed delivery is retried with exponential backoff and, after the last attempt, kept as a
 /// dead letter with its error (`strata events retry` re-queues it).
 ///
-/// It wakes on `LISTEN strata_events`, and every `pollInterval` in case a notification was
-/// missed (as while reconnecting).
+/// It wakes when the change feed sees events commit, and every `pollInterval` for deliveries
+/// whose retry came due.
 public final class EventReader: Service, Sendable {
     public struct Configuration: Sendable {
         public var endpoint: DatabaseEndpoint
         public var batchSize: Int
         public var pollInterval: Duration
         public var retry: RetryPolicy
+        /// How many handlers run at once, each on a connection of its own.
+        public var concurrency: Int
         /// The role handlers run as (`SET LOCAL ROLE`); nil keeps the login role.
         public var role: String?
 
         public init(endpoint: DatabaseEndpoint, batchSize: Int = 100, pollInterval: Duration = .seconds(1), retry: RetryPolicy = RetryPolicy(),
-                    role: String? = nil) {
+                    concurrency: Int = 2, role: String? = nil) {
             self.endpoint = endpoint
+            self.concurrency = concurrency
             self.role = role
             self.batchSize = batchSize
             self.pollInterval = pollInterval
@@ -38,6 +41,8 @@ public final class EventReader: Service, Sendable {
 
     public let configuration: Configuration
     let handlers: [any EventHandler]
+    /// The process's change feed; nil: the reader follows one of its own.
+    let feed: ChangeFeed?
     let logger: Logger
     /// Whether its last look at the deliveries failed (set after each wake).
     private let failing = Atomic<Bool>(false)
@@ -49,15 +54,16 @@ public final class EventReader: Service, Sendable {
     /// read says so after its first attempt.
     public var isWorking: Bool { !failing.load(ordering: .relaxed) }
 
-    public init(configuration: Configuration, handlers: [any EventHandler], logger: Logger) {
+    public init(configuration: Configuration, handlers: [any EventHandler], feed: ChangeFeed? = nil, logger: Logger) {
         self.configuration = configuration
         self.handlers = handlers
+        self.feed = feed
         self.logger = logger
     }
 
     public func run() async throws {
         try await withGracefulShutdownHandler {
-            try await EventWakeups.run(endpoint: configuration.endpoint, pollInterval: configuration.pollInterval, logger: logger) { wakes in
+            try await EventWakeups.run(endpoint: configuration.endpoint, feed: feed, pollInterval: configuration.pollInterval, logger: logger) { wakes in
                 await self.work(wakes)
             }
         } onGracefulShutdown: {
@@ -67,35 +73,66 @@ public final class EventReader: Service, Sendable {
 
     private var shouldStop: Bool { Task.isCancelled || stopping.load(ordering: .relaxed) }
 
-    /// Drains every handler's due deliveries at each wake, on one connection kept open.
+    /// Drains every handler's due deliveries at each wake: `concurrency` workers, each on a
+    /// connection of its own kept open, take the handlers one at a time, so one handler's
+    /// deliveries are never handled twice at once while different handlers run side by side.
     private func work(_ wakes: AsyncStream<Void>) async {
-        var connection: PostgresConnection?
+        var connections = [PostgresConnection?](repeating: nil, count: max(1, configuration.concurrency))
         var registered = false
         for await _ in wakes {
             do {
+                if !registered {
+                    try await configuration.endpoint.withConnection(logger: logger) { connection in
+                        let deliveries = EventDeliveries(connection: connection, logger: self.logger)
+                        for handler in self.handlers { try await deliveries.register(handler) }
+                    }
+                    registered = true
+                }
+            } catch {
+                failing.store(true, ordering: .relaxed)
+                logger.error("registering event handlers failed", metadata: ["error": "\(String(reflecting: error))"])
+                continue
+            }
+            let waiting = HandlerQueue(handlers)
+            let results = await withTaskGroup(of: (Int, PostgresConnection?, Bool).self) { group in
+                for (slot, connection) in connections.enumerated() {
+                    group.addTask {
+                        let (kept, worked) = await self.drain(waiting, on: connection)
+                        return (slot, kept, worked)
+                    }
+                }
+                var results: [(Int, PostgresConnection?, Bool)] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+            for (slot, connection, _) in results { connections[slot] = connection }
+            let worked = results.allSatisfy(\.2)
+            failing.store(!worked, ordering: .relaxed)
+            if !worked { registered = false }
+        }
+        for connection in connections { try? await connection?.close() }
+    }
+
+    /// Takes handlers from `waiting` until none is left, draining each; returns the connection
+    /// to keep (nil after a failure) and whether all went through.
+    private func drain(_ waiting: HandlerQueue, on existing: PostgresConnection?) async -> (PostgresConnection?, Bool) {
+        var connection = existing
+        do {
+            while !shouldStop, let handler = waiting.next() {
                 if connection == nil || connection?.isClosed == true {
                     connection = try await PostgresConnection.connect(configuration: configuration.endpoint.connectionConfiguration(),
                                                                       id: 0, logger: logger)
-                    registered = false
                 }
-                guard let connection else { continue }
+                guard let connection else { break }
                 let deliveries = EventDeliveries(connection: connection, logger: logger)
-                if !registered {
-                    for handler in handlers { try await deliveries.register(handler) }
-                    registered = true
-                }
-                for handler in handlers where !shouldStop {
-                    while try await drainBatch(handler, deliveries) == (handler.batchSize ?? configuration.batchSize), !shouldStop {}
-                }
-                failing.store(false, ordering: .relaxed)
-            } catch {
-                failing.store(true, ordering: .relaxed)
-                logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
-                try? await connection?.close()
-                connection = nil
+                while try await drainBatch(handler, deliveries) == (handler.batchSize ?? configuration.batchSize), !shouldStop {}
             }
+            return (connection, true)
+        } catch {
+            logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
+            try? await connection?.close()
+            return (nil, false)
         }
-        try? await connection?.close()
     }
 
     /// Claims one batch for `handler`, hands each tenant's events to it in a savepoint of their
@@ -233,4 +270,17 @@ extension EventReader {
 /// The reader's own statements failed around a handler: the transaction is lost, not the event.
 struct HandlerFailure: Error {
     var underlying: any Error
+}
+
+/// The handlers still to drain at one wake, taken in order by the reader's workers.
+private final class HandlerQueue: Sendable {
+    private let remaining: Mutex<[any EventHandler]>
+
+    init(_ handlers: [any EventHandler]) {
+        remaining = Mutex(handlers.reversed())
+    }
+
+    func next() -> (any EventHandler)? {
+        remaining.withLock { $0.popLast() }
+    }
 }

@@ -3,8 +3,8 @@ import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Follows `strata.change_events` as events commit, one JSON object per event, for
-/// `strata events tail`.
+/// Follows `strata.change_events` as events settle (see `ChangeFeed`), one JSON object per
+/// event, for `strata events tail`.
 public final class EventTail: Service, Sendable {
     let endpoint: DatabaseEndpoint
     let tenant: String?
@@ -26,14 +26,24 @@ public final class EventTail: Service, Sendable {
 
     public func run() async throws {
         let connection = try await PostgresConnection.connect(configuration: endpoint.connectionConfiguration(), id: 0, logger: logger)
-        var last = after
-        if last == nil {
-            for try await id in try await connection.guardedQuery("SELECT coalesce(max(id), 0) FROM strata.change_events", logger: logger)
-                .decode(Int64.self) { last = id }
+        var start = Position(transaction: nil, id: after ?? 0)
+        if let after {
+            for try await transaction in try await connection.guardedQuery(
+                "SELECT transaction_id::text FROM strata.change_events WHERE id = \(after)", logger: logger).decode(String.self) {
+                start.transaction = transaction
+            }
+        } else {
+            for try await (transaction, id) in try await connection.guardedQuery("""
+                SELECT transaction_id::text, id FROM strata.change_events
+                WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY transaction_id DESC, id DESC LIMIT 1
+                """, logger: logger).decode((String, Int64).self) {
+                start = Position(transaction: transaction, id: id)
+            }
         }
-        let start = last ?? 0
-        try await EventWakeups.run(endpoint: endpoint, pollInterval: pollInterval, logger: logger) { wakes in
-            var position = start
+        let first = start
+        try await EventWakeups.run(endpoint: endpoint, feed: nil, settled: true, pollInterval: pollInterval, logger: logger) { wakes in
+            var position = first
             for await _ in wakes {
                 do {
                     position = try await self.print(after: position, on: connection)
@@ -45,22 +55,35 @@ public final class EventTail: Service, Sendable {
         try await connection.close()
     }
 
-    /// Prints the events after `id` (of the tenant, if one was given); returns the last id printed.
-    private func print(after id: Int64, on connection: PostgresConnection) async throws -> Int64 {
-        var position = id
+    /// An event's place in the order events are printed: its transaction's id, then its own. Its
+    /// transaction is nil for an event no longer kept: the next are those after its id.
+    struct Position {
+        var transaction: String?
+        var id: Int64
+    }
+
+    /// Prints the settled events after `position` (of the tenant, if one was given) in the order
+    /// `(transaction_id, id)` — no event can commit before a settled one later — and returns
+    /// the last one's position.
+    private func print(after start: Position, on connection: PostgresConnection) async throws -> Position {
+        var position = start
         while true {
             let rows = try await connection.guardedQuery("""
-                SELECT id, json_build_object('id', id, 'tenant_id', tenant_id, 'table', table_name, 'op', op,
-                                             'primary_key', primary_key, 'old', old, 'new', new, 'actor', actor,
-                                             'created_at', created_at)::text
+                SELECT id, transaction_id::text,
+                       json_build_object('id', id, 'tenant_id', tenant_id, 'table', table_name, 'op', op,
+                                         'primary_key', primary_key, 'old', old, 'new', new, 'actor', actor,
+                                         'created_at', created_at)::text
                 FROM strata.change_events
-                WHERE id > \(position) AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
-                ORDER BY id LIMIT 500
+                WHERE (transaction_id, id) > (coalesce(\(position.transaction)::xid8, '0'::xid8), \(position.id))
+                  AND (\(position.transaction)::xid8 IS NOT NULL OR id > \(position.id))
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
+                ORDER BY transaction_id, id LIMIT 500
                 """, logger: logger)
             var count = 0
-            for try await (eventID, line) in rows.decode((Int64, String).self) {
+            for try await (eventID, transaction, line) in rows.decode((Int64, String, String).self) {
                 output(line)
-                position = eventID
+                position = Position(transaction: transaction, id: eventID)
                 count += 1
             }
             if count < 500 { return position }

@@ -1,17 +1,23 @@
 import Database
 import Logging
-import PostgresNIO
 import ServiceLifecycle
 
-/// The moments to look for new change events: each `strata_events` notification, and every
-/// `pollInterval` in case one was missed (as while reconnecting). The stream ends at graceful
-/// shutdown or cancellation.
+/// The moments to look for new change events: each look of the change feed that found events
+/// committed (`settled`: only once nothing can commit before them), and every `pollInterval`
+/// whatever it found (a delivery whose retry came due, one re-queued by `strata events retry`).
+/// The stream ends at graceful shutdown or cancellation.
 enum EventWakeups {
-    static func run(endpoint: DatabaseEndpoint, pollInterval: Duration, logger: Logger,
+    /// `feed`: the process's feed, run elsewhere; nil: one of its own, run here.
+    static func run(endpoint: DatabaseEndpoint, feed: ChangeFeed?, settled: Bool = false, pollInterval: Duration, logger: Logger,
                     _ body: @Sendable (AsyncStream<Void>) async -> Void) async throws {
         let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let changes = feed ?? ChangeFeed(endpoint: endpoint, logger: logger)
+        let token = changes.follow { update in
+            if !(settled ? update.settled : update.fresh).isEmpty { wake.yield() }
+        }
+        defer { changes.unfollow(token) }
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await listen(endpoint: endpoint, pollInterval: pollInterval, logger: logger, wake) }
+            if feed == nil { group.addTask { try await changes.run() } }
             group.addTask {
                 while !Task.isCancelled {
                     wake.yield()
@@ -24,22 +30,6 @@ enum EventWakeups {
                 wake.finish()
             }
             group.cancelAll()
-        }
-    }
-
-    /// Yields at every notification, reconnecting after a lost connection.
-    private static func listen(endpoint: DatabaseEndpoint, pollInterval: Duration, logger: Logger,
-                               _ wake: AsyncStream<Void>.Continuation) async {
-        while !Task.isCancelled {
-            do {
-                try await endpoint.withConnection(logger: logger) { connection in
-                    for try await _ in try await connection.listen("strata_events") { wake.yield() }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("listening for change events failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: pollInterval)
         }
     }
 }

@@ -4,7 +4,8 @@ import Database
 /// recorded like them (as `strata/0001`, …), so a database always says which version of them
 /// it holds.
 public enum StrataMigrations {
-    public static let set = MigrationSet(migrations: [changeEvents, permissionCheck, changeNotifications, eventChannels, declaredHandlers, domainEventsAndSchedules], versionPrefix: "strata/")
+    public static let set = MigrationSet(migrations: [changeEvents, permissionCheck, changeNotifications, eventChannels, declaredHandlers, domainEventsAndSchedules,
+                                                                 changeFeed], versionPrefix: "strata/")
 
     /// `strata.change_events`, the handlers and their deliveries, the trigger function that fills
     /// them, and the functions that attach that trigger to the tables whose YAML enables events.

@@ -3,9 +3,10 @@ import GraphQLLanguage
 import GraphQLTypeSystem
 import SQL
 
-/// The event channel, `change_events(tables:, types:, after:)`: a stream over the tenant's change
-/// events whose cursor is the event id. Each batch scans up to `eventBatch` events after the
-/// cursor and sends those whose row the role may see under its select permission — before or
+/// The event channel, `change_events(tables:, types:, after:)`: a stream over the tenant's settled
+/// change events in the order `(transaction_id, id)`, whose cursor is the event id (see
+/// `strata.settled_change_events`). Each batch scans up to `eventBatch` events after the cursor
+/// and sends those whose row the role may see under its select permission — before or
 /// after the change — showing only the columns it may read; and the domain events of the types
 /// the role may follow (`events.channels`), whole.
 extension PlanBuilder {
@@ -60,7 +61,7 @@ extension PlanBuilder {
         let event = nextAlias("e")
         func column(_ name: SQLIdentifier) -> SQLExpression { .column(table: event, name) }
         let cursor = parameter(.variable(StreamPlan.cursorVariable, json: false))
-        let source = SQLSource.function(.function(SQLQualifiedName(schema: "strata", "tenant_change_events"), [
+        let source = SQLSource.function(.function(SQLQualifiedName(schema: "strata", "settled_change_events"), [
             .cast(cursor, .bigint), .cast(.value(.textArray(tables.map(\.name) + types)), SQLType.text.array), .integer(Int64(Self.eventBatch)),
         ]), as: event)
         // A domain event of a type followed shows its whole payload, to its tenant.
@@ -89,24 +90,24 @@ extension PlanBuilder {
         let visible = perTable({ view in
             .or([self.visible(view, image: column("new")), self.visible(view, image: column("old"))])
         }, otherwise: .boolean(false), domainEvent: .boolean(true))
-        let scanned = SQLSelect([.init(column("id"), as: "id"), .init(visible, as: "visible"),
+        let scanned = SQLSelect([.init(column("id"), as: "id"), .init(column("transaction_id"), as: "transaction_id"), .init(visible, as: "visible"),
                                  .init(try jsonObject(pairs, at: field, path: path), as: Self.rootColumn)], from: source)
 
         let batch = nextAlias("c")
-        let order = [SQLOrdering(.column(table: batch, "id"))]
+        let order = [SQLOrdering(.column(table: batch, "transaction_id")), SQLOrdering(.column(table: batch, "id"))]
         // Every scanned id moves the cursor, seen or not; with no cursor yet, it starts at the
-        // tenant's latest event.
+        // last settled event.
         let cursors = SQLExpression.coalesce([
             .aggregate(SQLAggregate("json_agg", [.cast(.column(table: batch, "id"), .text)], orderBy: order)),
             .builtin("json_build_array", [.caseWhen([SQLWhen(.isNull(cursor), then: .cast(.function(
-                SQLQualifiedName(schema: "strata", "last_change_event_id"), []), .text))], else: nil)]),
+                SQLQualifiedName(schema: "strata", "last_settled_change_event_id"), []), .text))], else: nil)]),
         ])
         let object = try jsonObject([
             ("rows", jsonArray(.column(table: batch, Self.rootColumn), orderBy: order, filter: .column(table: batch, "visible"))),
             ("cursors", cursors),
         ], at: field, path: path)
         return (SQLSelect([.init(object, as: Self.rootColumn)], from: .subquery(scanned, as: batch)),
-                StreamPlan(responseKey: field.responseKey, initialCursor: start, batchSize: Self.eventBatch))
+                StreamPlan(responseKey: field.responseKey, initialCursor: start, batchSize: Self.eventBatch, followsSettledChanges: true))
     }
 
     /// Whether the role may see the row image `image` (a `jsonb` column of the event) of `view`:

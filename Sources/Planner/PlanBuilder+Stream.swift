@@ -11,6 +11,9 @@ public struct StreamPlan: Sendable {
     public let initialCursor: String?
     /// The most rows one batch holds: after a full batch the next one is read at once.
     public let batchSize: Int
+    /// Whether it reads settled change events only (the event channel): it is woken when a
+    /// change settles rather than when it commits.
+    public var followsSettledChanges = false
     /// Not a GraphQL name, so no client variable can be it.
     public static let cursorVariable = "@cursor"
 }

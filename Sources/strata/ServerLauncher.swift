@@ -39,14 +39,17 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
-        let workers = duties.works ? try workerServices() : (services: [], readiness: [])
-        if duties.serves { services += try await apiServices(readiness: workers.readiness) }
+        // One feed of committed changes wakes both the workers and the subscriptions.
+        let feed = ChangeFeed(endpoint: connections.server, logger: logger)
+        services.append(feed)
+        let workers = duties.works ? try workerServices(feed: feed) : (services: [], readiness: [])
+        if duties.serves { services += try await apiServices(feed: feed, readiness: workers.readiness) }
         services += workers.services
         try await runGroup(services)
     }
 
     /// The event reader with the YAML's triggers, and the trimming of old change events.
-    func workerServices() throws -> (services: [any Service], readiness: [any ReadinessCheck]) {
+    func workerServices(feed: ChangeFeed) throws -> (services: [any Service], readiness: [any ReadinessCheck]) {
         let settings = project.settings
         let handlers: [any EventHandler]
         do {
@@ -59,7 +62,7 @@ struct ServerLauncher {
         ]
         var readiness: [any ReadinessCheck] = []
         if !handlers.isEmpty {
-            let reader = EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole), handlers: handlers, logger: logger)
+            let reader = EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole), handlers: handlers, feed: feed, logger: logger)
             services.append(reader)
             readiness.append(ReaderReadiness(reader: reader))
             logger.info("running \(handlers.count) event trigger(s)", metadata: ["triggers": "\(handlers.map(\.name).joined(separator: ", "))"])
@@ -77,7 +80,7 @@ struct ServerLauncher {
 
     /// The pools, the subscription hub and the HTTP server.
     /// `readiness`: what `/readyz` asks beyond the database (the workers of this process).
-    func apiServices(readiness: [any ReadinessCheck]) async throws -> [any Service] {
+    func apiServices(feed: ChangeFeed, readiness: [any ReadinessCheck]) async throws -> [any Service] {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
         let pool = SessionPools(configuration: .init(
@@ -117,7 +120,7 @@ struct ServerLauncher {
         refreshConfiguration.maximumConnections = max(2, poolSize / 2)
         refreshConfiguration.planCacheMode = "force_generic_plan"
         let refreshPools = SessionPools(configuration: refreshConfiguration, logger: logger)
-        let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, logger: logger)
+        let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, feed: feed, logger: logger)
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
         let http = StrataHTTPServer(configuration: configuration, readiness: AllReady([DatabaseReadiness(client: client)] + readiness),

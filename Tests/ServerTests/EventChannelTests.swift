@@ -1,5 +1,7 @@
 import Foundation
 import GraphQLTypeSystem
+import Logging
+import PostgresNIO
 import NIOCore
 @testable import Server
 import Testing
@@ -71,6 +73,50 @@ struct EventChannelTests {
                                                                       payload: #"{"query":"\#(Self.query)","variables":{"after":"\#(ids[1])"}}"#)
             let replay = await Self.events(resumed, count: 2) + Self.events(resumed, count: 1, within: 2)
             #expect(replay.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } } == Array(ids[2...]))
+        }
+    }
+
+    /// The event id is drawn before its transaction commits: an event with a smaller id can
+    /// commit after a larger one has been sent. The channel waits for the older transaction and
+    /// sends its event first, so a cursor never jumps over it.
+    @Test("an older transaction committing after a newer one: its event is sent first, never skipped")
+    func olderTransactionCommitsLater() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.serving { client in
+            let port = try #require(client.port)
+            let socket = try await StreamSubscriptionTests.subscribe(port: port, token: token, payload: #"{"query":"\#(Self.query)"}"#)
+            #expect(await StreamSubscriptionTests.messages(socket, count: 1, within: 20) == [[]])
+            @Sendable func insert(_ id: String, _ title: String) -> PostgresQuery {
+                """
+                INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
+                VALUES (\(id)::uuid, \(GraphQLTestServer.acme)::uuid, '11000000-0000-4000-8000-000000000001', \(title), 'todo')
+                """
+            }
+            let older = "12000000-0000-4000-8000-0000000000e1", newer = "12000000-0000-4000-8000-0000000000e2"
+            let (opened, open) = AsyncStream<Void>.makeStream()
+            let (committing, commit) = AsyncStream<Void>.makeStream()
+            async let olderTransaction: Void = test.database.withConnection { connection in
+                let logger = Logger(label: "strata.test")
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query(insert(older, "Older"), logger: logger)
+                open.yield()
+                for await _ in committing { break }
+                try await connection.query("COMMIT", logger: logger)
+            }
+            for await _ in opened { break }
+            _ = try await test.database.rows(insert(newer, "Newer"))
+            let early = await Self.events(socket, count: 1, within: 2)
+            #expect(early.isEmpty, "the newer event waits for the older transaction: \(early)")
+            commit.yield()
+            try await olderTransaction
+            let events = await Self.events(socket, count: 2) + Self.events(socket, count: 1, within: 1)
+            let titles = events.map { event -> String in
+                if case .object(let row)? = event["new"], case .string(let title)? = row.first(where: { $0.0 == "title" })?.1 { title } else { "?" }
+            }
+            #expect(titles == ["Older", "Newer"])
+            let ids = events.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } }
+            #expect(ids.count == 2 && ids[0] < ids[1], "the older transaction drew the smaller id: \(ids)")
         }
     }
 

@@ -36,7 +36,7 @@ def write(rate, seconds):
                   "JOIN public.users u ON u.tenant_id = p.tenant_id AND u.role = 'member' "
                   "WHERE p.tenant_id = ('00000000-0000-4000-8000-00000000000' || :t)::uuid LIMIT 1;\n")
     limit = ["-R", str(rate)] if rate else []
-    output = subprocess.run(["pgbench", "-n", "-c", "8", "-j", "2", *limit, "-T", str(seconds), "-f", script,
+    output = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", "8", "-j", "2", *limit, "-T", str(seconds), "-f", script,
                              "-h", os.path.join(data, "pg"), "-U", "postgres", "strata"], check=True, capture_output=True, text=True).stdout
     return float(re.search(r"tps = ([\d.]+)", output).group(1))
 

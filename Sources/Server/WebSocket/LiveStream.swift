@@ -39,6 +39,9 @@ final class LiveStream: Sendable {
         self.state = Mutex(State(cursor: plan.initialCursor))
     }
 
+    /// Whether a change wakes it once settled rather than once committed (the event channel).
+    var followsSettledChanges: Bool { plan.followsSettledChanges }
+
     func stop() {
         state.withLock { $0.stopped = true }
     }

@@ -1,15 +1,15 @@
 import Database
+import Events
 import GraphQLTypeSystem
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// The live queries of this process, in cohorts, woken by PostgreSQL's `strata_events`
-/// notifications: the capture trigger sends one per transaction, tenant and table it changed,
-/// whoever wrote (this process, another one, plain SQL). Each cohort whose tenant and tables
-/// match refreshes. After its listening connection was lost, every cohort refreshes once — a
-/// notification may have been missed meanwhile.
+/// The live queries and streams of this process, in cohorts, woken by the change feed: each
+/// change it sees committed (whoever wrote: this process, another one, plain SQL) names a tenant
+/// and a table, and each cohort and stream whose tenant and tables match reads again. The event
+/// channel's streams wait until the change is settled (see `ChangeFeed`).
 public final class SubscriptionHub: Service, Sendable {
     private struct State {
         var cohorts: [LiveCohort.Key: LiveCohort] = [:]
@@ -19,6 +19,9 @@ public final class SubscriptionHub: Service, Sendable {
     }
 
     let endpoint: DatabaseEndpoint
+    /// The process's change feed; nil: the hub follows one of its own.
+    let feed: ChangeFeed?
+    private let ownFeed: ChangeFeed
     let logger: Logger
     /// Where cohorts refresh: connections of their own, so a burst of refreshes never keeps
     /// requests waiting; nil shares the requests' pool.
@@ -30,15 +33,16 @@ public final class SubscriptionHub: Service, Sendable {
     /// Cohort refreshes and the statements they ran, counted since start.
     let counters = LiveCounters()
 
-    public init(endpoint: DatabaseEndpoint, refreshPools: SessionPools? = nil, logger: Logger) {
+    public init(endpoint: DatabaseEndpoint, refreshPools: SessionPools? = nil, feed: ChangeFeed? = nil, logger: Logger) {
         self.endpoint = endpoint
+        self.feed = feed
+        self.ownFeed = feed ?? ChangeFeed(endpoint: endpoint, logger: logger)
         self.refreshPools = refreshPools
         self.logger = logger
     }
 
-    /// Whether it is listening for changes now.
-    public var isListening: Bool { listening.load(ordering: .acquiring) }
-    private let listening = Atomic(false)
+    /// Whether it is following changes now.
+    public var isListening: Bool { ownFeed.isFollowing }
 
     var changesSoFar: Int { announced.load(ordering: .acquiring) }
 
@@ -86,59 +90,29 @@ public final class SubscriptionHub: Service, Sendable {
         state.withLock { ($0.cohorts.count, $0.memberships.count + $0.streams.count) }
     }
 
-    /// Table `table` changed in `tenant` (nil: a table without tenants).
-    func changed(tenant: String?, table: String) {
+    /// What the feed saw: committed changes wake cohorts and streams, settled ones the event
+    /// channel's streams.
+    func changed(_ update: ChangeFeed.Update) {
         announced.add(1, ordering: .releasing)
-        func matches(_ tables: Set<String>, _ own: String?) -> Bool {
-            tables.contains(table) && (own == nil || tenant == nil || own == tenant)
+        func matches(_ tables: Set<String>, _ own: String?, in changes: Set<ChangeFeed.Change>) -> Bool {
+            changes.contains { tables.contains($0.table) && (own == nil || $0.tenant == nil || own == $0.tenant) }
         }
         let (cohorts, streams) = state.withLock { state in
-            (state.cohorts.values.filter { matches($0.tables, $0.key.tenant) }, state.streams.values.filter { matches($0.tables, $0.tenant) })
+            (state.cohorts.values.filter { matches($0.tables, $0.key.tenant, in: update.fresh) },
+             state.streams.values.filter { matches($0.tables, $0.tenant, in: $0.followsSettledChanges ? update.settled : update.fresh) })
         }
-        for cohort in cohorts { cohort.changed() }
-        for stream in streams { stream.changed() }
-    }
-
-    private func refreshAll() {
-        announced.add(1, ordering: .releasing)
-        let (cohorts, streams) = state.withLock { (Array($0.cohorts.values), Array($0.streams.values)) }
         for cohort in cohorts { cohort.changed() }
         for stream in streams { stream.changed() }
     }
 
     public func run() async throws {
         // Its WebSocket connections are closed by then (the HTTP server stops first).
-        try await cancelWhenGracefulShutdown { await self.listen() }
-    }
-
-    /// Listens until cancelled, reconnecting after a lost connection.
-    private func listen() async {
-        var connectedBefore = false
-        while !Task.isCancelled {
-            let reconnecting = connectedBefore
-            connectedBefore = true
-            do {
-                try await endpoint.withConnection(logger: logger) { connection in
-                    let notifications = try await connection.listen("strata_events")
-                    listening.store(true, ordering: .releasing)
-                    defer { listening.store(false, ordering: .releasing) }
-                    if reconnecting { refreshAll() }
-                    for try await notification in notifications { received(notification.payload) }
-                }
-            } catch {
-                if Task.isCancelled { return }
-                logger.warning("listening for changes failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: .seconds(1))
+        let token = ownFeed.follow { [weak self] update in self?.changed(update) }
+        defer { ownFeed.unfollow(token) }
+        if feed == nil {
+            try await ownFeed.run()
+        } else {
+            try? await gracefulShutdown()
         }
-    }
-
-    /// `{"tenant_id": …, "table": …}`; anything else (a delivery retry's wake-up) is no change.
-    private func received(_ payload: String) {
-        guard case .object(let members)? = try? JSONValue.parse(payload),
-              case .string(let table)? = members.first(where: { $0.0 == "table" })?.1 else { return }
-        var tenant: String?
-        if case .string(let value)? = members.first(where: { $0.0 == "tenant_id" })?.1 { tenant = value }
-        changed(tenant: tenant, table: table)
     }
 }
