@@ -73,13 +73,14 @@ public final class EventReader: Service, Sendable {
 
     private var shouldStop: Bool { Task.isCancelled || stopping.load(ordering: .relaxed) }
 
-    /// Drains every handler's due deliveries at each wake: `concurrency` workers, each on a
+    /// Drains the due deliveries of the handlers whose tables changed at each wake (every
+    /// handler's at each poll): `concurrency` workers, each on a
     /// connection of its own kept open, take the handlers one at a time, so one handler's
     /// deliveries are never handled twice at once while different handlers run side by side.
-    private func work(_ wakes: AsyncStream<Void>) async {
+    private func work(_ wakes: EventWakeups) async {
         var connections = [PostgresConnection?](repeating: nil, count: max(1, configuration.concurrency))
         var registered = false
-        for await _ in wakes {
+        for await changed in wakes {
             do {
                 if !registered {
                     try await configuration.endpoint.withConnection(logger: logger) { connection in
@@ -93,7 +94,11 @@ public final class EventReader: Service, Sendable {
                 logger.error("registering event handlers failed", metadata: ["error": "\(String(reflecting: error))"])
                 continue
             }
-            let waiting = HandlerQueue(handlers)
+            // Only the handlers of the tables that changed, unless told to look everywhere.
+            let waiting = HandlerQueue(handlers.filter { handler in
+                guard let changed, let tables = handler.tables else { return true }
+                return !changed.isDisjoint(with: tables)
+            })
             let results = await withTaskGroup(of: (Int, PostgresConnection?, Bool).self) { group in
                 for (slot, connection) in connections.enumerated() {
                     group.addTask {
@@ -120,8 +125,13 @@ public final class EventReader: Service, Sendable {
         do {
             while !shouldStop, let handler = waiting.next() {
                 if connection == nil || connection?.isClosed == true {
-                    connection = try await PostgresConnection.connect(configuration: configuration.endpoint.connectionConfiguration(),
+                    let opened = try await PostgresConnection.connect(configuration: configuration.endpoint.connectionConfiguration(),
                                                                       id: 0, logger: logger)
+                    connection = opened
+                    // A batch's effects and its acknowledgement commit together, so a commit lost
+                    // in a crash loses both and the batch is handled again: nothing needs to wait
+                    // for the disk before the next batch.
+                    try await opened.guardedQuery("SET synchronous_commit = off", logger: logger)
                 }
                 guard let connection else { break }
                 let deliveries = EventDeliveries(connection: connection, logger: logger)

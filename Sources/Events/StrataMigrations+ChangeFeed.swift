@@ -31,6 +31,8 @@ extension StrataMigrations {
             RETURN NULL;
         END
         $$;
+        -- The primary key (handler, event_id) serves the claim as well: dead letters are few.
+        DROP INDEX strata.event_deliveries_pending;
         -- A queue: rows come and go by the thousand a second. Vacuumed and analysed by count, not
         -- by the table's size, so the claim's plan knows what it scans.
         ALTER TABLE strata.event_deliveries SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
