@@ -48,6 +48,9 @@ public final class EventReader: Service, Sendable {
     private let failing = Atomic<Bool>(false)
     /// Set at graceful shutdown: the batch in hand is finished, no other is claimed.
     private let stopping = Atomic<Bool>(false)
+    /// Set when a batch failed: the handlers are registered again at the next wake, in case
+    /// the database lost them.
+    private let unregistered = Atomic<Bool>(false)
 
     /// Whether the reader's last look at the deliveries went through (or it has not looked
     /// yet): what `/readyz` asks of the background workers. A reader that cannot connect or
@@ -74,75 +77,76 @@ public final class EventReader: Service, Sendable {
     private var shouldStop: Bool { Task.isCancelled || stopping.load(ordering: .relaxed) }
 
     /// Drains the due deliveries of the handlers whose tables changed at each wake (every
-    /// handler's at each poll): `concurrency` workers, each on a
-    /// connection of its own kept open, take the handlers one at a time, so one handler's
-    /// deliveries are never handled twice at once while different handlers run side by side.
+    /// handler's at each poll): `concurrency` workers, each on a connection of its own kept open,
+    /// take one batch of one handler at a time from a `HandlerQueue` — one handler's deliveries
+    /// are never handled twice at once, different handlers run side by side, and a handler with
+    /// more waiting goes to the back of the line.
     private func work(_ wakes: EventWakeups) async {
-        var connections = [PostgresConnection?](repeating: nil, count: max(1, configuration.concurrency))
-        var registered = false
-        for await changed in wakes {
-            do {
-                if !registered {
-                    try await configuration.endpoint.withConnection(logger: logger) { connection in
-                        let deliveries = EventDeliveries(connection: connection, logger: self.logger)
-                        for handler in self.handlers { try await deliveries.register(handler) }
-                    }
-                    registered = true
-                }
-            } catch {
-                failing.store(true, ordering: .relaxed)
-                logger.error("registering event handlers failed", metadata: ["error": "\(String(reflecting: error))"])
-                continue
+        let queue = HandlerQueue()
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<max(1, configuration.concurrency) {
+                group.addTask { await self.serve(queue) }
             }
-            // Only the handlers of the tables that changed, unless told to look everywhere.
-            let waiting = HandlerQueue(handlers.filter { handler in
-                guard let changed, let tables = handler.tables else { return true }
-                return !changed.isDisjoint(with: tables)
-            })
-            let results = await withTaskGroup(of: (Int, PostgresConnection?, Bool).self) { group in
-                for (slot, connection) in connections.enumerated() {
-                    group.addTask {
-                        let (kept, worked) = await self.drain(waiting, on: connection)
-                        return (slot, kept, worked)
+            var registered = false
+            for await changed in wakes {
+                if unregistered.exchange(false, ordering: .relaxed) { registered = false }
+                do {
+                    if !registered {
+                        try await configuration.endpoint.withConnection(logger: logger) { connection in
+                            let deliveries = EventDeliveries(connection: connection, logger: self.logger)
+                            for handler in self.handlers { try await deliveries.register(handler) }
+                        }
+                        registered = true
                     }
+                } catch {
+                    failing.store(true, ordering: .relaxed)
+                    logger.error("registering event handlers failed", metadata: ["error": "\(String(reflecting: error))"])
+                    continue
                 }
-                var results: [(Int, PostgresConnection?, Bool)] = []
-                for await result in group { results.append(result) }
-                return results
+                // Only the handlers of the tables that changed, unless told to look everywhere.
+                queue.mark(handlers.indices.filter { index in
+                    guard let changed, let tables = handlers[index].tables else { return true }
+                    return !changed.isDisjoint(with: tables)
+                })
             }
-            for (slot, connection, _) in results { connections[slot] = connection }
-            let worked = results.allSatisfy(\.2)
-            failing.store(!worked, ordering: .relaxed)
-            if !worked { registered = false }
+            queue.finish()
         }
-        for connection in connections { try? await connection?.close() }
     }
 
-    /// Takes handlers from `waiting` until none is left, draining each; returns the connection
-    /// to keep (nil after a failure) and whether all went through.
-    private func drain(_ waiting: HandlerQueue, on existing: PostgresConnection?) async -> (PostgresConnection?, Bool) {
-        var connection = existing
-        do {
-            while !shouldStop, let handler = waiting.next() {
-                if connection == nil || connection?.isClosed == true {
-                    let opened = try await PostgresConnection.connect(configuration: configuration.endpoint.connectionConfiguration(),
-                                                                      id: 0, logger: logger)
-                    connection = opened
-                    // A batch's effects and its acknowledgement commit together, so a commit lost
-                    // in a crash loses both and the batch is handled again: nothing needs to wait
-                    // for the disk before the next batch.
-                    try await opened.guardedQuery("SET synchronous_commit = off", logger: logger)
+    /// One worker: takes a handler from `queue`, claims and handles one batch of it, and gives it
+    /// back (to the end of the line if the batch was full), until the queue is finished.
+    private func serve(_ queue: HandlerQueue) async {
+        var connection: PostgresConnection?
+        while let index = await queue.next() {
+            let handler = handlers[index]
+            var full = false
+            if !shouldStop {
+                do {
+                    if connection == nil || connection?.isClosed == true {
+                        let opened = try await PostgresConnection.connect(configuration: configuration.endpoint.connectionConfiguration(),
+                                                                          id: 0, logger: logger)
+                        connection = opened
+                        // A batch's effects and its acknowledgement commit together, so a commit
+                        // lost in a crash loses both and the batch is handled again: nothing needs
+                        // to wait for the disk before the next batch.
+                        try await opened.guardedQuery("SET synchronous_commit = off", logger: logger)
+                    }
+                    if let connection {
+                        let claimed = try await drainBatch(handler, EventDeliveries(connection: connection, logger: logger))
+                        full = claimed == (handler.batchSize ?? configuration.batchSize)
+                    }
+                    failing.store(false, ordering: .relaxed)
+                } catch {
+                    failing.store(true, ordering: .relaxed)
+                    unregistered.store(true, ordering: .relaxed)
+                    logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
+                    try? await connection?.close()
+                    connection = nil
                 }
-                guard let connection else { break }
-                let deliveries = EventDeliveries(connection: connection, logger: logger)
-                while try await drainBatch(handler, deliveries) == (handler.batchSize ?? configuration.batchSize), !shouldStop {}
             }
-            return (connection, true)
-        } catch {
-            logger.error("reading change events failed", metadata: ["error": "\(String(reflecting: error))"])
-            try? await connection?.close()
-            return (nil, false)
+            queue.done(index, again: full && !shouldStop)
         }
+        try? await connection?.close()
     }
 
     /// Claims one batch for `handler`, hands each tenant's events to it in a savepoint of their
@@ -280,17 +284,4 @@ extension EventReader {
 /// The reader's own statements failed around a handler: the transaction is lost, not the event.
 struct HandlerFailure: Error {
     var underlying: any Error
-}
-
-/// The handlers still to drain at one wake, taken in order by the reader's workers.
-private final class HandlerQueue: Sendable {
-    private let remaining: Mutex<[any EventHandler]>
-
-    init(_ handlers: [any EventHandler]) {
-        remaining = Mutex(handlers.reversed())
-    }
-
-    func next() -> (any EventHandler)? {
-        remaining.withLock { $0.popLast() }
-    }
 }

@@ -13,7 +13,7 @@ import time
 def sql(data, statement):
     """Runs SQL as the embedded cluster's superuser; returns the unaligned output."""
     return subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", os.path.join(data, "pg"), "-U", "postgres",
-                           "-d", "strata", "-c", statement], check=True, capture_output=True, text=True).stdout.strip()
+                           "-d", "strata"], input=statement, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def process_counters(pid):
@@ -81,12 +81,13 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(strata, data, port, connections):
-    """Starts `strata dev` and returns once its log (appended to data/server.log) says it serves."""
+def start_server(strata, data, port, connections, extra=()):
+    """Starts `strata dev` (with `extra` arguments) and returns once its log (appended to
+    data/server.log) says it serves."""
     log_path = os.path.join(data, "server.log")
     log = open(log_path, "a")
     offset = os.path.getsize(log_path)
-    server = subprocess.Popen([strata, "dev", "--data-dir", data, "--port", str(port), "--connections", str(connections)],
+    server = subprocess.Popen([strata, "dev", "--data-dir", data, "--port", str(port), "--connections", str(connections), *extra],
                               stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 180
     while time.time() < deadline:
