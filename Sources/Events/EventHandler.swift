@@ -16,8 +16,10 @@ public protocol EventHandler: Sendable {
     var batchSize: Int? { get }
     /// When a failed delivery is tried again; nil for the reader's policy.
     var retryPolicy: RetryPolicy? { get }
-    /// Whether a tenant's events of a batch may be handed over together. A handler whose effect
-    /// leaves the database (a webhook) says no: a failed call together would repeat the others.
+    /// Whether a tenant's events of a batch may be handed over together (the reader does so
+    /// only for events not tried before). When a call together fails, its database effects are
+    /// undone and the events tried one by one — an effect outside the database (a webhook's
+    /// POST) is then made once more for the events that had gone through.
     var handlesTogether: Bool { get }
     /// Declared in the YAML (an event trigger): `strata migrate` removes it when the YAML drops it.
     var isDeclared: Bool { get }

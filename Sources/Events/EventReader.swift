@@ -152,8 +152,8 @@ public final class EventReader: Service, Sendable {
     /// Claims one batch for `handler`, hands each tenant's events to it in a savepoint of their
     /// own, settles each delivery, commits. Returns the number claimed.
     ///
-    /// A tenant's events go to the handler together, so a set-based effect costs one statement
-    /// per tenant and batch. When that fails, the savepoint undoes it and the events are tried one
+    /// A tenant's events go to the handler together (unless one of them failed before), so a
+    /// set-based effect costs one statement per tenant and batch. When that fails, the savepoint undoes it and the events are tried one
     /// by one: those before the failing one are handled, the failing one is scheduled for a retry
     /// (or becomes a dead letter), and the tenant's later ones wait for it.
     func drainBatch(_ handler: any EventHandler, _ deliveries: EventDeliveries) async throws -> Int {
@@ -163,7 +163,7 @@ public final class EventReader: Service, Sendable {
             let batch = try await deliveries.claim(handler.name, limit: handler.batchSize ?? configuration.batchSize)
             var handled: [Int64] = []
             for group in Self.byTenant(batch) {
-                if group.count > 1, handler.handlesTogether, try await attemptTogether(handler, group.map(\.event), on: connection) {
+                if group.count > 1, handler.handlesTogether, group.allSatisfy({ $0.attempts == 0 }), try await attemptTogether(handler, group.map(\.event), on: connection) {
                     handled += group.map(\.event.id)
                     continue
                 }

@@ -25,7 +25,9 @@ public struct WebhookHandler: EventHandler {
     public var tables: [String]? { [trigger.table] }
     /// A few per transaction: the claim stays open while the receiver answers.
     public var batchSize: Int? { 10 }
-    public var handlesTogether: Bool { false }
+    /// A tenant's events of a batch are posted at once; should one fail, the reader tries them
+    /// one by one (posting again those that went through: webhooks are at least once, keyed).
+    public var handlesTogether: Bool { true }
     public var isDeclared: Bool { true }
     public var retryPolicy: RetryPolicy? {
         RetryPolicy(initialDelay: .milliseconds(resolver.initialDelayMilliseconds), maximumDelay: .milliseconds(resolver.maximumDelayMilliseconds),
@@ -39,8 +41,12 @@ public struct WebhookHandler: EventHandler {
             let wanted = Set((ids ?? "").split(separator: ",").compactMap { Int64($0) })
             taken = events.filter { wanted.contains($0.id) }
         }
-        for event in taken {
-            try await WebhookPoster(resolver: resolver, client: client).post(payload(event), key: event.idempotencyKey(handler: name))
+        let poster = WebhookPoster(resolver: resolver, client: client)
+        let posts = taken.map { (payload($0), $0.idempotencyKey(handler: name)) }
+        try await withThrowingDiscardingTaskGroup { group in
+            for (body, key) in posts {
+                group.addTask { try await poster.post(body, key: key) }
+            }
         }
     }
 

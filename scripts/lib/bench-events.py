@@ -74,6 +74,8 @@ received = []
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver
+
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         received.append((self.headers.get("Idempotency-Key", ""), time.time()))
