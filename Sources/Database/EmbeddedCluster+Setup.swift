@@ -86,8 +86,14 @@ extension EmbeddedCluster {
         let copy = template.map { " TEMPLATE \(SQLIdentifier($0).rendered)" } ?? ""
         let statement = "CREATE DATABASE \(SQLIdentifier(name).rendered)\(copy)"
         let logger = self.logger
-        try await withSuperuserConnection(database: "postgres") { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        do {
+            try await withSuperuserConnection(database: "postgres") { connection in
+                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+        } catch let error as PSQLError {
+            // PostgresNIO's description of a server error hides the server's words.
+            let said = error.serverInfo?[.message].map { $0 + (error.serverInfo?[.detail].map { ": \($0)" } ?? "") } ?? String(reflecting: error)
+            throw EmbeddedClusterError("could not create the database \(name)\(template.map { " from \($0)" } ?? ""): \(said)")
         }
     }
 
