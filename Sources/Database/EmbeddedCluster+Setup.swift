@@ -39,7 +39,7 @@ extension EmbeddedCluster {
         try handle.close()
     }
 
-    /// Writes `strata.conf`: where to listen, and durability for throwaway clusters.
+    /// Writes `strata.conf`: where to listen, how many connections, and durability for throwaway clusters.
     func writeSettings() throws {
         let port = options.loopbackPort ?? Self.defaultSocketPort
         var lines = [
@@ -49,6 +49,9 @@ extension EmbeddedCluster {
         ]
         if !options.durable {
             lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+        }
+        if let connections = options.maxConnections {
+            lines.append("max_connections = \(connections)")
         }
         let path = clusterDirectory + "/strata.conf"
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)

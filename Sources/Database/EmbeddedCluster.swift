@@ -17,11 +17,14 @@ public struct EmbeddedCluster: Sendable {
         public var durable: Bool
         /// Name of the database Strata uses, created on first start.
         public var databaseName: String
+        /// PostgreSQL's `max_connections`; nil keeps its default (100).
+        public var maxConnections: Int?
 
-        public init(loopbackPort: Int? = nil, durable: Bool = true, databaseName: String = "strata") {
+        public init(loopbackPort: Int? = nil, durable: Bool = true, databaseName: String = "strata", maxConnections: Int? = nil) {
             self.loopbackPort = loopbackPort
             self.durable = durable
             self.databaseName = databaseName
+            self.maxConnections = maxConnections
         }
     }
 

@@ -35,7 +35,8 @@ public actor TestCluster {
     private static func start(logger: Logger) async throws -> EmbeddedCluster {
         let cluster = try EmbeddedCluster(
             dataDirectory: TestScratch.root + "/cluster",
-            options: .init(durable: false, databaseName: templateName),
+            // The suites run in parallel, each server with its pool, change feed and workers.
+            options: .init(durable: false, databaseName: templateName, maxConnections: 400),
             logger: logger)
         _ = try await cluster.start()
         try await migrate(cluster, logger: logger)
