@@ -23,8 +23,9 @@ public struct WebhookHandler: EventHandler {
 
     public var name: String { trigger.handlerName }
     public var tables: [String]? { [trigger.table] }
-    /// A few per transaction: the claim stays open while the receiver answers.
-    public var batchSize: Int? { 10 }
+    /// Fewer per transaction than a database effect: the claim stays open while the receiver
+    /// answers. A tenant's share is posted at once, over up to eight connections.
+    public var batchSize: Int? { 40 }
     /// A tenant's events of a batch are posted at once; should one fail, the reader tries them
     /// one by one (posting again those that went through: webhooks are at least once, keyed).
     public var handlesTogether: Bool { true }
