@@ -115,6 +115,15 @@ struct ChangeFeedPosition {
     /// Reads what became visible since the last look; the news. Two index scans (not one `OR`,
     /// which PostgreSQL answers with a scan of the whole table).
     mutating func advance(on connection: PostgresConnection, logger: Logger) async throws -> ChangeFeed.Update {
+        // No transaction ended since the last look (the snapshot is the same): nothing new can be
+        // visible, and the one trivial statement is all a quiet database costs.
+        if let snapshot {
+            var now: String?
+            for try await text in try await connection.guardedQuery("SELECT pg_current_snapshot()::text", logger: logger).decode(String.self) {
+                now = text
+            }
+            if now == snapshot { return ChangeFeed.Update() }
+        }
         let rows = try await connection.guardedQuery("""
             SELECT now.snapshot, fresh.tenant_id, fresh.table_name, fresh.latest::text
             FROM (SELECT pg_current_snapshot()::text AS snapshot) AS now
