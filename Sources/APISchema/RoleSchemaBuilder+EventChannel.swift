@@ -16,7 +16,7 @@ extension RoleSchemaBuilder {
             SDLWriter.Field("at", timestamp + "!", description: "When the change was made"),
         ])
         return SDLWriter.Field("change_events", "[change_event!]!",
-                               description: "The tenant's change events, in order: those after `after` (replayed while retained), then new ones as they commit. Without `after`, from now on.",
+                               description: "The tenant's change events in transaction order, each once no older transaction is running: those after `after` (replayed while retained), then new ones as they settle. Without `after`, from now on.",
                                arguments: [
                                    SDLWriter.Field("tables", "[String!]", description: "Only these tables' events; all the role may subscribe to when absent"),
                                    SDLWriter.Field("types", "[String!]", description: "Only these domain events (strata.emit); all the role may follow when absent"),

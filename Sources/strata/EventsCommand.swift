@@ -16,9 +16,11 @@ struct EventsCommand: AsyncParsableCommand {
 struct EventsTailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tail",
-        abstract: "Print change events as they commit, one JSON object per line, until Ctrl-C.",
+        abstract: "Print change events as they settle, in transaction order, one JSON object per line, until Ctrl-C.",
         discussion: """
             Each line: {"id", "tenant_id", "table", "op", "primary_key", "old", "new", "actor", "created_at"}.
+            An event is printed once every transaction that began before it has ended, so none can
+            commit before one already printed.
             """)
 
     @OptionGroup var project: ProjectOptions
@@ -56,7 +58,7 @@ struct EventsRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Put a dead-lettered event back in its handlers' queues.",
-        discussion: "The event reader picks it up again at once, with its attempts reset.")
+        discussion: "The event readers pick it up again within a second, with its attempts reset.")
 
     @OptionGroup var project: ProjectOptions
 
