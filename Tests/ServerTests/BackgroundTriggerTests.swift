@@ -44,7 +44,7 @@ struct BackgroundTriggerTests {
 
     @Test("a task assigned over HTTP: the assignee's live notifications get it, the task's history numbers each change")
     func assignmentFlow() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
         let worker = try await Self.startWorker(test.database, project: project)
         defer { worker.cancel() }

@@ -31,7 +31,7 @@ struct EventChannelTests {
 
     @Test("writes of both tenants and two users: the subscriber gets its tenant's events it may see, in order, columns cut to its permission; after resumes")
     func channel() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         let token = try await GraphQLTestServer.memberToken()
         try await test.serving { client in
             let port = try #require(client.port)
@@ -81,7 +81,7 @@ struct EventChannelTests {
     /// sends its event first, so a cursor never jumps over it.
     @Test("an older transaction committing after a newer one: its event is sent first, never skipped")
     func olderTransactionCommitsLater() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         let token = try await GraphQLTestServer.memberToken()
         try await test.serving { client in
             let port = try #require(client.port)
@@ -122,7 +122,7 @@ struct EventChannelTests {
 
     @Test("an admin follows money.hold.expired, its own tenant's only, payload whole; a member may not follow it")
     func domainEvents() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         let admin = try await GraphQLTestServer.token([("role", .string("admin")), ("tenant_id", .string(GraphQLTestServer.acme)),
                                                        ("sub", .string("10000000-0000-4000-8000-000000000001")),
                                                        ("exp", .number(String(Int(Date().timeIntervalSince1970) + 600)))])

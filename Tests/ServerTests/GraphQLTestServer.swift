@@ -29,9 +29,10 @@ struct GraphQLTestServer {
 
     static func start(maximumBodySize: Int = 64 * 1024,
                       // Generous: the live test client keeps one connection, and a loaded test
-                      // machine may leave it silent for a while between requests.
+                      // machine may leave it silent for a while between requests (or a socket
+                      // between its upgrade and its connection_init).
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
-                      requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(), live: Bool = false,
+                      requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(initTimeout: .seconds(120)), live: Bool = false,
                       auth: (inout AuthSettings) -> Void = { _ in }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")

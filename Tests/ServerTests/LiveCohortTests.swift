@@ -48,7 +48,7 @@ struct LiveCohortTests {
         let logger = Logger(label: "strata.test")
         let hub = SubscriptionHub(endpoint: test.database.endpoint(), logger: logger)
         let service = SocketService(executor: test.executor, authenticator: test.authenticator, hub: hub,
-                                    settings: SocketSettings(liveRefreshInterval: .milliseconds(10)))
+                                    settings: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)))
         let listening = Task { try await hub.run() }
         defer { listening.cancel() }
         for _ in 0..<200 where !hub.isListening { try await Task.sleep(for: .milliseconds(50)) }

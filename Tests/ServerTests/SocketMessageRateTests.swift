@@ -50,7 +50,7 @@ struct SocketMessageRateTests {
 
     @Test("at one message per second, ten quick changes reach the subscriber as at most three results, the last one the latest")
     func coalesced() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
                                                      live: true)
         let token = try await GraphQLTestServer.memberToken()
         let wallet = "14000000-0000-4000-8000-000000000002"
@@ -81,7 +81,7 @@ struct SocketMessageRateTests {
 
     @Test("at one message per second, a stream's batches are delayed in order, none dropped")
     func streamDelayed() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10), maxMessagesPerSecondPerTenant: 1),
                                                      live: true)
         for number in 1...4 { try await StreamSubscriptionTests.insertTask(test, title: "Rate \(number)") }
         let token = try await GraphQLTestServer.memberToken()

@@ -52,8 +52,9 @@ struct StreamSubscriptionTests {
     static func subscribe(port: Int, token: String, payload: String) async throws -> SocketCapTests.Client {
         let (socket, _) = try await SocketCapTests.Client.open(port: port, timeout: 1)
         socket.sendText(#"{"type":"connection_init","payload":{"Authorization":"Bearer \#(token)"}}"#)
-        // Subscribing before the acknowledgement would be refused (4401): wait for it, however slow.
-        let ack = await SocketMessageRateTests.nextTexts(socket, count: 1)
+        // Subscribing before the acknowledgement would be refused (4401): wait for it, however slow
+        // (the whole suite in parallel on two cores once took over 20 s).
+        let ack = await SocketMessageRateTests.nextTexts(socket, count: 1, within: 90)
         try #require(ack == [#"{"type":"connection_ack"}"#], "\(ack)")
         socket.sendText(#"{"id":"s","type":"subscribe","payload":"# + payload + "}")
         return socket
@@ -61,7 +62,7 @@ struct StreamSubscriptionTests {
 
     @Test("batches of two after the cursor, in order; then a new row of the tenant, and never another tenant's")
     func stream() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         for number in 1...5 { try await Self.insertTask(test, title: "Stream \(number)") }
         try await Self.insertTask(test, title: "Other")
         let token = try await GraphQLTestServer.memberToken()
@@ -82,7 +83,7 @@ struct StreamSubscriptionTests {
 
     @Test("a stream with no rows yet answers an empty first batch, then its rows as they come, descending below the cursor")
     func emptyThenRows() async throws {
-        let test = try await GraphQLTestServer.start(sockets: SocketSettings(liveRefreshInterval: .milliseconds(10)), live: true)
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
         let token = try await GraphQLTestServer.memberToken()
         try await test.serving { client in
             let query = #"subscription { tasks_stream(batch_size: 10, cursor: {initial_value: {title: \"B\"}, ordering: DESC}) { title } }"#

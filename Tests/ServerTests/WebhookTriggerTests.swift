@@ -47,7 +47,7 @@ struct WebhookTriggerTests {
                 webhook: { url: "http://127.0.0.1:\(port)/hook", secret: "\(Self.secret)", initial_delay_ms: 50, max_delay_ms: 100 }
               down:
                 operations: [insert]
-                webhook: { url: "http://127.0.0.1:\(port)/down", initial_delay_ms: 50, max_delay_ms: 100, max_attempts: 3, timeout_ms: 2000 }
+                webhook: { url: "http://127.0.0.1:\(port)/down", initial_delay_ms: 50, max_delay_ms: 100, max_attempts: 3, timeout_ms: 10000 }
 
             """)
         let handlers = try TriggerHandler.all(in: project).filter { ["tasks.hook", "tasks.down"].contains($0.name) }
@@ -82,9 +82,10 @@ struct WebhookTriggerTests {
         }
 
         let downs = receiver.requests.filter { $0.path == "/down" }
+        // Three attempts each, after one post together when one batch claimed both. (With a short
+        // timeout, a loaded machine once timed out an attempt before it reached the receiver.)
         let perKey = Dictionary(grouping: downs, by: { $0.headers["idempotency-key"] ?? "" }).mapValues(\.count)
-        #expect(perKey.count == 2 && perKey.values.allSatisfy { (3...4).contains($0) },
-                "three attempts for each of the two tasks, after one post together when one batch claimed both: \(perKey)")
+        #expect(perKey.count == 2 && perKey.values.allSatisfy { (3...4).contains($0) }, "\(perKey)")
         #expect(downs.allSatisfy { $0.headers["strata-signature"] == nil }, "no secret, no signature")
         let dead = try await database.rows("SELECT attempts::text, last_error FROM strata.event_deliveries WHERE handler = 'tasks.down' AND dead")
         #expect(dead.count == 2)
