@@ -18,7 +18,6 @@ public final class SubscriptionHub: Service, Sendable {
         var nextID = 0
     }
 
-    let endpoint: DatabaseEndpoint
     /// The process's change feed; nil: the hub follows one of its own.
     let feed: ChangeFeed?
     private let ownFeed: ChangeFeed
@@ -34,7 +33,6 @@ public final class SubscriptionHub: Service, Sendable {
     let counters = LiveCounters()
 
     public init(endpoint: DatabaseEndpoint, refreshPools: SessionPools? = nil, feed: ChangeFeed? = nil, logger: Logger) {
-        self.endpoint = endpoint
         self.feed = feed
         self.ownFeed = feed ?? ChangeFeed(endpoint: endpoint, logger: logger)
         self.refreshPools = refreshPools
