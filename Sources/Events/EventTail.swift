@@ -26,19 +26,22 @@ public final class EventTail: Service, Sendable {
 
     public func run() async throws {
         let connection = try await PostgresConnection.connect(configuration: endpoint.connectionConfiguration(), id: 0, logger: logger)
-        var start = Position(transaction: nil, id: after ?? 0)
+        var start = Position(transaction: nil, id: after ?? 0, since: nil)
         if let after {
             for try await transaction in try await connection.guardedQuery(
                 "SELECT transaction_id::text FROM strata.change_events WHERE id = \(after)", logger: logger).decode(String.self) {
                 start.transaction = transaction
             }
         } else {
-            for try await (transaction, id) in try await connection.guardedQuery("""
-                SELECT transaction_id::text, id FROM strata.change_events
-                WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY transaction_id DESC, id DESC LIMIT 1
-                """, logger: logger).decode((String, Int64).self) {
-                start = Position(transaction: transaction, id: id)
+            // From now on: after the last settled event, leaving out the events committed
+            // before now that have not settled yet (visible in the snapshot taken now).
+            for try await (transaction, id, snapshot) in try await connection.guardedQuery("""
+                SELECT (SELECT transaction_id::text FROM strata.change_events WHERE id = last.id), last.id, pg_current_snapshot()::text
+                FROM (SELECT coalesce((SELECT id FROM strata.change_events
+                                       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                                       ORDER BY transaction_id DESC, id DESC LIMIT 1), 0) AS id) last
+                """, logger: logger).decode((String?, Int64, String).self) {
+                start = Position(transaction: transaction, id: id, since: snapshot)
             }
         }
         let first = start
@@ -60,6 +63,8 @@ public final class EventTail: Service, Sendable {
     struct Position {
         var transaction: String?
         var id: Int64
+        /// The snapshot of the start: events it saw had committed before and are not printed.
+        var since: String?
     }
 
     /// Prints the settled events after `position` (of the tenant, if one was given) in the order
@@ -77,13 +82,14 @@ public final class EventTail: Service, Sendable {
                 WHERE (transaction_id, id) > (coalesce(\(position.transaction)::xid8, '0'::xid8), \(position.id))
                   AND (\(position.transaction)::xid8 IS NOT NULL OR id > \(position.id))
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND (\(position.since)::pg_snapshot IS NULL OR NOT pg_visible_in_snapshot(transaction_id, \(position.since)::pg_snapshot))
                   AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
                 ORDER BY transaction_id, id LIMIT 500
                 """, logger: logger)
             var count = 0
             for try await (eventID, transaction, line) in rows.decode((Int64, String, String).self) {
                 output(line)
-                position = Position(transaction: transaction, id: eventID)
+                position = Position(transaction: transaction, id: eventID, since: position.since)
                 count += 1
             }
             if count < 500 { return position }

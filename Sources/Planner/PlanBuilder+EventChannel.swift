@@ -4,8 +4,8 @@ import GraphQLTypeSystem
 import SQL
 
 /// The event channel, `change_events(tables:, types:, after:)`: a stream over the tenant's settled
-/// change events in the order `(transaction_id, id)`, whose cursor is the event id (see
-/// `strata.settled_change_events`). Each batch scans up to `eventBatch` events after the cursor
+/// change events in the order `(transaction_id, id)`, whose cursor is the event id, at first
+/// with the snapshot of the start (see `strata.settled_change_events`). Each batch scans up to `eventBatch` events after the cursor
 /// and sends those whose row the role may see under its select permission — before or
 /// after the change — showing only the columns it may read; and the domain events of the types
 /// the role may follow (`events.channels`), whole.
@@ -62,7 +62,7 @@ extension PlanBuilder {
         func column(_ name: SQLIdentifier) -> SQLExpression { .column(table: event, name) }
         let cursor = parameter(.variable(StreamPlan.cursorVariable, json: false))
         let source = SQLSource.function(.function(SQLQualifiedName(schema: "strata", "settled_change_events"), [
-            .cast(cursor, .bigint), .cast(.value(.textArray(tables.map(\.name) + types)), SQLType.text.array), .integer(Int64(Self.eventBatch)),
+            .cast(cursor, .text), .cast(.value(.textArray(tables.map(\.name) + types)), SQLType.text.array), .integer(Int64(Self.eventBatch)),
         ]), as: event)
         // A domain event of a type followed shows its whole payload, to its tenant.
         let isDomainEvent = SQLExpression.binary(column("op"), .equal, .value(.text("event")))
@@ -95,12 +95,14 @@ extension PlanBuilder {
 
         let batch = nextAlias("c")
         let order = [SQLOrdering(.column(table: batch, "transaction_id")), SQLOrdering(.column(table: batch, "id"))]
-        // Every scanned id moves the cursor, seen or not; with no cursor yet, it starts at the
-        // last settled event.
+        // Every scanned id moves the cursor, seen or not; with no cursor yet, it starts now: the
+        // last settled event and the snapshot of what had committed (`strata.change_event_start`).
         let cursors = SQLExpression.coalesce([
-            .aggregate(SQLAggregate("json_agg", [.cast(.column(table: batch, "id"), .text)], orderBy: order)),
-            .builtin("json_build_array", [.caseWhen([SQLWhen(.isNull(cursor), then: .cast(.function(
-                SQLQualifiedName(schema: "strata", "last_settled_change_event_id"), []), .text))], else: nil)]),
+            .aggregate(SQLAggregate("json_agg", [.function(SQLQualifiedName(schema: "strata", "change_event_cursor"), [
+                .column(table: batch, "id"), .column(table: batch, "transaction_id"), .cast(cursor, .text),
+            ])], orderBy: order)),
+            .builtin("json_build_array", [.caseWhen([SQLWhen(.isNull(cursor), then: .function(
+                SQLQualifiedName(schema: "strata", "change_event_start"), []))], else: nil)]),
         ])
         let object = try jsonObject([
             ("rows", jsonArray(.column(table: batch, Self.rootColumn), orderBy: order, filter: .column(table: batch, "visible"))),

@@ -172,10 +172,10 @@ struct SessionPoolTests {
         let source = QueryCancellation()
         let waiting = Task { try await pool.query(Self.probe, binds: [.text("w")], settings: settings, cancellation: source) }
         while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
-        let started = ContinuousClock.now
         source.cancel()
         await #expect(throws: CancellationError.self) { _ = try await waiting.value }
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Ended by the cancellation, not by a connection coming free: both still run their sleep.
+        #expect(pool.statistics.idle == 0)
         #expect(pool.statistics.waiting == 0)
         let early = QueryCancellation()
         early.cancel()

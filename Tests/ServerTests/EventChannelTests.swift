@@ -27,6 +27,14 @@ struct EventChannelTests {
         return events
     }
 
+    /// An Acme task titled `title`.
+    static func insert(_ id: String, _ title: String) -> PostgresQuery {
+        """
+        INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
+        VALUES (\(id)::uuid, \(GraphQLTestServer.acme)::uuid, '11000000-0000-4000-8000-000000000001', \(title), 'todo')
+        """
+    }
+
     static let query = #"subscription($after: String) { change_events(tables: [\"tasks\", \"wallets\"], after: $after) { id table op new old } }"#
 
     @Test("writes of both tenants and two users: the subscriber gets its tenant's events it may see, in order, columns cut to its permission; after resumes")
@@ -87,25 +95,19 @@ struct EventChannelTests {
             let port = try #require(client.port)
             let socket = try await StreamSubscriptionTests.subscribe(port: port, token: token, payload: #"{"query":"\#(Self.query)"}"#)
             #expect(await StreamSubscriptionTests.messages(socket, count: 1, within: 20) == [[]])
-            @Sendable func insert(_ id: String, _ title: String) -> PostgresQuery {
-                """
-                INSERT INTO public.tasks (id, tenant_id, project_id, title, status)
-                VALUES (\(id)::uuid, \(GraphQLTestServer.acme)::uuid, '11000000-0000-4000-8000-000000000001', \(title), 'todo')
-                """
-            }
             let older = "12000000-0000-4000-8000-0000000000e1", newer = "12000000-0000-4000-8000-0000000000e2"
             let (opened, open) = AsyncStream<Void>.makeStream()
             let (committing, commit) = AsyncStream<Void>.makeStream()
             async let olderTransaction: Void = test.database.withConnection { connection in
                 let logger = Logger(label: "strata.test")
                 try await connection.query("BEGIN", logger: logger)
-                try await connection.query(insert(older, "Older"), logger: logger)
+                try await connection.query(Self.insert(older, "Older"), logger: logger)
                 open.yield()
                 for await _ in committing { break }
                 try await connection.query("COMMIT", logger: logger)
             }
             for await _ in opened { break }
-            _ = try await test.database.rows(insert(newer, "Newer"))
+            _ = try await test.database.rows(Self.insert(newer, "Newer"))
             let early = await Self.events(socket, count: 1, within: 2)
             #expect(early.isEmpty, "the newer event waits for the older transaction: \(early)")
             commit.yield()
@@ -117,6 +119,39 @@ struct EventChannelTests {
             #expect(titles == ["Older", "Newer"])
             let ids = events.compactMap { event -> Int? in if case .string(let id)? = event["id"] { Int(id) } else { nil } }
             #expect(ids.count == 2 && ids[0] < ids[1], "the older transaction drew the smaller id: \(ids)")
+        }
+    }
+
+    /// "From now on" while an older transaction runs: a write committed before the subscription
+    /// is not settled yet (it waits for the older one), but it is not news either.
+    @Test("without after: an event committed before the subscription is never sent, even while an older transaction holds it unsettled")
+    func startsNow() async throws {
+        let test = try await GraphQLTestServer.start(sockets: SocketSettings(initTimeout: .seconds(120), liveRefreshInterval: .milliseconds(10)), live: true)
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.serving { client in
+            let port = try #require(client.port)
+            let (opened, open) = AsyncStream<Void>.makeStream()
+            let (ending, end) = AsyncStream<Void>.makeStream()
+            async let olderTransaction: Void = test.database.withConnection { connection in
+                let logger = Logger(label: "strata.test")
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("SELECT pg_current_xact_id()", logger: logger)
+                open.yield()
+                for await _ in ending { break }
+                try await connection.query("COMMIT", logger: logger)
+            }
+            for await _ in opened { break }
+            _ = try await test.database.rows(Self.insert("12000000-0000-4000-8000-0000000000e3", "Before"))
+            let socket = try await StreamSubscriptionTests.subscribe(port: port, token: token, payload: #"{"query":"\#(Self.query)"}"#)
+            #expect(await StreamSubscriptionTests.messages(socket, count: 1, within: 20) == [[]])
+            end.yield()
+            try await olderTransaction
+            _ = try await test.database.rows(Self.insert("12000000-0000-4000-8000-0000000000e4", "After"))
+            let events = await Self.events(socket, count: 1) + Self.events(socket, count: 1, within: 2)
+            let titles = events.map { event -> String in
+                if case .object(let row)? = event["new"], case .string(let title)? = row.first(where: { $0.0 == "title" })?.1 { title } else { "?" }
+            }
+            #expect(titles == ["After"], "committed before the subscription: not sent")
         }
     }
 
