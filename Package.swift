@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         // Already a dependency of HummingbirdTesting; posts webhooks.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "GraphQLLanguage", swiftSettings: strict),
@@ -40,6 +42,14 @@ let package = Package(
         ),
         .target(name: "APISchema", dependencies: ["GraphQLTypeSystem", "SchemaModel"], swiftSettings: strict),
         .target(name: "SQL", swiftSettings: strict),
+        .target(
+            name: "Telemetry",
+            dependencies: [
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "Planner", dependencies: ["APISchema", "SQL", "GraphQLValidation"], swiftSettings: strict),
         .target(
             name: "Database",
@@ -57,7 +67,8 @@ let package = Package(
         .target(
             name: "Events",
             dependencies: [
-                "Database", "Planner", "SchemaModel",
+                "Database", "Planner", "SchemaModel", "Telemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -69,7 +80,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Planner", "Database", "Events", "GraphQLLanguage",
+                "Planner", "Database", "Events", "GraphQLLanguage", "Telemetry",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +98,9 @@ let package = Package(
             name: "strata",
             dependencies: [
                 "Server", "Database", "Events", "SchemaModel", "APISchema", "GraphQLLanguage", "GraphQLTypeSystem", "GraphQLValidation", "SQL",
+                "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -142,6 +156,7 @@ let package = Package(
         .testTarget(name: "SchemaModelTests", dependencies: ["SchemaModel"], swiftSettings: strict),
         .testTarget(name: "APISchemaTests", dependencies: ["APISchema", "SchemaModel", "GraphQLTypeSystem"], swiftSettings: strict),
         .testTarget(name: "SQLTests", dependencies: ["SQL"], swiftSettings: strict),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"], swiftSettings: strict),
         .testTarget(
             name: "PlannerTests",
             dependencies: [

@@ -22,7 +22,10 @@ extension SessionPool {
             try Task.checkCancellation()
             if cancellation.isCancelled { throw CancellationError() }
             let permit = storage.withLock { $0.breaker.permit(at: .now) }
-            if case .refuse(let retryAfter) = permit { throw SessionPoolError.databaseUnavailable(retryAfter: retryAfter) }
+            if case .refuse(let retryAfter) = permit {
+                count { $0.breakerRefusals += 1 }
+                throw SessionPoolError.databaseUnavailable(retryAfter: retryAfter)
+            }
             switch try await grant(settings, cancellation: cancellation) {
             case .lease(let lease):
                 guard lease.connection.isClosed else { return lease }
@@ -54,6 +57,7 @@ extension SessionPool {
         case .wait:
             return .wait
         case .refuse:
+            storage.counts.exhausted += 1
             return .failure(.poolExhausted)
         }
     }
@@ -86,7 +90,13 @@ extension SessionPool {
                     if Task.isCancelled || cancellation.isCancelled { endWait(CancellationError()) }
                     // Only a request that waits pays for a timer; granted, it finds nothing to end.
                     _ = eventLoop.scheduleTask(in: TimeAmount(acquireTimeout)) {
-                        endWait(SessionPoolError.poolExhausted)
+                        if let waiter = self.storage.withLock({ storage -> Waiter? in
+                            let waiter = storage.state.cancel(requestID: requestID)
+                            if waiter != nil { storage.counts.exhausted += 1 }
+                            return waiter
+                        }) {
+                            waiter.resume(throwing: SessionPoolError.poolExhausted)
+                        }
                     }
                 }
             }
@@ -116,7 +126,10 @@ extension SessionPool {
                 storage.withLock { $0.breaker.recordFailure(at: .now) }
                 throw error
             }
-            storage.withLock { $0.breaker.recordSuccess() }
+            storage.withLock { storage in
+                storage.breaker.recordSuccess()
+                storage.counts.opened += 1
+            }
             do {
                 var backendID: Int32 = 0
                 for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) {

@@ -26,6 +26,7 @@ extension SessionPool {
         var current: ConnectionSettings? = lease.matches ? settings : nil
         do {
             if !lease.matches {
+                count { $0.settingsSwitches += 1 }
                 let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
                 _ = try await cancellable(lease, cancellation) {
                     try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,

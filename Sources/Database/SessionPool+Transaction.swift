@@ -23,6 +23,7 @@ extension SessionPool {
         let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
         do {
             if scope == .session, !lease.matches {
+                count { $0.settingsSwitches += 1 }
                 _ = try await cancellable(lease, cancellation) {
                     try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
                                                           on: lease.connection, logger: self.logger)
@@ -31,6 +32,7 @@ extension SessionPool {
             }
             try await cancellable(lease, cancellation) { try await lease.connection.query("BEGIN", logger: self.logger) }
             if scope == .transaction {
+                count { $0.settingsSwitches += 1 }
                 _ = try await transaction.run(transactionSettingsStatement, binds: settingsBinds)
             }
             let result = try await body(transaction)

@@ -80,6 +80,40 @@ public final class SessionPool: Service, Sendable {
         var nextRequestID = 0
         var isShutDown = false
         var breaker: CircuitBreaker
+        var counts = Counts()
+    }
+
+    /// What the pool has done since it started, for metrics.
+    public struct Counts: Sendable, Equatable {
+        /// Settings statements run: on a connection whose session held other settings, or on
+        /// every request in the `transaction` scope.
+        public var settingsSwitches = 0
+        /// Requests refused for want of a connection (`pool-exhausted`).
+        public var exhausted = 0
+        /// Requests refused at once by the open circuit breaker.
+        public var breakerRefusals = 0
+        /// Connections opened.
+        public var opened = 0
+
+        public init() {}
+
+        static func + (lhs: Counts, rhs: Counts) -> Counts {
+            Counts(settingsSwitches: lhs.settingsSwitches + rhs.settingsSwitches, exhausted: lhs.exhausted + rhs.exhausted,
+                   breakerRefusals: lhs.breakerRefusals + rhs.breakerRefusals, opened: lhs.opened + rhs.opened)
+        }
+
+        init(settingsSwitches: Int, exhausted: Int, breakerRefusals: Int, opened: Int) {
+            self.settingsSwitches = settingsSwitches
+            self.exhausted = exhausted
+            self.breakerRefusals = breakerRefusals
+            self.opened = opened
+        }
+    }
+
+    public var counts: Counts { storage.withLock { $0.counts } }
+
+    func count(_ change: (inout Counts) -> Void) {
+        storage.withLock { change(&$0.counts) }
     }
 
     public let configuration: Configuration

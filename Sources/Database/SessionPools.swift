@@ -54,6 +54,16 @@ public final class SessionPools: Service, Sendable {
         for pool in partitions { await pool.shutdown() }
     }
 
+    /// What every part has done since it started, added up.
+    public var counts: SessionPool.Counts {
+        partitions.map(\.counts).reduce(SessionPool.Counts(), +)
+    }
+
+    /// Whether any part's circuit breaker refuses requests now.
+    public var isBreakerOpen: Bool {
+        partitions.contains { $0.isBreakerOpen }
+    }
+
     /// Connections open now, idle ones, and requests waiting, over every part.
     public var statistics: (open: Int, idle: Int, waiting: Int) {
         partitions.map(\.statistics).reduce((0, 0, 0)) { ($0.0 + $1.open, $0.1 + $1.idle, $0.2 + $1.waiting) }

@@ -12,6 +12,8 @@ public struct EventDeliveries {
     struct Claimed: Sendable {
         var event: ChangeEvent
         var attempts: Int
+        /// How long ago its event was written, when it was claimed.
+        var age: Duration = .zero
     }
 
     func register(_ handler: any EventHandler) async throws {
@@ -35,7 +37,7 @@ public struct EventDeliveries {
                 WHERE handler = \(handler) AND NOT dead AND available_at > now() GROUP BY 1
             )
             SELECT d.event_id, e.tenant_id, e.table_name, e.op, e.primary_key::text, e.old::text, e.new::text, e.actor,
-                   e.transaction_id::text, d.attempts
+                   e.transaction_id::text, d.attempts, (extract(epoch FROM clock_timestamp() - e.created_at) * 1000000)::bigint
             FROM strata.event_deliveries d JOIN strata.change_events e ON e.id = d.event_id
             WHERE d.handler = \(handler) AND NOT d.dead AND d.available_at <= now()
               AND NOT EXISTS (SELECT FROM waiting w WHERE w.tenant = coalesce(d.tenant_id, '') AND w.first_event < d.event_id)
@@ -45,12 +47,12 @@ public struct EventDeliveries {
             FOR UPDATE OF d SKIP LOCKED
             """, logger: logger)
         var claimed: [Claimed] = []
-        for try await (id, tenant, table, op, key, old, new, actor, transaction, attempts)
-            in rows.decode((Int64, String?, String, String, String, String?, String?, String?, String, Int32).self) {
+        for try await (id, tenant, table, op, key, old, new, actor, transaction, attempts, microseconds)
+            in rows.decode((Int64, String?, String, String, String, String?, String?, String?, String, Int32, Int64).self) {
             guard let operation = ChangeEvent.Operation(rawValue: op) else { continue }
             let event = ChangeEvent(id: id, tenantID: tenant, table: table, operation: operation, primaryKeyJSON: key,
                                     oldJSON: old, newJSON: new, actor: actor, transactionID: Int64(transaction) ?? 0)
-            claimed.append(Claimed(event: event, attempts: Int(attempts)))
+            claimed.append(Claimed(event: event, attempts: Int(attempts), age: .microseconds(max(0, microseconds))))
         }
         return claimed
     }

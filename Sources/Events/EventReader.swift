@@ -44,6 +44,7 @@ public final class EventReader: Service, Sendable {
     /// The process's change feed; nil: the reader follows one of its own.
     let feed: ChangeFeed?
     let logger: Logger
+    let metrics: EventMetrics?
     /// Whether its last look at the deliveries failed (set after each wake).
     private let failing = Atomic<Bool>(false)
     /// Set at graceful shutdown: the batch in hand is finished, no other is claimed.
@@ -57,10 +58,11 @@ public final class EventReader: Service, Sendable {
     /// read says so after its first attempt.
     public var isWorking: Bool { !failing.load(ordering: .relaxed) }
 
-    public init(configuration: Configuration, handlers: [any EventHandler], feed: ChangeFeed? = nil, logger: Logger) {
+    public init(configuration: Configuration, handlers: [any EventHandler], feed: ChangeFeed? = nil, metrics: EventMetrics? = nil, logger: Logger) {
         self.configuration = configuration
         self.handlers = handlers
         self.feed = feed
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -161,6 +163,7 @@ public final class EventReader: Service, Sendable {
         try await connection.guardedQuery("BEGIN", logger: logger)
         do {
             let batch = try await deliveries.claim(handler.name, limit: handler.batchSize ?? configuration.batchSize)
+            let claimedAt = ContinuousClock.now
             var handled: [Int64] = []
             for group in Self.byTenant(batch) {
                 if group.count > 1, handler.handlesTogether, group.allSatisfy({ $0.attempts == 0 }), try await attemptTogether(handler, group.map(\.event), on: connection) {
@@ -180,6 +183,11 @@ public final class EventReader: Service, Sendable {
             // Acknowledgements take effect at commit, together with the handler's effects.
             try await deliveries.acknowledge(handler.name, events: handled)
             try await connection.guardedQuery("COMMIT", logger: logger)
+            if let metrics, !handled.isEmpty {
+                let since = ContinuousClock.now - claimedAt
+                let handledIDs = Set(handled)
+                metrics.handled(handler.name, lags: batch.filter { handledIDs.contains($0.event.id) }.map { $0.age + since })
+            }
             return batch.count
         } catch {
             _ = try? await connection.guardedQuery("ROLLBACK", logger: logger)
@@ -260,6 +268,7 @@ public final class EventReader: Service, Sendable {
         if let failure = error as? HandlerFailure { throw failure.underlying }
         let decision = (handler.retryPolicy ?? configuration.retry).jitteredDecision(afterFailedAttempt: claimed.attempts + 1)
         let delay: Duration? = if case .retry(let after) = decision { after } else { nil }
+        metrics?.failed(handler.name, dead: delay == nil)
         if delay == nil {
             logger.error("event handler gave up; the delivery is a dead letter",
                          metadata: ["handler": "\(handler.name)", "event": "\(claimed.event.id)", "error": "\(error)"])

@@ -38,11 +38,13 @@ public final class Scheduler: Service, Sendable {
     let schedules: [Schedule]
     let client: HTTPClient
     let logger: Logger
+    let metrics: EventMetrics?
 
-    public init(configuration: Configuration, schedules: [Schedule], client: HTTPClient = .shared, logger: Logger) {
+    public init(configuration: Configuration, schedules: [Schedule], client: HTTPClient = .shared, metrics: EventMetrics? = nil, logger: Logger) {
         self.configuration = configuration
         self.schedules = schedules
         self.client = client
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -112,8 +114,10 @@ public final class Scheduler: Service, Sendable {
                                       on: connection, retrying: true, ownTransactions: true)
                 } catch {
                     failure = EventReader.describe(error)
+                    metrics?.scheduledFailures.increment()
                     logger.error("a scheduled run failed", metadata: ["schedule": "\(schedule.name)", "tenant": "\(tenant)", "error": "\(failure!)"])
                 }
+                if failure == nil { metrics?.scheduledRuns.increment() }
                 _ = try await connection.guardedQuery("""
                     UPDATE strata.schedule_runs SET finished_at = now(), error = \(failure)
                     WHERE schedule = \(schedule.name) AND tenant_id = \(tenant) AND slot = \(slot)
@@ -234,7 +238,9 @@ public final class Scheduler: Service, Sendable {
                     _ = try await connection.guardedQuery("RESET ROLE", logger: logger)
                     _ = try await connection.guardedQuery("RELEASE SAVEPOINT strata_scheduled", logger: logger)
                     _ = try await connection.guardedQuery("DELETE FROM strata.scheduled_events WHERE id = \(id)", logger: logger)
+                    metrics?.scheduledRuns.increment()
                 } catch {
+                    metrics?.scheduledFailures.increment()
                     _ = try await connection.guardedQuery("ROLLBACK TO SAVEPOINT strata_scheduled", logger: logger)
                     // A schedule the YAML does not name cannot succeed later: a dead letter at once,
                     // kept with its error.

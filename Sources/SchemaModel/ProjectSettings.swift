@@ -83,6 +83,8 @@ public struct ProjectSettings: Sendable, Equatable {
         public var websocketMaxConnectionsPerTenant = 1_000
         /// The most subscription messages per second one tenant's connections are sent together.
         public var websocketMaxMessagesPerSecondPerTenant = 200
+        /// Operations taking longer are logged at warning with their plan's fingerprint.
+        public var slowOperationMilliseconds = 1_000
 
         public init() {}
     }
@@ -138,7 +140,7 @@ public struct ProjectSettings: Sendable, Equatable {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
                                                                    "request_timeout_ms", "idle_timeout_ms", "websocket_init_timeout_ms",
                                                                    "websocket_ping_interval_ms", "websocket_max_connections_per_tenant",
-                                                                   "websocket_max_messages_per_second_per_tenant"],
+                                                                   "websocket_max_messages_per_second_per_tenant", "slow_operation_ms"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
@@ -147,6 +149,7 @@ public struct ProjectSettings: Sendable, Equatable {
                     "websocket_ping_interval_ms": \.websocketPingIntervalMilliseconds,
                     "websocket_max_connections_per_tenant": \.websocketMaxConnectionsPerTenant,
                     "websocket_max_messages_per_second_per_tenant": \.websocketMaxMessagesPerSecondPerTenant,
+                    "slow_operation_ms": \.slowOperationMilliseconds,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }

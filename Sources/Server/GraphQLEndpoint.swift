@@ -4,6 +4,7 @@ import NIOHTTP1
 import Logging
 import NIOCore
 import Planner
+import Telemetry
 
 /// `/graphql` over HTTP, as the GraphQL-over-HTTP specification describes: POST with a JSON
 /// body, GET with URL parameters (queries only), the response type from `Accept`, and status
@@ -16,15 +17,24 @@ public struct GraphQLEndpoint: Sendable {
 
     /// GraphQL over WebSocket on the same path.
     let sockets: SocketService
+    /// Where finished requests are counted and logged.
+    let log: RequestLog
 
     /// - Parameter hub: the live queries' hub; without one, subscription operations are refused.
+    /// - Parameter log: request metrics and log lines; by default counted with the executor's
+    ///   metrics and not logged.
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
-                socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil) {
+                socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil) {
         self.executor = executor
         self.authenticator = authenticator
         self.maximumBodySize = maximumBodySize
-        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings)
+        let log = log ?? RequestLog.unlogged(executor.metrics)
+        self.log = log
+        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings, log: log)
     }
+
+    /// The socket service's counts, for metrics.
+    public var socketCounters: SocketCounters { sockets.counters }
 
     /// A body larger than this is read, authenticated and planned on Swift's shared pool rather
     /// than on the connection's event loop: decoding a megabyte of variables or planning the
@@ -34,6 +44,18 @@ public struct GraphQLEndpoint: Sendable {
 
     func respond(to request: IncomingRequest, isPost: Bool, context: RequestContext) async -> OutgoingResponse {
         if SocketHandshake.isRequested(request) { return await upgrade(request) }
+        let started = ContinuousClock.now
+        var report = RequestReport(requestID: RequestID.of(request.header(RequestID.header)), transport: .http)
+        var response = await answer(request, isPost: isPost, context: context, report: &report)
+        report.status = Int(response.status.code)
+        report.bytes = response.body.readableBytes
+        if response.status == .unauthorized { report.outcome = .unauthorized }
+        log.finished(report, duration: .now - started)
+        response.headers.replaceOrAdd(name: RequestID.header, value: report.requestID)
+        return response
+    }
+
+    private func answer(_ request: IncomingRequest, isPost: Bool, context: RequestContext, report: inout RequestReport) async -> OutgoingResponse {
         let admission: Admission
         if case .complete(let body) = request.body, body.readableBytes > Self.loopBodyLimit {
             admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost) }
@@ -42,18 +64,32 @@ public struct GraphQLEndpoint: Sendable {
         }
         let prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
         switch admission {
-        case .answered(let response): return response
+        case .answered(let response, let session):
+            report.role = session?.role
+            report.tenant = session?.tenantID
+            report.outcome = .requestError
+            return response
         case .ready(let ready, let negotiated): (prepared, media) = (ready, negotiated)
         }
-        switch await run(prepared, context: context) {
+        report.role = prepared.session.role
+        report.tenant = prepared.session.tenantID
+        report.operation = RequestMetrics.Operation(prepared.operation)
+        report.operationName = prepared.operationName
+        report.fingerprint = prepared.fingerprint
+        let ran = ContinuousClock.now
+        let outcome = await run(prepared, context: context)
+        if prepared.needsDatabase { report.database = .now - ran }
+        switch outcome {
         case .data(var data):
             var body = ByteBuffer(string: "{\"data\":")
             body.writeBuffer(&data)
             body.writeString("}")
             return .json(.ok, body, contentType: media.rawValue)
         case .requestErrors(let errors):
+            report.outcome = .requestError
             return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors), media: media)
         case .executionErrors(let errors):
+            report.outcome = RequestMetrics.Outcome(errors)
             let body = "{\"errors\":[\(errors.map(\.json).joined(separator: ","))],\"data\":null}"
             // The database being out of reach is the server's condition, not the request's
             // result: 503 with a hint when to come back, whatever the media type.
@@ -72,6 +108,7 @@ public struct GraphQLEndpoint: Sendable {
         if let authorization = request.header("authorization"),
            let (session, _) = try? await authenticator.verify(authorization: authorization),
            let tenant = session.tenantID, sockets.tenants.isFull(tenant) {
+            sockets.counters.refused.add(1, ordering: .relaxed)
             var response = OutgoingResponse.json(.tooManyRequests, GraphQLError.responseBody([GraphQLError(
                 "This tenant holds as many WebSocket connections as it may (\(sockets.tenants.cap)); try again later.", code: ErrorCode.rateLimited)]))
             response.headers.replaceOrAdd(name: "Retry-After", value: "5")
@@ -81,8 +118,8 @@ public struct GraphQLEndpoint: Sendable {
     }
 
     private enum Admission: Sendable {
-        /// Refused, or answered without planning.
-        case answered(OutgoingResponse)
+        /// Refused, or answered without planning; with the session if the token was read.
+        case answered(OutgoingResponse, Session?)
         case ready(GraphQLExecutor.Prepared, ResponseMediaType)
     }
 
@@ -90,27 +127,27 @@ public struct GraphQLEndpoint: Sendable {
     /// from the token, the plan.
     private func admit(_ request: IncomingRequest, isPost: Bool) async -> Admission {
         guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
-            return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json))
+            return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json), nil)
         }
         let graphQLRequest: GraphQLRequest
         do {
             graphQLRequest = try read(request, isPost: isPost)
         } catch {
-            return .answered(problem(error, media: media))
+            return .answered(problem(error, media: media), nil)
         }
         let session: Session
         do {
             session = try await authenticator.session(authorization: request.header("authorization"))
         } catch {
-            return .answered(problem(error, media: media))
+            return .answered(problem(error, media: media), nil)
         }
         switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
         case .refused(let errors):
-            return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media))
+            return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media), session)
         case .readOnlyRequest(let operation):
             var response = problem(RequestProblem(.methodNotAllowed, "A \(operation.rawValue) must be sent with POST."), media: media)
             response.headers.replaceOrAdd(name: "Allow", value: "POST")
-            return .answered(response)
+            return .answered(response, session)
         case .ready(let ready):
             return .ready(ready, media)
         }

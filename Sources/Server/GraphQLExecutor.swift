@@ -9,6 +9,7 @@ import Planner
 import PostgresNIO
 import SQL
 import Synchronization
+import Telemetry
 
 /// Runs GraphQL requests for sessions: parse, validate against the session role's API, coerce
 /// the variables, plan (all cached), and run the plan's one statement on the session pool.
@@ -26,6 +27,8 @@ public final class GraphQLExecutor: Sendable {
     /// A request ready to run, once its operation's kind has been checked against the method.
     public struct Prepared: Sendable {
         public let operation: OperationType
+        /// The operation's name in the document, if it has one.
+        public let operationName: String?
         let entry: PlanCache.Entry
         let variables: [String: JSONValue]
         let session: Session
@@ -34,6 +37,8 @@ public final class GraphQLExecutor: Sendable {
         public var needsDatabase: Bool { !entry.statements.isEmpty }
         /// The tables its statement reads, by API name.
         public var readTables: Set<String> { entry.plan.readTables }
+        /// Its first statement's name, a hash of the SQL: the same for every request of the plan.
+        public var fingerprint: String? { entry.statements.first?.name }
     }
 
     let apis: [String: RoleSchema]
@@ -42,14 +47,18 @@ public final class GraphQLExecutor: Sendable {
     let limits: ParserLimits
     let logger: Logger
     let report: DatabaseErrorReport
+    /// Counts the caches' hits and misses; nil counts nothing.
+    let metrics: RequestMetrics?
 
     /// - Parameter pools: where statements run, each on the pool of the calling event loop; nil
     ///   serves introspection only (for tests).
-    public init(apis: [String: RoleSchema], pools: SessionPools?, limits: ParserLimits, logger: Logger) {
+    public init(apis: [String: RoleSchema], pools: SessionPools?, limits: ParserLimits, logger: Logger,
+                metrics: RequestMetrics? = nil) {
         self.apis = apis
         self.pools = pools
         self.limits = limits
         self.logger = logger
+        self.metrics = metrics
         self.report = DatabaseErrorReport(tables: apis.values.first?.tables.values.map(\.table) ?? [], logger: logger)
     }
 
@@ -84,8 +93,10 @@ public final class GraphQLExecutor: Sendable {
         let key = PlanCache.key(query: request.query, role: session.role)
         let document: Document
         if let cached = cache.document(key) {
+            metrics?.documentHits.increment()
             document = cached
         } else {
+            metrics?.documentMisses.increment()
             do {
                 document = try Parser.parse(Source(request.query), limits: limits)
             } catch {
@@ -111,9 +122,12 @@ public final class GraphQLExecutor: Sendable {
             return .failure(.errors(errors))
         }
         let definitions = operation.variableDefinitions
+        let name = operation.name.map { String($0.value) }
         if let entry = cache.plan(key, operationName: request.operationName, definitions: definitions, variables: request.variables) {
-            return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
+            metrics?.planHits.increment()
+            return .success(Prepared(operation: operation.operation, operationName: name, entry: entry, variables: request.variables, session: session))
         }
+        metrics?.planMisses.increment()
         let plan: QueryPlan
         do {
             plan = try OperationPlanner.plan(document, operationName: request.operationName, api: api, variables: request.variables)
@@ -122,7 +136,7 @@ public final class GraphQLExecutor: Sendable {
         }
         let entry = PlanCache.Entry(plan: plan)
         cache.store(entry, document: key, operationName: request.operationName, definitions: definitions, variables: request.variables)
-        return .success(Prepared(operation: operation.operation, entry: entry, variables: request.variables, session: session))
+        return .success(Prepared(operation: operation.operation, operationName: name, entry: entry, variables: request.variables, session: session))
     }
 
     /// Runs a prepared request. Cancelling the task or `cancellation` cancels its statement.

@@ -2,19 +2,25 @@ import GraphQLLanguage
 import Logging
 import NIOCore
 import NIOHTTP1
+import Telemetry
 
 /// Strata's HTTP front: health and readiness for operators, and the GraphQL endpoint.
 public struct StrataHTTPServer: HTTPResponder {
     public let configuration: ServerConfiguration
     let readiness: any ReadinessCheck
     let graphQL: GraphQLEndpoint?
+    /// Served at `/metrics`; nil: not here.
+    let metrics: StrataMetrics?
     let logger: Logger
 
     /// - Parameter graphQL: the GraphQL endpoint; nil serves health checks only.
-    public init(configuration: ServerConfiguration, readiness: any ReadinessCheck, graphQL: GraphQLEndpoint?, logger: Logger) {
+    /// - Parameter metrics: the process's metrics, served at `/metrics`; nil serves none.
+    public init(configuration: ServerConfiguration, readiness: any ReadinessCheck, graphQL: GraphQLEndpoint?, metrics: StrataMetrics? = nil,
+                logger: Logger) {
         self.configuration = configuration
         self.readiness = readiness
         self.graphQL = graphQL
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -41,12 +47,19 @@ public struct StrataHTTPServer: HTTPResponder {
                 let reason = (error as? NotReady)?.reason ?? "database"
                 return .json(.serviceUnavailable, #"{"status":"unavailable","reason":"# + JSONText.quoted(reason) + "}")
             }
+        case "/metrics":
+            guard let metrics else { return Self.notFound }
+            guard method == .GET || method == .HEAD else { return Self.methodNotAllowed(allow: "GET") }
+            let text = await metrics.exposition()
+            var body = ByteBuffer()
+            body.writeBytes(text)
+            return OutgoingResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)
         default:
             return Self.notFound
         }
     }
 
-    static let notFound = OutgoingResponse.json(.notFound, #"{"errors":[{"message":"Not found: Strata serves /graphql, /healthz and /readyz.","extensions":{"code":"not-found"}}]}"#)
+    static let notFound = OutgoingResponse.json(.notFound, #"{"errors":[{"message":"Not found: Strata serves /graphql, /healthz and /readyz (and /metrics unless it has a port of its own).","extensions":{"code":"not-found"}}]}"#)
 
     static func methodNotAllowed(allow: String) -> OutgoingResponse {
         var response = OutgoingResponse.json(.methodNotAllowed, #"{"errors":[{"message":"Method not allowed here.","extensions":{"code":"method-not-allowed"}}]}"#)

@@ -13,6 +13,7 @@ struct DevCommand: AsyncParsableCommand {
 
     @OptionGroup var project: ProjectOptions
     @OptionGroup var listen: ListenOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Flag(name: .customLong("no-workers"), help: "Serve the API only, without the background workers (event triggers).")
     var noWorkers = false
@@ -34,7 +35,8 @@ struct DevCommand: AsyncParsableCommand {
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(),
-                                     allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork, logger: logger).run()
+                                     allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
+                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, logger: logger).run()
         } catch {
             await connections.close(logger: logger)
             throw error

@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var project: ProjectOptions
     @OptionGroup var listen: ListenOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Flag(name: .customLong("no-workers"), help: "Serve the API only; run the background workers (event triggers) elsewhere with `strata worker`.")
     var noWorkers = false
@@ -30,7 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
-                                      poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork, logger: logger)
+                                      poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
+                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, logger: logger)
         do {
             try await launcher.run()
         } catch {

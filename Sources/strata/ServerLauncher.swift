@@ -10,6 +10,8 @@ import PostgresNIO
 import Server
 import ServiceLifecycle
 import SQL
+import Metrics
+import Telemetry
 
 /// Checks the login role, then runs the pool, the HTTP server and the background workers as
 /// one service group until SIGTERM or SIGINT, finishing in-flight requests (and the batch of
@@ -31,10 +33,17 @@ struct ServerLauncher {
     var poolSize: Int
     var allowUnsafeRole: Bool
     var duties: Duties = .serveAndWork
+    /// Serve `/metrics` (and the health checks) on this port instead of the main one.
+    var metricsPort: Int?
+    /// Whether metrics are counted and served at all (`--no-metrics`).
+    var countsMetrics = true
     var logger: Logger
+    /// The process's metrics.
+    let metrics = StrataMetrics()
 
     func run() async throws {
         try await checkLoginRole()
+        if countsMetrics { MetricsSystem.bootstrap(metrics.factory) }
         var services: [any Service] = []
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
@@ -42,10 +51,24 @@ struct ServerLauncher {
         // One feed of committed changes wakes both the workers and the subscriptions.
         let feed = ChangeFeed(endpoint: connections.server, logger: logger)
         services.append(feed)
+        let backlog = EventBacklog(endpoint: connections.server, metrics: metrics, logger: logger)
+        if countsMetrics { metrics.beforeScrape { await backlog.collect() } }
         let workers = duties.works ? try workerServices(feed: feed) : (services: [], readiness: [])
         if duties.serves { services += try await apiServices(feed: feed, readiness: workers.readiness) }
         services += workers.services
-        try await runGroup(services)
+        if let metricsPort, countsMetrics {
+            var separate = configuration
+            separate.port = metricsPort
+            let server = StrataHTTPServer(configuration: separate, readiness: AllReady(workers.readiness), graphQL: nil, metrics: metrics, logger: logger)
+            services.append(server.makeService { url in Console.announce("Metrics: \(url)/metrics") })
+        }
+        do {
+            try await runGroup(services)
+        } catch {
+            await backlog.close()
+            throw error
+        }
+        await backlog.close()
     }
 
     /// The event reader with the YAML's triggers, and the trimming of old change events.
@@ -62,7 +85,8 @@ struct ServerLauncher {
         ]
         var readiness: [any ReadinessCheck] = []
         if !handlers.isEmpty {
-            let reader = EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole), handlers: handlers, feed: feed, logger: logger)
+            let reader = EventReader(configuration: .init(endpoint: connections.server, role: settings.eventRole), handlers: handlers, feed: feed,
+                                     metrics: countsMetrics ? EventMetrics(metrics) : nil, logger: logger)
             services.append(reader)
             readiness.append(ReaderReadiness(reader: reader))
             logger.info("running \(handlers.count) event trigger(s)", metadata: ["triggers": "\(handlers.map(\.name).joined(separator: ", "))"])
@@ -72,7 +96,7 @@ struct ServerLauncher {
                 table.primaryKey.first.map { (table: SQLQualifiedName(schema: SQLIdentifier(table.schema), SQLIdentifier(table.table)), key: SQLIdentifier($0)) }
             }
             services.append(Scheduler(configuration: .init(endpoint: connections.server, role: settings.eventRole, tenants: tenants),
-                                      schedules: settings.schedules, logger: logger))
+                                      schedules: settings.schedules, metrics: countsMetrics ? EventMetrics(metrics) : nil, logger: logger))
         }
         if !duties.serves { Console.announce("Strata is working: \(handlers.count) event trigger(s) (SIGTERM finishes the batch in hand)") }
         return (services, readiness)
@@ -99,9 +123,10 @@ struct ServerLauncher {
         } catch {
             throw LaunchError(message: "the API is not a valid schema: \(error.errors.map(\.message).joined(separator: "; "))")
         }
+        let requestMetrics = countsMetrics ? RequestMetrics(metrics) : nil
         let executor = GraphQLExecutor(apis: apis, pools: pool,
                                        limits: ParserLimits(maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth),
-                                       logger: logger)
+                                       logger: logger, metrics: requestMetrics)
         let configuredSecret = settings.auth.secret.flatMap { $0.isEmpty ? nil : $0 }
         let authenticator: TokenAuthenticator
         do {
@@ -122,9 +147,14 @@ struct ServerLauncher {
         let refreshPools = SessionPools(configuration: refreshConfiguration, logger: logger)
         let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, feed: feed, logger: logger)
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
-        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub)
+        let log = RequestLog(metrics: requestMetrics, logger: Logger(label: "strata.request"),
+                             slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds))
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log)
+        if countsMetrics {
+            ProcessMetrics(metrics, roles: project.roleNames).follow(pools: pool, sockets: endpoint.socketCounters, hub: hub)
+        }
         let http = StrataHTTPServer(configuration: configuration, readiness: AllReady([DatabaseReadiness(client: client)] + readiness),
-                                    graphQL: endpoint, logger: logger)
+                                    graphQL: endpoint, metrics: metricsPort == nil && countsMetrics ? metrics : nil, logger: logger)
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }

@@ -20,7 +20,8 @@ struct StrataCommand: AsyncParsableCommand {
 
     static func main() async {
         let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        LoggingSystem.bootstrap { label in ConsoleLogHandler(label: label, logLevel: level) }
+        let format = LogFormat.requested(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+        LoggingSystem.bootstrap { label in StrataLogHandler(label: label, format: format, logLevel: level) }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -36,6 +37,7 @@ struct StrataCommand: AsyncParsableCommand {
 
     /// Prints what went wrong (or the help asked for) and exits with 0, 1 or 2.
     static func finish(with error: any Error) -> Never {
+        LogOutput.flush()
         switch error {
         case let error as UsageError:
             printError("Error: \(error.message)")

@@ -14,6 +14,7 @@ struct WorkerCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var project: ProjectOptions
+    @OptionGroup var observability: ObservabilityOptions
 
     @Flag(help: "Run even when connected as a superuser or BYPASSRLS role (throwaway databases only).")
     var allowUnsafeRole = false
@@ -23,7 +24,8 @@ struct WorkerCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: ServerConfiguration(), project: schema,
-                                      fallbackSecret: nil, poolSize: 1, allowUnsafeRole: allowUnsafeRole, duties: .work, logger: logger)
+                                      fallbackSecret: nil, poolSize: 1, allowUnsafeRole: allowUnsafeRole, duties: .work,
+                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, logger: logger)
         do {
             try await launcher.run()
         } catch {

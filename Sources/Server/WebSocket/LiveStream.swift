@@ -18,6 +18,8 @@ final class LiveStream: Sendable {
 
     let tenant: String?
     let tables: Set<String>
+    /// The role of its session.
+    var role: String { prepared.session.role }
     private let prepared: GraphQLExecutor.Prepared
     private let plan: StreamPlan
     private let executor: any TaskExecutor
@@ -66,7 +68,7 @@ final class LiveStream: Sendable {
             let (cursor, first) = state.withLock { ($0.cursor, $0.first) }
             var variables = prepared.variables
             variables[StreamPlan.cursorVariable] = cursor.map(JSONValue.string) ?? .null
-            let run = GraphQLExecutor.Prepared(operation: prepared.operation, entry: prepared.entry, variables: variables,
+            let run = GraphQLExecutor.Prepared(operation: prepared.operation, operationName: prepared.operationName, entry: prepared.entry, variables: variables,
                                                session: prepared.session)
             var full = false
             switch await service.executor.run(run) {

@@ -37,6 +37,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var messageBytes = 0
     /// The tenant this connection counts against, once its session is known.
     private var countedTenant: String?
+    /// The role this connection is counted under in metrics, once its session is known.
+    private var countedRole: String?
     /// The tenant whose message rate its pushed results count against ("" for none).
     private var rateTenant = ""
     /// Pushed results held back by the tenant's message rate, in order: a live query's latest
@@ -159,6 +161,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private func perform(_ action: SocketMachine.Action, _ context: ChannelHandlerContext) {
         switch action {
         case .send(let text):
+            service.counters.sent.add(1, ordering: .relaxed)
             var buffer = context.channel.allocator.buffer(capacity: text.utf8.count)
             buffer.writeString(text)
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: buffer)), promise: nil)
@@ -173,9 +176,14 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 case .success(let (session, ends)):
                     if let tenant = session.tenantID, !handler.closeSent {
                         guard handler.service.tenants.admit(tenant) else {
+                            handler.service.counters.refused.add(1, ordering: .relaxed)
                             return handler.close(.tryAgainLater, "Too many connections for this tenant; try again later", context)
                         }
                         handler.countedTenant = tenant
+                    }
+                    if handler.countedRole == nil, !handler.closeSent {
+                        handler.service.counters.opened(role: session.role)
+                        handler.countedRole = session.role
                     }
                     handler.rateTenant = session.tenantID ?? ""
                     handler.feed(.authenticated(session), context)
@@ -349,6 +357,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         if let tenant = countedTenant {
             service.tenants.release(tenant)
             countedTenant = nil
+        }
+        if let role = countedRole {
+            service.counters.closed(role: role)
+            countedRole = nil
         }
         for membership in live.values { service.hub?.leave(membership) }
         live.removeAll()

@@ -42,12 +42,15 @@ public struct SocketService: Sendable {
     let settings: SocketSettings
     let tenants: TenantConnections
     let messageRates: TenantMessageRates
+    let log: RequestLog
+    let counters = SocketCounters()
 
-    init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings) {
+    init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil) {
         self.executor = executor
         self.authenticator = authenticator
         self.hub = hub
         self.settings = settings
+        self.log = log ?? RequestLog.unlogged(executor.metrics)
         self.tenants = TenantConnections(cap: settings.maxConnectionsPerTenant)
         self.messageRates = TenantMessageRates(perSecond: settings.maxMessagesPerSecondPerTenant)
     }
@@ -68,6 +71,17 @@ public struct SocketService: Sendable {
     /// Swift's shared pool, as a large POST is, so it does not hold up the loop.
     func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
              cancellation: QueryCancellation) async -> Outcome {
+        let started = ContinuousClock.now
+        var report = RequestReport(requestID: RequestID.make(), transport: .websocket)
+        report.role = session.role
+        report.tenant = session.tenantID
+        let outcome = await run(id: id, request, session: session, large: large, cancellation: cancellation, report: &report)
+        log.finished(report, duration: .now - started)
+        return outcome
+    }
+
+    private func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
+                     cancellation: QueryCancellation, report: inout RequestReport) async -> Outcome {
         let executor = self.executor
         let subscriptions = hub != nil
         let preparation = large
@@ -75,20 +89,38 @@ public struct SocketService: Sendable {
             : executor.prepare(request, session: session, subscriptions: subscriptions)
         let prepared: GraphQLExecutor.Prepared
         switch preparation {
-        case .refused(let errors): return .answered(.refused(id: id, errors: errors.errors))
-        case .readOnlyRequest: return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
+        case .refused(let errors):
+            report.outcome = .requestError
+            return .answered(.refused(id: id, errors: errors.errors))
+        case .readOnlyRequest:
+            report.outcome = .requestError
+            return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
         case .ready(let ready): prepared = ready
         }
+        report.operation = RequestMetrics.Operation(prepared.operation)
+        report.operationName = prepared.operationName
+        report.fingerprint = prepared.fingerprint
         if let stream = prepared.entry.plan.stream { return .stream(prepared, stream) }
         let seen = hub?.changesSoFar ?? 0
-        switch await result(of: prepared, cancellation: cancellation) {
-        case .success(let result) where prepared.operation == .subscription && prepared.needsDatabase:
-            return .live(first: result, prepared, seen: seen)
-        case .success(let result):
-            return .answered(.executed(id: id, result: result))
-        case .failure(let errors):
-            return .answered(.refused(id: id, errors: errors.errors))
+        let ran = ContinuousClock.now
+        let outcome = await executor.run(prepared, cancellation: cancellation)
+        if prepared.needsDatabase { report.database = .now - ran }
+        let result: String
+        switch outcome {
+        case .data(let data):
+            result = "{\"data\":" + String(buffer: data) + "}"
+        case .requestErrors(let errors):
+            report.outcome = .requestError
+            return .answered(.refused(id: id, errors: errors))
+        case .executionErrors(let errors):
+            report.outcome = RequestMetrics.Outcome(errors)
+            result = Self.failed(errors)
         }
+        report.bytes = result.utf8.count
+        if prepared.operation == .subscription && prepared.needsDatabase {
+            return .live(first: result, prepared, seen: seen)
+        }
+        return .answered(.executed(id: id, result: result))
     }
 
     /// The result object of running `prepared` (`{"data":…}`, or errors with null data), or the

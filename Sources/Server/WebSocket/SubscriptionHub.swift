@@ -83,6 +83,20 @@ public final class SubscriptionHub: Service, Sendable {
         }
     }
 
+    /// Subscriptions kept up to date now, by role: live queries (members of cohorts) and
+    /// streams (the event channel's among them).
+    public var subscriptionsByRole: [String: (live: Int, streams: Int)] {
+        state.withLock { state in
+            var counts: [String: (live: Int, streams: Int)] = [:]
+            for key in state.memberships.values { counts[key.role, default: (0, 0)].live += 1 }
+            for stream in state.streams.values { counts[stream.role, default: (0, 0)].streams += 1 }
+            return counts
+        }
+    }
+
+    /// Cohort refreshes since start.
+    public var refreshes: Int { counters.refreshes.load(ordering: .relaxed) }
+
     /// How many cohorts and members there are now.
     var counts: (cohorts: Int, members: Int) {
         state.withLock { ($0.cohorts.count, $0.memberships.count + $0.streams.count) }

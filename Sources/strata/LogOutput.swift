@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// What both log handlers share: a UTC timestamp made without Foundation's formatters (the
+/// date part is made once a second), and lines written to standard error whole, never
+/// interleaved, routine ones gathered into one `write` every few milliseconds.
+enum LogOutput {
+    private struct Second {
+        var epoch = -1
+        var text = ""
+    }
+
+    private static let second = Mutex(Second())
+    private static let writing = Mutex(())
+
+    /// `2026-11-30T14:05:09.123Z`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let epoch = Int(now.tv_sec)
+        let prefix = second.withLock { second -> String in
+            if second.epoch != epoch {
+                var seconds = time_t(epoch)
+                var parts = tm()
+                gmtime_r(&seconds, &parts)
+                second.epoch = epoch
+                second.text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
+                    + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2)
+            }
+            return second.text
+        }
+        return prefix + "." + pad(Int(now.tv_nsec) / 1_000_000, 3) + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Lines waiting to be written, and whether the flushing thread runs.
+    private struct Pending {
+        var bytes: [UInt8] = []
+        var flusherStarted = false
+    }
+
+    private static let pending = Mutex(Pending())
+    /// How long a line may wait before it is written.
+    static let flushInterval: Duration = .milliseconds(20)
+
+    /// Writes `line` (ending in a newline) to standard error. Lines at `info` and below are
+    /// gathered and written together every `flushInterval` (one write for many requests'
+    /// lines); a `warning` or worse is written at once, after those waiting, so order holds.
+    static func write(_ line: String, urgent: Bool) {
+        write(Array(line.utf8), urgent: urgent)
+    }
+
+    static func write(_ line: [UInt8], urgent: Bool) {
+        let startFlusher = pending.withLock { pending -> Bool in
+            pending.bytes.append(contentsOf: line)
+            defer { pending.flusherStarted = true }
+            return !pending.flusherStarted
+        }
+        if startFlusher {
+            atexit { LogOutput.flush() }
+            let thread = Thread {
+                while true {
+                    Thread.sleep(forTimeInterval: Double(flushInterval.components.seconds) + Double(flushInterval.components.attoseconds) / 1e18)
+                    flush()
+                }
+            }
+            thread.name = "strata log writer"
+            thread.start()
+        }
+        if urgent || pending.withLock({ $0.bytes.count > 1 << 16 }) { flush() }
+    }
+
+    /// Writes every waiting line now.
+    static func flush() {
+        writing.withLock { _ in
+            let bytes = pending.withLock { pending -> [UInt8] in
+                defer { pending.bytes.removeAll(keepingCapacity: true) }
+                return pending.bytes
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)  // non-empty: it has an address
+                    if written > 0 {
+                        offset += written
+                    } else if written < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        return
+                    }
+                }
+            }
+        }
+    }
+}

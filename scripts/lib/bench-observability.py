@@ -1,0 +1,70 @@
+"""Drives scripts/bench-observability: tasks_by_pk through wrk against `strata dev` with metrics
+and JSON request logs off, then on (with a scrape of /metrics every second), alternating, and
+prints each run and the ratio of the medians.
+
+    bench-observability.py STRATA DATA_DIR CONNECTIONS SECONDS"""
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+import urllib.request
+
+from bench_server import free_port, start_server, wrk_post
+
+strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+ACME = "00000000-0000-4000-8000-000000000001"
+ALAN = "10000000-0000-4000-8000-000000000002"
+BODY = json.dumps({"query": open("queries/bench/tasks_by_pk.graphql").read(), "variables": {"id": "12000000-0000-4000-8000-000000000001"}})
+ROUNDS = 3
+
+
+def run(observed):
+    """One server start and one wrk run; returns its rate and how many scrapes it served."""
+    os.environ["LOG_LEVEL"] = "info" if observed else "warning"
+    port = free_port()
+    extra = ["--log-format", "json"] if observed else ["--no-metrics"]
+    server = start_server(strata, data, port, connections, extra)
+    scrapes = [0]
+    done = threading.Event()
+
+    def scrape():
+        while not done.wait(1.0):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as response:
+                response.read()
+            scrapes[0] += 1
+    try:
+        import subprocess
+        token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
+                               check=True, capture_output=True, text=True).stdout.strip()
+        time.sleep(1)
+        scraper = threading.Thread(target=scrape) if observed else None
+        if scraper:
+            scraper.start()
+        rate = wrk_post(data, port, token, BODY, connections, seconds)
+        done.set()
+        if scraper:
+            scraper.join()
+        return rate, scrapes[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+print(f"tasks_by_pk, {connections} connections, {seconds} s per run, loopback; off = --no-metrics and LOG_LEVEL=warning, "
+      f"on = metrics scraped every second and a JSON log line per request")
+off, on = [], []
+for round in range(ROUNDS):
+    rate, _ = run(False)
+    off.append(rate)
+    print(f"  off {rate:>9.0f}/s")
+    rate, scrapes = run(True)
+    on.append(rate)
+    print(f"  on  {rate:>9.0f}/s  ({scrapes} scrapes)")
+ratio = statistics.median(on) / statistics.median(off)
+print(f"median off {statistics.median(off):.0f}/s, on {statistics.median(on):.0f}/s: on/off = {ratio:.3f} "
+      f"(cost {100 * (1 - ratio):.1f}%; target at most 5%)")
+log = open(os.path.join(data, "server.log")).read()
+lines = log.count('"message":"request"')
+print(f"request lines logged: {lines}")
