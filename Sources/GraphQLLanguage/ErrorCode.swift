@@ -27,6 +27,8 @@ public enum ErrorCode {
     public static let introspectionDisabled = "introspection-disabled"
     /// Over a limit on how much one tenant may hold or send (answered 429 with Retry-After).
     public static let rateLimited = "rate-limited"
+    /// The operation's estimated cost (fields × depth) is over what its role may run at once.
+    public static let costLimitExceeded = "cost-limit-exceeded"
     /// The database refused the role something (missing grant, failed permission check).
     public static let permissionError = "permission-error"
     /// A write would duplicate a unique key or primary key (`extensions.constraint` names it).

@@ -32,6 +32,8 @@ public struct ProjectSettings: Sendable, Equatable {
     /// The transaction setting that holds the request's tenant.
     public var tenantSetting = "app.tenant_id"
     public var limits = RequestLimits()
+    /// Rate limits by role (`rate_limits`); a role without an entry is not limited.
+    public var rateLimits: [String: RoleRateLimits] = [:]
     public var resilience = Resilience()
     /// How long change events are kept for event channels' replay; older ones no handler still
     /// needs are trimmed.
@@ -114,7 +116,7 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         var settings = ProjectSettings()
         if let root {
-            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "events", "schedules"],
+            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "rate_limits", "events", "schedules"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -162,6 +164,14 @@ public struct ProjectSettings: Sendable, Equatable {
                 settings.tenantsTable = fields["tenants"].flatMap { reader.string($0) }
             }
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
+            if let rateLimits = sections["rate_limits"] {
+                settings.rateLimits = reader.rateLimits(rateLimits)
+                let declared = Set(settings.roles.map(\.name))
+                for limit in settings.rateLimits.values.sorted(by: { $0.role < $1.role }) where !declared.isEmpty && !declared.contains(limit.role) {
+                    reader.fail(at: limit.position, "rate_limits names the role '\(limit.role)', which roles: does not declare"
+                                + NameSuggestion.hint(for: limit.role, among: declared.sorted()))
+                }
+            }
             if let schedules = sections["schedules"] { settings.schedules = reader.schedules(schedules) }
             if let events = sections["events"] {
                 let fields = reader.mapping(events, keys: ["retention_hours", "role", "triggers", "channels"], context: "events")

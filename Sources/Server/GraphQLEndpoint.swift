@@ -19,18 +19,23 @@ public struct GraphQLEndpoint: Sendable {
     let sockets: SocketService
     /// Where finished requests are counted and logged.
     let log: RequestLog
+    /// The rate limits, checked after authentication and before any database work.
+    let rateLimiter: RateLimiter?
 
     /// - Parameter hub: the live queries' hub; without one, subscription operations are refused.
     /// - Parameter log: request metrics and log lines; by default counted with the executor's
     ///   metrics and not logged.
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
-                socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil) {
+                socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil,
+                rateLimiter: RateLimiter? = nil) {
         self.executor = executor
         self.authenticator = authenticator
         self.maximumBodySize = maximumBodySize
         let log = log ?? RequestLog.unlogged(executor.metrics)
         self.log = log
-        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings, log: log)
+        self.rateLimiter = rateLimiter.flatMap { $0.isEmpty ? nil : $0 }
+        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings, log: log,
+                                     rateLimiter: self.rateLimiter)
     }
 
     /// The socket service's counts, for metrics.
@@ -64,10 +69,12 @@ public struct GraphQLEndpoint: Sendable {
         }
         let prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
         switch admission {
-        case .answered(let response, let session):
+        case .answered(let response, let session, let media):
             report.role = session?.role
             report.tenant = session?.tenantID
             report.outcome = .requestError
+            // A refused document still counts as one request against the rate limits.
+            if let session, let refused = limited(session, cost: 1, context: context, media: media, report: &report) { return refused }
             return response
         case .ready(let ready, let negotiated): (prepared, media) = (ready, negotiated)
         }
@@ -76,6 +83,7 @@ public struct GraphQLEndpoint: Sendable {
         report.operation = RequestMetrics.Operation(prepared.operation)
         report.operationName = prepared.operationName
         report.fingerprint = prepared.fingerprint
+        if let refused = limited(prepared.session, cost: prepared.cost, context: context, media: media, report: &report) { return refused }
         let ran = ContinuousClock.now
         let outcome = await run(prepared, context: context)
         if prepared.needsDatabase { report.database = .now - ran }
@@ -102,6 +110,21 @@ public struct GraphQLEndpoint: Sendable {
         }
     }
 
+    /// The answer to an operation over a rate limit (429 with `Retry-After`) or over its role's
+    /// cost limit; nil when it may run.
+    private func limited(_ session: Session, cost: Int, context: RequestContext, media: ResponseMediaType,
+                         report: inout RequestReport) -> OutgoingResponse? {
+        guard let rateLimiter, let (error, retryAfter) = RateLimiter.refusal(rateLimiter.admit(session, address: context.clientAddress, cost: cost))
+        else { return nil }
+        report.outcome = .rateLimited
+        guard let retryAfter else {
+            return Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody([error]), media: media)
+        }
+        var response = Self.response(.tooManyRequests, GraphQLError.responseBody([error]), media: media)
+        response.headers.replaceOrAdd(name: "Retry-After", value: String(retryAfter))
+        return response
+    }
+
     /// A WebSocket upgrade: refused with 429 when its token's tenant already holds as many
     /// connections as it may (a token sent later, in `connection_init`, is checked then).
     private func upgrade(_ request: IncomingRequest) async -> OutgoingResponse {
@@ -119,7 +142,7 @@ public struct GraphQLEndpoint: Sendable {
 
     private enum Admission: Sendable {
         /// Refused, or answered without planning; with the session if the token was read.
-        case answered(OutgoingResponse, Session?)
+        case answered(OutgoingResponse, Session?, ResponseMediaType)
         case ready(GraphQLExecutor.Prepared, ResponseMediaType)
     }
 
@@ -127,27 +150,27 @@ public struct GraphQLEndpoint: Sendable {
     /// from the token, the plan.
     private func admit(_ request: IncomingRequest, isPost: Bool) async -> Admission {
         guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
-            return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json), nil)
+            return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json), nil, .json)
         }
         let graphQLRequest: GraphQLRequest
         do {
             graphQLRequest = try read(request, isPost: isPost)
         } catch {
-            return .answered(problem(error, media: media), nil)
+            return .answered(problem(error, media: media), nil, media)
         }
         let session: Session
         do {
             session = try await authenticator.session(authorization: request.header("authorization"))
         } catch {
-            return .answered(problem(error, media: media), nil)
+            return .answered(problem(error, media: media), nil, media)
         }
         switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
         case .refused(let errors):
-            return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media), session)
+            return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media), session, media)
         case .readOnlyRequest(let operation):
             var response = problem(RequestProblem(.methodNotAllowed, "A \(operation.rawValue) must be sent with POST."), media: media)
             response.headers.replaceOrAdd(name: "Allow", value: "POST")
-            return .answered(response, session)
+            return .answered(response, session, media)
         case .ready(let ready):
             return .ready(ready, media)
         }

@@ -37,6 +37,8 @@ public final class GraphQLExecutor: Sendable {
         public var needsDatabase: Bool { !entry.statements.isEmpty }
         /// The tables its statement reads, by API name.
         public var readTables: Set<String> { entry.plan.readTables }
+        /// The operation's estimated cost: fields × depth, fragments expanded.
+        public var cost: Int { entry.cost }
         /// Its first statement's name, a hash of the SQL: the same for every request of the plan.
         public var fingerprint: String? { entry.statements.first?.name }
     }
@@ -134,7 +136,7 @@ public final class GraphQLExecutor: Sendable {
         } catch {
             return .failure(.errors(error))
         }
-        let entry = PlanCache.Entry(plan: plan)
+        let entry = PlanCache.Entry(plan: plan, cost: OperationCost.estimate(operation, in: document))
         cache.store(entry, document: key, operationName: request.operationName, definitions: definitions, variables: request.variables)
         return .success(Prepared(operation: operation.operation, operationName: name, entry: entry, variables: request.variables, session: session))
     }

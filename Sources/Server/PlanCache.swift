@@ -27,13 +27,16 @@ final class PlanCache: Sendable {
     /// A plan with its statements ready for the pool, or its answer when it needs no database.
     struct Entry: Sendable {
         let plan: QueryPlan
+        /// The operation's estimated cost (`OperationCost`), for rate limits.
+        let cost: Int
         /// `plan.statements`, prepared, in the same order.
         let statements: [PreparedSQL]
         /// The `data` JSON of a plan known without the database (introspection, `__typename`).
         let constantData: ByteBuffer?
 
-        init(plan: QueryPlan) {
+        init(plan: QueryPlan, cost: Int = 1) {
             self.plan = plan
+            self.cost = cost
             self.statements = plan.statements.map { statement in
                 let lists = Set(statement.parameters.indices.filter { statement.parameters[$0].isList })
                 return PreparedSQL(statement.sql, listParameters: lists)

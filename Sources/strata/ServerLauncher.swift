@@ -149,7 +149,9 @@ struct ServerLauncher {
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let log = RequestLog(metrics: requestMetrics, logger: Logger(label: "strata.request"),
                              slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds))
-        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log)
+        let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
+        let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log,
+                                       rateLimiter: rateLimiter)
         if countsMetrics {
             ProcessMetrics(metrics, roles: project.roleNames).follow(pools: pool, sockets: endpoint.socketCounters, hub: hub)
         }

@@ -62,7 +62,7 @@ struct LiveCohortTests {
             let session = try await service.authenticate("Bearer \(token)").get().0
             sessions[member.name] = session
             let request = GraphQLRequest(query: member.query, variables: member.variables)
-            let outcome = await service.run(id: member.name, request, session: session, large: false, cancellation: QueryCancellation())
+            let outcome = await service.run(id: member.name, request, session: session, address: nil, large: false, cancellation: QueryCancellation())
             guard case .live(let first, let prepared, let seen) = outcome else {
                 Issue.record("\(member.name) did not go live: \(outcome)")
                 return

@@ -40,6 +40,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var waiting = CircularBuffer<Ready>()
     /// A request's task is under way.
     private var responding = false
+    /// The peer's IP address, read once per connection ("" when it has none).
+    private var clientAddress: String?
     /// A read was asked for while a request was answered; it is made once that one is.
     private var readHeld = false
     /// No request after the last one accepted is answered: it asked to close, or the server is
@@ -152,7 +154,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let responder = self.responder
-        let requestContext = RequestContext(cancellation: cancellation, deadline: deadline, eventLoop: loop)
+        if clientAddress == nil { clientAddress = context.channel.remoteAddress?.ipAddress ?? "" }
+        let requestContext = RequestContext(cancellation: cancellation, deadline: deadline, eventLoop: loop,
+                                            clientAddress: clientAddress.flatMap { $0.isEmpty ? nil : $0 })
         Task(executorPreference: executor) {
             let response = await responder.respond(to: request, context: requestContext)
             // The task prefers the loop's executor, so this runs on the loop already.

@@ -70,6 +70,8 @@ public struct RequestContext: Sendable {
     public let deadline: RequestDeadline
     /// The loop that owns the request's connection; the request's task runs on it.
     public let eventLoop: any EventLoop
+    /// The client's IP address, as the connection's peer (nil for a Unix socket).
+    public var clientAddress: String? = nil
 }
 
 /// How long a request may run (`server.request_timeout_ms`), counted from when it has been

@@ -213,8 +213,9 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         let cancellation = QueryCancellation()
         running = (next.id, cancellation)
         let service = self.service
+        let address = context.channel.remoteAddress?.ipAddress
         onLoop(context) {
-            await service.run(id: next.id, next.request, session: next.session, large: next.large, cancellation: cancellation)
+            await service.run(id: next.id, next.request, session: next.session, address: address, large: next.large, cancellation: cancellation)
         } then: { handler, context, outcome in
             handler.running = nil
             switch outcome {

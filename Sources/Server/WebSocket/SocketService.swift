@@ -44,8 +44,12 @@ public struct SocketService: Sendable {
     let messageRates: TenantMessageRates
     let log: RequestLog
     let counters = SocketCounters()
+    /// The same rate limits as HTTP requests: each operation counts.
+    let rateLimiter: RateLimiter?
 
-    init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil) {
+    init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil,
+         rateLimiter: RateLimiter? = nil) {
+        self.rateLimiter = rateLimiter
         self.executor = executor
         self.authenticator = authenticator
         self.hub = hub
@@ -69,18 +73,18 @@ public struct SocketService: Sendable {
     /// Runs one operation as a POST would run it, and says what the protocol should answer. A
     /// large one (`large`: its message passed `GraphQLEndpoint.loopBodyLimit`) is planned on
     /// Swift's shared pool, as a large POST is, so it does not hold up the loop.
-    func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
+    func run(id: String, _ request: GraphQLRequest, session: Session, address: String?, large: Bool,
              cancellation: QueryCancellation) async -> Outcome {
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.make(), transport: .websocket)
         report.role = session.role
         report.tenant = session.tenantID
-        let outcome = await run(id: id, request, session: session, large: large, cancellation: cancellation, report: &report)
+        let outcome = await run(id: id, request, session: session, address: address, large: large, cancellation: cancellation, report: &report)
         log.finished(report, duration: .now - started)
         return outcome
     }
 
-    private func run(id: String, _ request: GraphQLRequest, session: Session, large: Bool,
+    private func run(id: String, _ request: GraphQLRequest, session: Session, address: String?, large: Bool,
                      cancellation: QueryCancellation, report: inout RequestReport) async -> Outcome {
         let executor = self.executor
         let subscriptions = hub != nil
@@ -88,6 +92,12 @@ public struct SocketService: Sendable {
             ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session, subscriptions: subscriptions) }
             : executor.prepare(request, session: session, subscriptions: subscriptions)
         let prepared: GraphQLExecutor.Prepared
+        // Each operation counts against the rate limits, a refused one as one request.
+        let cost: Int = if case .ready(let ready) = preparation { ready.cost } else { 1 }
+        if let rateLimiter, let (error, _) = RateLimiter.refusal(rateLimiter.admit(session, address: address, cost: cost)) {
+            report.outcome = .rateLimited
+            return .answered(.refused(id: id, errors: [error]))
+        }
         switch preparation {
         case .refused(let errors):
             report.outcome = .requestError
