@@ -150,6 +150,7 @@ struct ServerLauncher {
         let log = RequestLog(metrics: requestMetrics, logger: Logger(label: "strata.request"),
                              slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds))
         let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
+        let sharedLimits = settings.rateLimits.isEmpty ? [] : [SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)]
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log,
                                        rateLimiter: rateLimiter)
         if countsMetrics {
@@ -160,7 +161,7 @@ struct ServerLauncher {
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }
-        return [client, pool, refreshPools, hub, application]
+        return [client, pool, refreshPools, hub] + sharedLimits + [application]
     }
 
     func runGroup(_ services: [any Service]) async throws {

@@ -6,6 +6,8 @@ import Planner
 import SchemaModel
 @testable import Server
 import Testing
+import Logging
+import TestSupport
 
 @Suite("Rate limits")
 struct RateLimitTests {
@@ -110,5 +112,47 @@ struct RateLimitTests {
             let texts = await SocketMessageRateTests.nextTexts(socket, count: 1)
             #expect(texts.first?.contains(#""type":"error""#) == true && texts.first?.contains("rate-limited") == true, "\(texts)")
         }
+    }
+}
+
+@Suite("Rate limits shared across processes")
+struct SharedRateLimitTests {
+    @Test("two processes' buckets of one tenant: once their shared count reaches the rate, both refuse until the next second")
+    func twoProcesses() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let limits = RateLimitTests.limits { $0.perTenant = RateLimit(perSecond: 10, burst: 10) }
+        let second = RateLimiter.currentSecond()
+        let first = RateLimiter(limits: limits, second: { second })
+        let other = RateLimiter(limits: limits, second: { second })
+        let logger = Logger(label: "strata.test")
+        let sharedFirst = SharedRateLimits(limiter: first, endpoint: database.endpoint(user: "strata_authenticator"), logger: logger)
+        let sharedOther = SharedRateLimits(limiter: other, endpoint: database.endpoint(user: "strata_authenticator"), logger: logger)
+        for _ in 0..<7 { #expect(first.admit(RateLimitTests.alan, address: nil, cost: 1) == .allowed) }
+        for _ in 0..<3 { #expect(other.admit(RateLimitTests.ada, address: nil, cost: 1) == .allowed) }
+        #expect(other.admit(RateLimitTests.ada, address: nil, cost: 1) == .allowed, "alone, each process would allow its burst")
+        do {
+            try await database.endpoint(user: "strata_authenticator").withConnection(logger: logger) { connection in
+                try await sharedFirst.tell(first.takePending(), on: connection)
+                try await sharedOther.tell(other.takePending(), on: connection)
+            }
+        } catch {
+            Issue.record("\(String(reflecting: error))")
+            throw error
+        }
+        // 7 + 4 ≥ 10: the second process learnt it at once, the first at its next look.
+        guard case .overRate(.tenant, _) = other.admit(RateLimitTests.ada, address: nil, cost: 1) else {
+            Issue.record("the other process still admits")
+            return
+        }
+        #expect(first.admit(RateLimitTests.alan, address: nil, cost: 1) == .allowed, "it has not looked since")
+        try await database.endpoint(user: "strata_authenticator").withConnection(logger: logger) { connection in
+            try await sharedFirst.tell(first.takePending(), on: connection)
+        }
+        guard case .overRate(.tenant, _) = first.admit(RateLimitTests.alan, address: nil, cost: 1) else {
+            Issue.record("the first process still admits")
+            return
+        }
+        let rows = try await database.rows("SELECT used::text FROM strata.rate_usage")
+        #expect(rows == [["12"]], "one row for the tenant's bucket in that second, counting both processes")
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import GraphQLLanguage
 import Planner
 import SchemaModel
@@ -36,20 +39,37 @@ public final class RateLimiter: Sendable {
         case tooCostly(cost: Int, limit: Int)
     }
 
+    /// The buckets, and what the shared tier needs: tokens taken since its last look, and the
+    /// buckets every process together has used up for the current second.
+    struct State {
+        var buckets: [Key: Bucket] = [:]
+        /// Tokens taken by second and bucket, not yet told to the shared tier.
+        var pending: [Int: [Key: Int]] = [:]
+        var exhausted: [Key: Int] = [:]
+    }
+
     let limits: [String: RoleRateLimits]
-    private let buckets = Mutex<[Key: Bucket]>([:])
+    private let state = Mutex(State())
+    /// Whether a shared tier follows the tokens taken (`SharedRateLimits`).
+    private let shared = Atomic(false)
     private let metrics: StrataMetrics?
     /// The time buckets refill by.
     private let clock: @Sendable () -> ContinuousClock.Instant
     /// Beyond this many buckets, full ones are forgotten.
     static let sweepAbove = 50_000
 
+    /// The wall clock's current second, which the processes sharing limits count by.
+    private let second: @Sendable () -> Int
+
     /// - Parameter clock: the time buckets refill by (tests stop it).
+    /// - Parameter second: the wall clock's second, for the shared tier (tests fix it).
     public init(limits: [String: RoleRateLimits], metrics: StrataMetrics? = nil,
-                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+                second: @escaping @Sendable () -> Int = RateLimiter.currentSecond) {
         self.limits = limits
         self.metrics = metrics
         self.clock = clock
+        self.second = second
     }
 
     /// Whether any role is limited.
@@ -76,11 +96,18 @@ public final class RateLimiter: Sendable {
             count(session.role, "cost")
             return .tooCostly(cost: cost, limit: smallest * limit.costPerRequest)
         }
-        let decision = buckets.withLock { buckets -> Decision in
+        let window = shared.load(ordering: .relaxed) ? second() : nil
+        let decision = state.withLock { state -> Decision in
+            if let window {
+                // Every process together used up a bucket this second: wait for the next.
+                if let (key, _) = applicable.first(where: { state.exhausted[$0.0] == window }) {
+                    return .overRate(scope: key.scope, retryAfter: Self.untilNextSecond())
+                }
+            }
             var refill: [(Key, Bucket)] = []
             var wait: (Scope, Duration)?
             for (key, rate) in applicable {
-                var bucket = buckets[key] ?? Bucket(tokens: Double(rate.burst), updated: now)
+                var bucket = state.buckets[key] ?? Bucket(tokens: Double(rate.burst), updated: now)
                 let elapsed = now - bucket.updated
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 bucket.tokens = min(Double(rate.burst), bucket.tokens + max(0, seconds) * Double(rate.perSecond))
@@ -93,14 +120,17 @@ public final class RateLimiter: Sendable {
                 refill.append((key, bucket))
             }
             if let (scope, after) = wait {
-                for (key, bucket) in refill { buckets[key] = bucket }
+                for (key, bucket) in refill { state.buckets[key] = bucket }
                 return .overRate(scope: scope, retryAfter: after)
             }
             for (key, var bucket) in refill {
                 bucket.tokens -= Double(tokens)
-                buckets[key] = bucket
+                state.buckets[key] = bucket
             }
-            if buckets.count > Self.sweepAbove { Self.sweep(&buckets, limits: limits, now: now) }
+            if let window {
+                for (key, _) in refill { state.pending[window, default: [:]][key, default: 0] += tokens }
+            }
+            if state.buckets.count > Self.sweepAbove { Self.sweep(&state.buckets, limits: limits, now: now) }
             return .allowed
         }
         if case .overRate(let scope, _) = decision { count(session.role, scope.rawValue) }
@@ -138,7 +168,63 @@ public final class RateLimiter: Sendable {
     }
 
     /// How many buckets are kept now.
-    var bucketCount: Int { buckets.withLock { $0.count } }
+    var bucketCount: Int { state.withLock { $0.buckets.count } }
+
+    // MARK: The shared tier
+
+    /// Starts counting what is taken for the shared tier.
+    func share() {
+        shared.store(true, ordering: .relaxed)
+    }
+
+    /// The tokens taken since the last call, by the second they were taken in and bucket.
+    func takePending() -> [(window: Int, used: [(key: String, tokens: Int)])] {
+        state.withLock { state in
+            defer { state.pending.removeAll() }
+            return state.pending.sorted { $0.key < $1.key }.map { window, used in
+                (window, used.map { (Self.sharedName($0.key), $0.value) })
+            }
+        }
+    }
+
+    /// What every process together has taken from each bucket in second `window`: buckets at
+    /// their rate refuse everyone until the next second.
+    func noteShared(_ totals: [(key: String, used: Int)], window: Int) {
+        let exhausted: [Key] = totals.compactMap { key, used in
+            guard let key = Self.key(sharedName: key), let limit = limits[key.role],
+                  let rate = key.scope == .tenant ? limit.perTenant : key.scope == .user ? limit.perUser : limit.perIP,
+                  used >= rate.perSecond else { return nil }
+            return key
+        }
+        state.withLock { state in
+            state.exhausted = state.exhausted.filter { $0.value >= window }
+            for key in exhausted { state.exhausted[key] = window }
+        }
+    }
+
+    /// A bucket's name in `strata.rate_usage`: role, scope and value, separated by a unit separator.
+    static func sharedName(_ key: Key) -> String {
+        key.role + "\u{1F}" + key.scope.rawValue + "\u{1F}" + key.value
+    }
+
+    static func key(sharedName: String) -> Key? {
+        let parts = sharedName.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let scope = Scope(rawValue: String(parts[1])) else { return nil }
+        return Key(role: String(parts[0]), scope: scope, value: String(parts[2]))
+    }
+
+    /// The current second of the wall clock, which the processes share.
+    public static func currentSecond() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec)
+    }
+
+    static func untilNextSecond() -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return .nanoseconds(1_000_000_000 - Int64(now.tv_nsec))
+    }
 
     private func count(_ role: String, _ limit: String) {
         metrics?.counter("strata_rate_limited_total", "Operations refused by a rate limit, by role and limit (tenant, user, ip, cost).",
