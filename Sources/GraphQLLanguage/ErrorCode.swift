@@ -29,6 +29,9 @@ public enum ErrorCode {
     public static let rateLimited = "rate-limited"
     /// The operation's estimated cost (fields × depth) is over what its role may run at once.
     public static let costLimitExceeded = "cost-limit-exceeded"
+    /// The request names a document the server does not hold, or sends one it does not trust
+    /// while it runs trusted documents only.
+    public static let persistedQueryNotFound = "persisted-query-not-found"
     /// The database refused the role something (missing grant, failed permission check).
     public static let permissionError = "permission-error"
     /// A write would duplicate a unique key or primary key (`extensions.constraint` names it).

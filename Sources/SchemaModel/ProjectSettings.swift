@@ -32,6 +32,8 @@ public struct ProjectSettings: Sendable, Equatable {
     /// The transaction setting that holds the request's tenant.
     public var tenantSetting = "app.tenant_id"
     public var limits = RequestLimits()
+    /// Which documents clients may run (`trusted_documents`).
+    public var trustedDocuments = TrustedDocumentsMode.off
     /// Rate limits by role (`rate_limits`); a role without an entry is not limited.
     public var rateLimits: [String: RoleRateLimits] = [:]
     public var resilience = Resilience()
@@ -116,7 +118,8 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         var settings = ProjectSettings()
         if let root {
-            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "rate_limits", "events", "schedules"],
+            let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "rate_limits", "trusted_documents",
+                                                       "events", "schedules"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -164,6 +167,13 @@ public struct ProjectSettings: Sendable, Equatable {
                 settings.tenantsTable = fields["tenants"].flatMap { reader.string($0) }
             }
             if let limits = sections["limits"] { settings.limits = reader.limits(limits) }
+            if let node = sections["trusted_documents"], let text = reader.string(node) {
+                if let mode = TrustedDocumentsMode(rawValue: text) {
+                    settings.trustedDocuments = mode
+                } else {
+                    reader.fail(node, "trusted_documents must be off, allow or require, got '\(text)'")
+                }
+            }
             if let rateLimits = sections["rate_limits"] {
                 settings.rateLimits = reader.rateLimits(rateLimits)
                 let declared = Set(settings.roles.map(\.name))
@@ -189,4 +199,15 @@ public struct ProjectSettings: Sendable, Equatable {
         }
         return settings
     }
+}
+
+/// `trusted_documents` in `strata.yaml`: whether clients may name the project's trusted
+/// documents (`queries/*.graphql`) by hash, and whether they may send anything else.
+public enum TrustedDocumentsMode: String, Sendable, Equatable {
+    /// Documents are sent as text; a hash names nothing.
+    case off
+    /// Trusted documents by hash, and any other document as text.
+    case allow
+    /// Trusted documents only: anything else is refused before it is parsed.
+    case require
 }

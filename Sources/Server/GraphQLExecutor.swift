@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import Planner
 import PostgresNIO
+import SchemaModel
 import SQL
 import Synchronization
 import Telemetry
@@ -51,11 +52,14 @@ public final class GraphQLExecutor: Sendable {
     let report: DatabaseErrorReport
     /// Counts the caches' hits and misses; nil counts nothing.
     let metrics: RequestMetrics?
+    /// The project's trusted documents, and whether clients may send anything else.
+    let trusted: TrustedDocuments
 
     /// - Parameter pools: where statements run, each on the pool of the calling event loop; nil
     ///   serves introspection only (for tests).
     public init(apis: [String: RoleSchema], pools: SessionPools?, limits: ParserLimits, logger: Logger,
-                metrics: RequestMetrics? = nil) {
+                metrics: RequestMetrics? = nil, trusted: TrustedDocuments = TrustedDocuments(mode: .off)) {
+        self.trusted = trusted
         self.apis = apis
         self.pools = pools
         self.limits = limits
@@ -88,9 +92,14 @@ public final class GraphQLExecutor: Sendable {
         case readOnly(OperationType)
     }
 
-    private func prepareResult(_ request: GraphQLRequest, session: Session, readOnly: Bool, subscriptions: Bool) -> Result<Prepared, Refusal> {
+    private func prepareResult(_ sent: GraphQLRequest, session: Session, readOnly: Bool, subscriptions: Bool) -> Result<Prepared, Refusal> {
         guard let api = apis[session.role] else {
             return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: ErrorCode.accessDenied)])))
+        }
+        let request: GraphQLRequest
+        switch trusted.resolve(sent) {
+        case .success(let resolved): request = resolved
+        case .failure(let error): return .failure(.errors(GraphQLErrors([error])))
         }
         let key = PlanCache.key(query: request.query, role: session.role)
         let document: Document

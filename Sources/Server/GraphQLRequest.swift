@@ -4,14 +4,20 @@ import GraphQLTypeSystem
 /// A GraphQL request as GraphQL over HTTP defines it: the document's text, the operation to
 /// run, and the variables, from a POST body or GET parameters.
 public struct GraphQLRequest: Sendable, Equatable {
+    /// The document's text; empty when the request names a trusted document instead.
     public var query: String
     public var operationName: String?
     public var variables: [String: JSONValue]
+    /// A trusted document's SHA-256, as 64 lowercase hex digits: from `documentId`
+    /// (`sha256:<hex>`, the persisted-documents proposal of GraphQL over HTTP) or Apollo's
+    /// `extensions.persistedQuery.sha256Hash`.
+    public var documentID: String?
 
-    public init(query: String, operationName: String? = nil, variables: [String: JSONValue] = [:]) {
+    public init(query: String, operationName: String? = nil, variables: [String: JSONValue] = [:], documentID: String? = nil) {
         self.query = query
         self.operationName = operationName
         self.variables = variables
+        self.documentID = documentID
     }
 
     /// Reads `{"query": …, "operationName": …, "variables": {…}, "extensions": {…}}`.
@@ -31,21 +37,58 @@ public struct GraphQLRequest: Sendable, Equatable {
             throw RequestProblem(.badRequest, "The request body must be a JSON object with a \"query\" string.")
         }
         let fields = Dictionary(members, uniquingKeysWith: { $1 })
-        guard case .string(let query)? = fields["query"] else {
-            throw RequestProblem(.badRequest, fields["query"] == nil ? "The request has no \"query\"." : "\"query\" must be a string.")
+        let documentID = try documentID(fields["documentId"], extensions: fields["extensions"])
+        let query: String
+        switch fields["query"] {
+        case .string(let text)?: query = text
+        case nil, .null?:
+            guard documentID != nil else { throw RequestProblem(.badRequest, "The request has no \"query\" (nor a \"documentId\").") }
+            query = ""
+        default: throw RequestProblem(.badRequest, "\"query\" must be a string.")
         }
-        try checkExtensions(fields["extensions"])
         return GraphQLRequest(query: query, operationName: try operationName(fields["operationName"]),
-                              variables: try variables(fields["variables"]))
+                              variables: try variables(fields["variables"]), documentID: documentID)
     }
 
     /// Reads GET parameters: `query`, `operationName`, `variables` and `extensions` (JSON text).
     public static func parse(parameters: [String: String]) throws(RequestProblem) -> GraphQLRequest {
-        guard let query = parameters["query"] else { throw RequestProblem(.badRequest, "The request has no \"query\" parameter.") }
         let variables = try jsonParameter("variables", parameters)
-        try checkExtensions(try jsonParameter("extensions", parameters))
+        let documentID = try documentID(parameters["documentId"].map(JSONValue.string), extensions: try jsonParameter("extensions", parameters))
+        guard let query = parameters["query"] ?? (documentID == nil ? nil : "") else {
+            throw RequestProblem(.badRequest, "The request has no \"query\" parameter (nor a \"documentId\").")
+        }
         let name = parameters["operationName"].flatMap { $0.isEmpty ? nil : JSONValue.string($0) }
-        return GraphQLRequest(query: query, operationName: try operationName(name), variables: try Self.variables(variables))
+        return GraphQLRequest(query: query, operationName: try operationName(name), variables: try Self.variables(variables),
+                              documentID: documentID)
+    }
+
+    /// The trusted document a request names: `documentId` (`sha256:<hex>`) or Apollo's
+    /// `extensions.persistedQuery.sha256Hash`; both must agree when both are given.
+    private static func documentID(_ value: JSONValue?, extensions: JSONValue?) throws(RequestProblem) -> String? {
+        try checkExtensions(extensions)
+        var found: String?
+        switch value {
+        case nil, .null?: break
+        case .string(let text)? where text.hasPrefix("sha256:") && isDigest(text.dropFirst(7)):
+            found = text.dropFirst(7).lowercased()
+        default:
+            throw RequestProblem(.badRequest, "\"documentId\" must be \"sha256:\" followed by the document's 64 hex digits.")
+        }
+        if case .object(let members)? = extensions, let persisted = members.first(where: { $0.0 == "persistedQuery" })?.1 {
+            guard case .object(let fields) = persisted, case .string(let hash)? = fields.first(where: { $0.0 == "sha256Hash" })?.1,
+                  isDigest(hash[...]) else {
+                throw RequestProblem(.badRequest, "\"extensions.persistedQuery\" must hold \"sha256Hash\": the document's 64 hex digits.")
+            }
+            if let found, found != hash.lowercased() {
+                throw RequestProblem(.badRequest, "\"documentId\" and \"extensions.persistedQuery.sha256Hash\" name different documents.")
+            }
+            found = hash.lowercased()
+        }
+        return found
+    }
+
+    private static func isDigest(_ text: Substring) -> Bool {
+        text.utf8.count == 64 && text.allSatisfy(\.isHexDigit)
     }
 
     /// A GET parameter that holds JSON text; nil when absent or empty.

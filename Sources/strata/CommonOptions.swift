@@ -18,6 +18,9 @@ struct ProjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory of the ordered SQL migrations.", valueName: "dir"))
     var migrations: String = "migrations"
 
+    @Option(name: .long, help: ArgumentHelp("Directory of the trusted documents (*.graphql).", valueName: "dir"))
+    var queries: String = "queries"
+
     @Option(name: .long, help: ArgumentHelp(
         "PostgreSQL URL, e.g. postgres://strata_authenticator:secret@db:5432/app (env: DATABASE_URL). Without one, Strata runs its own embedded PostgreSQL.",
         valueName: "url"))

@@ -37,6 +37,8 @@ struct ServerLauncher {
     var metricsPort: Int?
     /// Whether metrics are counted and served at all (`--no-metrics`).
     var countsMetrics = true
+    /// Where the trusted documents are (`--queries`).
+    var queriesDirectory = "queries"
     var logger: Logger
     /// The process's metrics.
     let metrics = StrataMetrics()
@@ -124,9 +126,18 @@ struct ServerLauncher {
             throw LaunchError(message: "the API is not a valid schema: \(error.errors.map(\.message).joined(separator: "; "))")
         }
         let requestMetrics = countsMetrics ? RequestMetrics(metrics) : nil
-        let executor = GraphQLExecutor(apis: apis, pools: pool,
-                                       limits: ParserLimits(maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth),
-                                       logger: logger, metrics: requestMetrics)
+        let parserLimits = ParserLimits(maxTokens: settings.limits.maxTokens, maxDepth: settings.limits.maxDepth)
+        var trusted = TrustedDocuments(mode: settings.trustedDocuments)
+        if settings.trustedDocuments != .off {
+            switch TrustedDocuments.load(directory: queriesDirectory, displayDirectory: queriesDirectory, apis: apis, limits: parserLimits) {
+            case .success(let entries):
+                trusted = TrustedDocuments(mode: settings.trustedDocuments, entries: entries)
+                logger.info("\(entries.count) trusted document(s) from \(queriesDirectory)/ (trusted_documents: \(settings.trustedDocuments.rawValue))")
+            case .failure(let problems):
+                throw LaunchError(message: "the trusted documents do not validate:\n\(problems.description)")
+            }
+        }
+        let executor = GraphQLExecutor(apis: apis, pools: pool, limits: parserLimits, logger: logger, metrics: requestMetrics, trusted: trusted)
         let configuredSecret = settings.auth.secret.flatMap { $0.isEmpty ? nil : $0 }
         let authenticator: TokenAuthenticator
         do {

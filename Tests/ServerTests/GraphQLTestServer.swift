@@ -33,7 +33,7 @@ struct GraphQLTestServer {
                       // between its upgrade and its connection_init).
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
                       requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(initTimeout: .seconds(120)), live: Bool = false,
-                      rateLimits: [String: RoleRateLimits] = [:],
+                      rateLimits: [String: RoleRateLimits] = [:], trustedDocuments: TrustedDocumentsMode = .off,
                       auth: (inout AuthSettings) -> Void = { _ in },
                       rateClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
@@ -46,7 +46,10 @@ struct GraphQLTestServer {
         // One connection per event loop: requests run where their connection lives.
         let pool = SessionPools(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
                                                      statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
-        let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: pool, limits: .default, logger: logger)
+        let apis = try RoleSchema.buildAll(project)
+        let trusted = TrustedDocuments(mode: trustedDocuments, entries: try TrustedDocuments.load(
+            directory: ProjectFiles.root + "/queries", displayDirectory: "queries", apis: apis).get())
+        let executor = GraphQLExecutor(apis: apis, pools: pool, limits: .default, logger: logger, trusted: trusted)
         let authenticator = try await TokenAuthenticator.make(settings: project.settings.auth, roles: roles,
                                                               requirements: project.sessionRequirements)
         let hub = live ? SubscriptionHub(endpoint: database.endpoint(), logger: logger) : nil

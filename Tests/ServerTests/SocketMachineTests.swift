@@ -64,7 +64,7 @@ struct SocketMachineTests {
                 == [.close(.invalidMessage, "Invalid message received: no \"id\" string")])
         var noQuery = ready(.transport)
         #expect(noQuery.receive(text(#"{"type":"subscribe","id":"1","payload":{"variables":{}}}"#))
-                == [.close(.invalidMessage, "Invalid message received: The request has no \"query\".")])
+                == [.close(.invalidMessage, "Invalid message received: The request has no \"query\" (nor a \"documentId\").")])
     }
 
     @Test("the init timeout does nothing once connection_init has arrived, even while its token is checked")
