@@ -4,14 +4,17 @@ import NIOHTTP1
 import Logging
 import NIOCore
 import Planner
+import SchemaModel
 import Telemetry
 
 /// `/graphql` over HTTP, as the GraphQL-over-HTTP specification describes: POST with a JSON
 /// body, GET with URL parameters (queries only), the response type from `Accept`, and status
 /// codes that tell request errors from results.
 public struct GraphQLEndpoint: Sendable {
-    public let executor: GraphQLExecutor
-    public let authenticator: TokenAuthenticator
+    /// The executor and authenticator of now, swapped by `reload`.
+    let served: ServedAPI
+    public var executor: GraphQLExecutor { served.executor }
+    public var authenticator: TokenAuthenticator { served.authenticator }
     /// The largest request body read, in bytes.
     public var maximumBodySize: Int
 
@@ -28,14 +31,23 @@ public struct GraphQLEndpoint: Sendable {
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
                 socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil,
                 rateLimiter: RateLimiter? = nil) {
-        self.executor = executor
-        self.authenticator = authenticator
+        let served = ServedAPI(executor: executor, authenticator: authenticator)
+        self.served = served
         self.maximumBodySize = maximumBodySize
         let log = log ?? RequestLog.unlogged(executor.metrics)
         self.log = log
-        self.rateLimiter = rateLimiter.flatMap { $0.isEmpty ? nil : $0 }
-        self.sockets = SocketService(executor: executor, authenticator: authenticator, hub: hub, settings: socketSettings, log: log,
-                                     rateLimiter: self.rateLimiter)
+        self.rateLimiter = rateLimiter
+        self.sockets = SocketService(served: served, hub: hub, settings: socketSettings, log: log, rateLimiter: rateLimiter)
+    }
+
+    /// Serves a reloaded project from now on: requests under way finish on the API they began
+    /// with; live subscriptions whose operation no longer validates get an error and end.
+    /// Returns how many subscriptions ended.
+    @discardableResult
+    public func reload(executor: GraphQLExecutor, authenticator: TokenAuthenticator, rateLimits: [String: RoleRateLimits]) -> Int {
+        served.swap(executor: executor, authenticator: authenticator)
+        rateLimiter?.replace(limits: rateLimits)
+        return sockets.hub?.revalidate(with: executor) ?? 0
     }
 
     /// The socket service's counts, for metrics.

@@ -74,7 +74,7 @@ public struct GraphQLRequest: Sendable, Equatable {
         default:
             throw RequestProblem(.badRequest, "\"documentId\" must be \"sha256:\" followed by the document's 64 hex digits.")
         }
-        if case .object(let members)? = extensions, let persisted = members.first(where: { $0.0 == "persistedQuery" })?.1 {
+        if case .object(let members)? = extensions, let persisted = members.first(where: { $0.0 == "persistedQuery" })?.1, persisted != .null {
             guard case .object(let fields) = persisted, case .string(let hash)? = fields.first(where: { $0.0 == "sha256Hash" })?.1,
                   isDigest(hash[...]) else {
                 throw RequestProblem(.badRequest, "\"extensions.persistedQuery\" must hold \"sha256Hash\": the document's 64 hex digits.")

@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
                                       poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
-                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, logger: logger)
+                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: false, logger: logger)
         do {
             try await launcher.run()
         } catch {

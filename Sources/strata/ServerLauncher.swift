@@ -39,6 +39,10 @@ struct ServerLauncher {
     var countsMetrics = true
     /// Where the trusted documents are (`--queries`).
     var queriesDirectory = "queries"
+    /// Where the YAML schema is (`--schema`), read again on reload.
+    var schemaDirectory = "schema"
+    /// Whether to reload when a project file changes (`strata dev`), beside SIGHUP.
+    var watchesFiles = false
     var logger: Logger
     /// The process's metrics.
     let metrics = StrataMetrics()
@@ -160,8 +164,9 @@ struct ServerLauncher {
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let log = RequestLog(metrics: requestMetrics, logger: Logger(label: "strata.request"),
                              slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds))
+        // Always there, even without limits now: a reload may bring some.
         let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
-        let sharedLimits = settings.rateLimits.isEmpty ? [] : [SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)]
+        let sharedLimits = SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log,
                                        rateLimiter: rateLimiter)
         if countsMetrics {
@@ -172,7 +177,12 @@ struct ServerLauncher {
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
         }
-        return [client, pool, refreshPools, hub] + sharedLimits + [application]
+        let reload = APIReload(schemaDirectory: schemaDirectory, queriesDirectory: queriesDirectory, endpoint: endpoint, pools: pool,
+                               metrics: requestMetrics, fallbackSecret: fallbackSecret, started: settings, logger: logger)
+        let reloader = ProjectReloader(watched: watchesFiles ? [schemaDirectory, queriesDirectory] : [], interval: .seconds(1), logger: logger) {
+            await reload()
+        }
+        return [client, pool, refreshPools, hub, sharedLimits, reloader, application]
     }
 
     func runGroup(_ services: [any Service]) async throws {

@@ -48,7 +48,9 @@ public final class RateLimiter: Sendable {
         var exhausted: [Key: Int] = [:]
     }
 
-    let limits: [String: RoleRateLimits]
+    private let limitsNow: Mutex<[String: RoleRateLimits]>
+    /// The limits by role (replaced when the project is reloaded).
+    var limits: [String: RoleRateLimits] { limitsNow.withLock { $0 } }
     private let state = Mutex(State())
     /// Whether a shared tier follows the tokens taken (`SharedRateLimits`).
     private let shared = Atomic(false)
@@ -66,7 +68,7 @@ public final class RateLimiter: Sendable {
     public init(limits: [String: RoleRateLimits], metrics: StrataMetrics? = nil,
                 clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
                 second: @escaping @Sendable () -> Int = RateLimiter.currentSecond) {
-        self.limits = limits
+        self.limitsNow = Mutex(limits)
         self.metrics = metrics
         self.clock = clock
         self.second = second
@@ -75,12 +77,18 @@ public final class RateLimiter: Sendable {
     /// Whether any role is limited.
     public var isEmpty: Bool { limits.isEmpty }
 
+    /// Limits by `limits` from now on; buckets of roles and scopes still limited keep their tokens.
+    public func replace(limits: [String: RoleRateLimits]) {
+        limitsNow.withLock { $0 = limits }
+    }
+
     /// Takes the operation's tokens from the buckets of its role that apply, or refuses it.
     public func admit(_ session: Session, address: String?, cost: Int) -> Decision {
         admit(session, address: address, cost: cost, at: clock())
     }
 
     func admit(_ session: Session, address: String?, cost: Int, at now: ContinuousClock.Instant) -> Decision {
+        let limits = self.limits
         guard let limit = limits[session.role] else { return .allowed }
         if let maxCost = limit.maxCost, cost > maxCost {
             count(session.role, "cost")
@@ -190,6 +198,7 @@ public final class RateLimiter: Sendable {
     /// What every process together has taken from each bucket in second `window`: buckets at
     /// their rate refuse everyone until the next second.
     func noteShared(_ totals: [(key: String, used: Int)], window: Int) {
+        let limits = self.limits
         let exhausted: [Key] = totals.compactMap { key, used in
             guard let key = Self.key(sharedName: key), let limit = limits[key.role],
                   let rate = key.scope == .tenant ? limit.perTenant : key.scope == .user ? limit.perUser : limit.perIP,

@@ -223,9 +223,9 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 handler.feed(input, context)
             case .live(let first, let prepared, let seen):
                 handler.feed(.next(id: next.id, result: first), context)
-                handler.goLive(next.id, first: first, prepared: prepared, seen: seen, context)
+                handler.goLive(next.id, first: first, prepared: prepared, seen: seen, request: next.request, context)
             case .stream(let prepared, let plan):
-                handler.startStream(next.id, prepared: prepared, plan: plan, context)
+                handler.startStream(next.id, prepared: prepared, plan: plan, request: next.request, context)
             }
             handler.runNext(context)
         }
@@ -233,11 +233,13 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// Keeps subscription `id` up to date in its cohort: the hub wakes the cohort when a table it
     /// reads changes in its tenant; a new result is fed to the machine on this loop.
-    private func goLive(_ id: String, first: String, prepared: GraphQLExecutor.Prepared, seen: Int, _ context: ChannelHandlerContext) {
+    private func goLive(_ id: String, first: String, prepared: GraphQLExecutor.Prepared, seen: Int, request: GraphQLRequest,
+                        _ context: ChannelHandlerContext) {
         guard let hub = service.hub, machine?.active.contains(id) == true else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        let membership = hub.join(prepared, first: first, seen: seen, service: service, executor: executor) { result in
+        let subscriber = self.subscriber(id, request: request, session: prepared.session, context)
+        let membership = hub.join(prepared, first: first, seen: seen, service: service, executor: executor, subscriber: subscriber) { result in
             loop.execute {
                 let (handler, context) = bound.value
                 handler.push(id, result, coalescing: true, context)
@@ -250,7 +252,22 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     /// Streams subscription `id`'s batches in order; the hub wakes it when a table it reads changes.
-    private func startStream(_ id: String, prepared: GraphQLExecutor.Prepared, plan: StreamPlan, _ context: ChannelHandlerContext) {
+    /// How the hub reaches subscription `id` after a reload: with the errors that end it.
+    private func subscriber(_ id: String, request: GraphQLRequest, session: Session, _ context: ChannelHandlerContext) -> SubscriptionHub.Subscriber {
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        return SubscriptionHub.Subscriber(request: request, session: session) { errors in
+            loop.execute {
+                let (handler, context) = bound.value
+                guard handler.live.removeValue(forKey: id) != nil else { return }
+                handler.heldResults.removeValue(forKey: id)
+                handler.feed(.refused(id: id, errors: errors), context)
+            }
+        }
+    }
+
+    private func startStream(_ id: String, prepared: GraphQLExecutor.Prepared, plan: StreamPlan, request: GraphQLRequest,
+                             _ context: ChannelHandlerContext) {
         guard let hub = service.hub, machine?.active.contains(id) == true else { return }
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
@@ -265,7 +282,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 handler.feed(.internalFailure(reason), context)
             }
         })
-        live[id] = hub.join(stream)
+        live[id] = hub.join(stream, subscriber: subscriber(id, request: request, session: prepared.session, context))
     }
 
     /// Sends a subscription's new result if the tenant's message rate allows, else holds it back

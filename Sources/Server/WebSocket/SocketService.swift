@@ -36,8 +36,9 @@ public struct SocketSettings: Sendable {
 /// What every GraphQL WebSocket connection shares: the executor and authenticator of HTTP
 /// requests, the hub of live queries, and the settings.
 public struct SocketService: Sendable {
-    let executor: GraphQLExecutor
-    let authenticator: TokenAuthenticator
+    let served: ServedAPI
+    var executor: GraphQLExecutor { served.executor }
+    var authenticator: TokenAuthenticator { served.authenticator }
     let hub: SubscriptionHub?
     let settings: SocketSettings
     let tenants: TenantConnections
@@ -49,9 +50,13 @@ public struct SocketService: Sendable {
 
     init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil,
          rateLimiter: RateLimiter? = nil) {
+        self.init(served: ServedAPI(executor: executor, authenticator: authenticator), hub: hub, settings: settings, log: log, rateLimiter: rateLimiter)
+    }
+
+    init(served: ServedAPI, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil, rateLimiter: RateLimiter? = nil) {
         self.rateLimiter = rateLimiter
-        self.executor = executor
-        self.authenticator = authenticator
+        self.served = served
+        let executor = served.executor
         self.hub = hub
         self.settings = settings
         self.log = log ?? RequestLog.unlogged(executor.metrics)

@@ -1,7 +1,9 @@
 import Database
 import Events
+import GraphQLLanguage
 import GraphQLTypeSystem
 import Logging
+import Planner
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -15,7 +17,16 @@ public final class SubscriptionHub: Service, Sendable {
         var cohorts: [LiveCohort.Key: LiveCohort] = [:]
         var memberships: [Int: LiveCohort.Key] = [:]
         var streams: [Int: LiveStream] = [:]
+        var subscribers: [Int: Subscriber] = [:]
         var nextID = 0
+    }
+
+    /// Who holds a membership: the operation it runs, checked again when the project is
+    /// reloaded, and how to end it when it no longer validates.
+    struct Subscriber: Sendable {
+        let request: GraphQLRequest
+        let session: Session
+        let end: @Sendable ([GraphQLError]) -> Void
     }
 
     /// The process's change feed; nil: the hub follows one of its own.
@@ -47,7 +58,7 @@ public final class SubscriptionHub: Service, Sendable {
     /// Keeps `prepared` (a subscription whose first result `first` was computed when
     /// `changesSoFar` was `seen`) up to date in its cohort; returns the membership to `leave`.
     func join(_ prepared: GraphQLExecutor.Prepared, first: String, seen: Int, service: SocketService, executor: any TaskExecutor,
-              deliver: @escaping @Sendable (String) -> Void) -> Int? {
+              subscriber: Subscriber? = nil, deliver: @escaping @Sendable (String) -> Void) -> Int? {
         guard let plan = prepared.entry.plan.cohort, let sql = prepared.entry.plan.sql else { return nil }
         let key = LiveCohort.Key(sql: sql, role: prepared.session.role, tenant: prepared.session.tenantID)
         let (id, cohort) = state.withLock { state in
@@ -57,6 +68,7 @@ public final class SubscriptionHub: Service, Sendable {
                                                           counters: counters)
             state.cohorts[key] = cohort
             state.memberships[state.nextID] = key
+            state.subscribers[state.nextID] = subscriber
             cohort.add(state.nextID, prepared: prepared, first: first, deliver: deliver)
             return (state.nextID, cohort)
         }
@@ -65,10 +77,11 @@ public final class SubscriptionHub: Service, Sendable {
     }
 
     /// Starts `stream` and wakes it on its tables' changes; returns the membership to `leave`.
-    func join(_ stream: LiveStream) -> Int {
+    func join(_ stream: LiveStream, subscriber: Subscriber? = nil) -> Int {
         let id = state.withLock { state in
             state.nextID += 1
             state.streams[state.nextID] = stream
+            state.subscribers[state.nextID] = subscriber
             return state.nextID
         }
         stream.changed()
@@ -77,6 +90,7 @@ public final class SubscriptionHub: Service, Sendable {
 
     func leave(_ id: Int) {
         state.withLock { state in
+            state.subscribers.removeValue(forKey: id)
             if let stream = state.streams.removeValue(forKey: id) { return stream.stop() }
             guard let key = state.memberships.removeValue(forKey: id), let cohort = state.cohorts[key] else { return }
             if cohort.remove(id) { state.cohorts.removeValue(forKey: key) }
@@ -92,6 +106,27 @@ public final class SubscriptionHub: Service, Sendable {
             for stream in state.streams.values { counts[stream.role, default: (0, 0)].streams += 1 }
             return counts
         }
+    }
+
+    /// After a reload: every subscription's operation checked against `executor`'s APIs; those
+    /// that no longer validate (or plan) leave and are told why. Returns how many ended.
+    func revalidate(with executor: GraphQLExecutor) -> Int {
+        let subscribers = state.withLock { $0.subscribers }
+        var ended = 0
+        for (id, subscriber) in subscribers.sorted(by: { $0.key < $1.key }) {
+            let errors: [GraphQLError]
+            switch executor.prepare(subscriber.request, session: subscriber.session, subscriptions: true) {
+            case .ready: continue
+            case .refused(let refused): errors = refused.errors
+            case .readOnlyRequest: continue
+            }
+            leave(id)
+            var notice = GraphQLError("The server's API was reloaded and this subscription no longer validates against it.", code: ErrorCode.validationFailed)
+            notice.path = []
+            subscriber.end([notice] + errors)
+            ended += 1
+        }
+        return ended
     }
 
     /// Cohort refreshes since start.
