@@ -63,6 +63,7 @@ public struct GraphQLEndpoint: Sendable {
         if SocketHandshake.isRequested(request) { return await upgrade(request) }
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.of(request.header(RequestID.header)), transport: .http)
+        report.trace = TraceContext(traceparent: request.header("traceparent"))
         var response = await answer(request, isPost: isPost, context: context, report: &report)
         report.status = Int(response.status.code)
         report.bytes = response.body.readableBytes
@@ -79,7 +80,7 @@ public struct GraphQLEndpoint: Sendable {
         } else {
             admission = await admit(request, isPost: isPost)
         }
-        let prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
+        var prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
         switch admission {
         case .answered(let response, let session, let media):
             report.role = session?.role
@@ -90,6 +91,7 @@ public struct GraphQLEndpoint: Sendable {
             return response
         case .ready(let ready, let negotiated): (prepared, media) = (ready, negotiated)
         }
+        prepared.trace = report.trace
         report.role = prepared.session.role
         report.tenant = prepared.session.tenantID
         report.operation = RequestMetrics.Operation(prepared.operation)

@@ -42,6 +42,8 @@ public final class GraphQLExecutor: Sendable {
         public var cost: Int { entry.cost }
         /// Its first statement's name, a hash of the SQL: the same for every request of the plan.
         public var fingerprint: String? { entry.statements.first?.name }
+        /// The caller's trace, shown in `pg_stat_activity` while its statements run.
+        public var trace: TraceContext?
     }
 
     let apis: [String: RoleSchema]
@@ -163,7 +165,7 @@ public final class GraphQLExecutor: Sendable {
             let session = prepared.session
             let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }
             do {
-                let bytes = try await pool.query(statement, binds: binds, settings: Self.settings(session), cancellation: cancellation)
+                let bytes = try await pool.query(statement, binds: binds, settings: Self.settings(prepared), cancellation: cancellation)
                 return .data(bytes ?? ByteBuffer(string: "null"))
             } catch {
                 return .executionErrors([report.clientError(for: error, path: [])])
@@ -184,7 +186,7 @@ public final class GraphQLExecutor: Sendable {
     /// writes; the error names the failing field.
     private func runMutation(_ fields: [MutationField], statements: [PreparedSQL], prepared: Prepared, pool: SessionPool,
                              cancellation: QueryCancellation?) async -> Outcome {
-        let settings = Self.settings(prepared.session)
+        let settings = Self.settings(prepared)
         let failingField = Mutex<String?>(nil)
         do {
             let data = try await pool.transaction(settings: settings, cancellation: cancellation) { transaction in
@@ -238,7 +240,9 @@ public final class GraphQLExecutor: Sendable {
         return data
     }
 
-    private static func settings(_ session: Session) -> ConnectionSettings {
-        ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON)
+    private static func settings(_ prepared: Prepared) -> ConnectionSettings {
+        let session = prepared.session
+        return ConnectionSettings(role: session.role, tenantID: session.tenantID, userID: session.userID, claims: session.claimsJSON,
+                                  applicationName: prepared.trace?.applicationName ?? "strata")
     }
 }

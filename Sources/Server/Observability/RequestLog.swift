@@ -36,6 +36,7 @@ public struct RequestLog: Sendable {
         if let role = report.role { metadata["role"] = .string(role) }
         if let tenant = report.tenant { metadata["tenant"] = .string(tenant) }
         if let status = report.status { metadata["status"] = .stringConvertible(status) }
+        if let trace = report.trace { metadata["trace_id"] = .string(trace.traceID) }
         if let database = report.database { metadata["database_ms"] = .stringConvertible(Self.milliseconds(database)) }
         if slow {
             if let fingerprint = report.fingerprint { metadata["fingerprint"] = .string(fingerprint) }

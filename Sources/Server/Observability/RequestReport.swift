@@ -17,6 +17,8 @@ public struct RequestReport: Sendable {
     /// same plan (and the name it is prepared under in PostgreSQL).
     public var fingerprint: String?
     public var bytes: Int = 0
+    /// The caller's trace (W3C `traceparent`), if it sent one.
+    public var trace: TraceContext?
 
     public init(requestID: String, transport: RequestMetrics.Transport) {
         self.requestID = requestID
