@@ -13,6 +13,8 @@ import Synchronization
 public final class StrataMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let collectors = Mutex<[@Sendable () async -> Void]>([])
+    /// Lock-free histograms, by family name with their help text, rendered after the registry's.
+    private let latencies = Mutex<[(name: String, help: String, histograms: [LatencyHistogram])]>([])
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -47,6 +49,21 @@ public final class StrataMetrics: Sendable {
             : registry.makeDurationHistogram(name: name, labels: labels, buckets: buckets, help: help)
     }
 
+    /// A latency histogram recorded with atomics only, for the hot path (every request). Its
+    /// family must not also be made through the registry.
+    public func latency(_ name: String, _ help: String, labels: [(String, String)] = [],
+                        buckets: [Duration] = StrataMetrics.latencyBuckets) -> LatencyHistogram {
+        let histogram = LatencyHistogram(name: name, labels: labels, buckets: buckets)
+        latencies.withLock { families in
+            if let index = families.firstIndex(where: { $0.name == name }) {
+                families[index].histograms.append(histogram)
+            } else {
+                families.append((name, help, [histogram]))
+            }
+        }
+        return histogram
+    }
+
     /// Runs `collect` before each scrape: it sets the gauges of state kept elsewhere.
     public func beforeScrape(_ collect: @escaping @Sendable () async -> Void) {
         collectors.withLock { $0.append(collect) }
@@ -55,7 +72,12 @@ public final class StrataMetrics: Sendable {
     /// The text exposition, after every collector has run.
     public func exposition() async -> [UInt8] {
         for collect in collectors.withLock({ $0 }) { await collect() }
-        return registry.emitToBuffer()
+        var text = ""
+        for family in latencies.withLock({ $0 }) {
+            text += "# HELP \(family.name) \(family.help)\n# TYPE \(family.name) histogram\n"
+            for histogram in family.histograms { histogram.render(into: &text) }
+        }
+        return registry.emitToBuffer() + Array(text.utf8)
     }
 }
 

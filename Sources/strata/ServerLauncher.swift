@@ -43,6 +43,8 @@ struct ServerLauncher {
     var schemaDirectory = "schema"
     /// Whether to reload when a project file changes (`strata dev`), beside SIGHUP.
     var watchesFiles = false
+    /// How log lines look (`--log-format`), for the request lines written without swift-log.
+    var logFormat = LogFormat.requested(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
     var logger: Logger
     /// The process's metrics.
     let metrics = StrataMetrics()
@@ -163,7 +165,7 @@ struct ServerLauncher {
         let hub = SubscriptionHub(endpoint: connections.server, refreshPools: refreshPools, feed: feed, logger: logger)
         for gap in SubscriptionCoverage.gaps(in: project) { logger.notice("\(gap)") }
         let log = RequestLog(metrics: requestMetrics, logger: Logger(label: "strata.request"),
-                             slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds))
+                             slowThreshold: .milliseconds(settings.resilience.slowOperationMilliseconds), writer: RequestLines(format: logFormat))
         // Always there, even without limits now: a reload may bring some.
         let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
         let sharedLimits = SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)

@@ -1,3 +1,4 @@
+import Foundation
 import Telemetry
 import Testing
 
@@ -33,5 +34,32 @@ struct StrataMetricsTests {
         #expect(text.contains(#"strata_test_seconds_bucket{le="0.005"} 1"#))
         #expect(text.contains(#"strata_test_seconds_bucket{le="10.0"} 1"#))
         #expect(text.contains("strata_test_seconds_count 1"))
+    }
+}
+
+@Suite("Lock-free latency histograms")
+struct LatencyHistogramTests {
+    @Test("cumulative buckets, +Inf, sum in seconds and count, each label set under one HELP and TYPE")
+    func rendering() async {
+        let metrics = StrataMetrics()
+        let fast = metrics.latency("strata_test_latency_seconds", "A latency.", labels: [("kind", "fast")],
+                                   buckets: [.milliseconds(1), .milliseconds(10)])
+        let slow = metrics.latency("strata_test_latency_seconds", "A latency.", labels: [("kind", "slow")],
+                                   buckets: [.milliseconds(1), .milliseconds(10)])
+        fast.record(.microseconds(500))
+        fast.record(.milliseconds(1))
+        fast.record(.milliseconds(5))
+        slow.record(.seconds(2))
+        let text = String(decoding: await metrics.exposition(), as: UTF8.self)
+        #expect(text.components(separatedBy: "# TYPE strata_test_latency_seconds histogram").count == 2)
+        #expect(text.contains("""
+            strata_test_latency_seconds_bucket{kind="fast",le="0.001"} 2
+            strata_test_latency_seconds_bucket{kind="fast",le="0.01"} 3
+            strata_test_latency_seconds_bucket{kind="fast",le="+Inf"} 3
+            strata_test_latency_seconds_sum{kind="fast"} 0.0065
+            strata_test_latency_seconds_count{kind="fast"} 3
+            strata_test_latency_seconds_bucket{kind="slow",le="0.001"} 0
+            """), "\(text)")
+        #expect(text.contains("strata_test_latency_seconds_sum{kind=\"slow\"} 2.0\n"))
     }
 }

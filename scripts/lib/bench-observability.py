@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.request
 
-from bench_server import free_port, start_server, wrk_post
+from bench_server import free_port, process_counters, start_server, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
@@ -42,11 +42,13 @@ def run(observed):
         scraper = threading.Thread(target=scrape) if observed else None
         if scraper:
             scraper.start()
-        rate = wrk_post(data, port, token, BODY, connections, seconds)
+        cpu_before, _ = process_counters(server.pid)
+        figures = wrk_post(data, port, token, BODY, connections, seconds, details=True)
+        cpu_after, _ = process_counters(server.pid)
         done.set()
         if scraper:
             scraper.join()
-        return rate, scrapes[0]
+        return figures["rate"], (cpu_after - cpu_before) * 1e6 / figures["requests"], scrapes[0]
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -54,17 +56,21 @@ def run(observed):
 
 print(f"tasks_by_pk, {connections} connections, {seconds} s per run, loopback; off = --no-metrics and LOG_LEVEL=warning, "
       f"on = metrics scraped every second and a JSON log line per request")
-off, on = [], []
+off, on, off_cpu, on_cpu = [], [], [], []
 for round in range(ROUNDS):
-    rate, _ = run(False)
+    rate, cpu, _ = run(False)
     off.append(rate)
-    print(f"  off {rate:>9.0f}/s")
-    rate, scrapes = run(True)
+    off_cpu.append(cpu)
+    print(f"  off {rate:>9.0f}/s  {cpu:6.1f} µs of Strata CPU per request")
+    rate, cpu, scrapes = run(True)
     on.append(rate)
-    print(f"  on  {rate:>9.0f}/s  ({scrapes} scrapes)")
+    on_cpu.append(cpu)
+    print(f"  on  {rate:>9.0f}/s  {cpu:6.1f} µs of Strata CPU per request  ({scrapes} scrapes)")
 ratio = statistics.median(on) / statistics.median(off)
 print(f"median off {statistics.median(off):.0f}/s, on {statistics.median(on):.0f}/s: on/off = {ratio:.3f} "
       f"(cost {100 * (1 - ratio):.1f}%; target at most 5%)")
+print(f"median CPU per request: off {statistics.median(off_cpu):.1f} µs, on {statistics.median(on_cpu):.1f} µs "
+      f"(+{100 * (statistics.median(on_cpu) / statistics.median(off_cpu) - 1):.1f}%)")
 log = open(os.path.join(data, "server.log")).read()
 lines = log.count('"message":"request"')
 print(f"request lines logged: {lines}")

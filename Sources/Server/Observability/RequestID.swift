@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A request's id: the client's `X-Request-Id` when it is a sensible one (1 to 128 visible
 /// ASCII characters), else a new random one of 32 hex digits. It is echoed in the response and
 /// named in the request's log lines.
@@ -11,14 +13,25 @@ enum RequestID {
         return make()
     }
 
+    /// Random for this process, drawn once: ids of different processes differ.
+    private static let processPart = UInt64.random(in: .min ... .max)
+    /// Counts up: ids of one process differ, with no system call per request.
+    private static let sequence = Atomic<UInt64>(UInt64.random(in: .min ... .max))
+
+    /// 32 hex digits: 16 of the process's random part, 16 of a counter scrambled so that
+    /// consecutive ids do not look alike.
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var counter = sequence.add(1, ordering: .relaxed).newValue
+        // A bijection on 64 bits (SplitMix64's finalizer): distinct counters stay distinct.
+        counter = (counter ^ (counter >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        counter = (counter ^ (counter >> 27)) &* 0x94D0_49BB_1331_11EB
+        counter ^= counter >> 31
         let digits = Array("0123456789abcdef".utf8)
         var bytes = [UInt8](repeating: 0, count: 32)
-        for half in 0..<2 {
-            var value = generator.next() as UInt64
+        for (half, part) in [processPart, counter].enumerated() {
+            var value = part
             for index in 0..<16 {
-                bytes[half * 16 + index] = digits[Int(value & 0xF)]
+                bytes[half * 16 + 15 - index] = digits[Int(value & 0xF)]
                 value >>= 4
             }
         }

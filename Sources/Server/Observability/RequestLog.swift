@@ -8,11 +8,15 @@ public struct RequestLog: Sendable {
     let logger: Logger
     /// Operations taking longer are logged at `warning`; nil: none is.
     let slowThreshold: Duration?
+    /// Writes the lines itself, straight from the report, in the process's log format (one line
+    /// per request is the hot path: no metadata dictionary is built); nil: through `logger`.
+    let writer: (any RequestLineWriter)?
 
-    public init(metrics: RequestMetrics?, logger: Logger, slowThreshold: Duration? = nil) {
+    public init(metrics: RequestMetrics?, logger: Logger, slowThreshold: Duration? = nil, writer: (any RequestLineWriter)? = nil) {
         self.metrics = metrics
         self.logger = logger
         self.slowThreshold = slowThreshold
+        self.writer = writer
     }
 
     /// Counts requests in `metrics` and logs none.
@@ -24,6 +28,7 @@ public struct RequestLog: Sendable {
         metrics?.record(report.transport, report.operation, report.outcome, duration: duration, database: report.database)
         let slow = slowThreshold.map { duration > $0 } ?? false
         guard slow || logger.logLevel <= .info else { return }
+        if let writer { return writer.write(report, duration: duration, slow: slow) }
         var metadata: Logger.Metadata = [
             "request_id": .string(report.requestID),
             "transport": .string(report.transport.rawValue),
@@ -47,10 +52,16 @@ public struct RequestLog: Sendable {
     }
 
     /// Milliseconds with three decimals.
-    static func milliseconds(_ duration: Duration) -> String {
+    public static func milliseconds(_ duration: Duration) -> String {
         let microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
         let whole = microseconds / 1_000, fraction = microseconds % 1_000
         let digits = String(fraction)
         return "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
     }
+}
+
+/// Writes a finished request's log line: `request` at `info`, or `slow operation` at `warning`
+/// with the plan's fingerprint, with the fields `RequestLog` logs.
+public protocol RequestLineWriter: Sendable {
+    func write(_ report: RequestReport, duration: Duration, slow: Bool)
 }

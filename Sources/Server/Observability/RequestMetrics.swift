@@ -43,8 +43,8 @@ public struct RequestMetrics: Sendable {
 
     public let metrics: StrataMetrics
     private let requests: [Prometheus.Counter]
-    private let durations: [DurationHistogram]
-    private let databaseDurations: [DurationHistogram]
+    private let durations: [LatencyHistogram]
+    private let databaseDurations: [LatencyHistogram]
     let documentHits: Prometheus.Counter
     let documentMisses: Prometheus.Counter
     let planHits: Prometheus.Counter
@@ -53,7 +53,7 @@ public struct RequestMetrics: Sendable {
     public init(_ metrics: StrataMetrics) {
         self.metrics = metrics
         var requests: [Prometheus.Counter] = []
-        var durations: [DurationHistogram] = []
+        var durations: [LatencyHistogram] = []
         for transport in Transport.allCases {
             for operation in Operation.allCases {
                 for outcome in Outcome.allCases {
@@ -61,7 +61,7 @@ public struct RequestMetrics: Sendable {
                                                     labels: [("transport", transport.rawValue), ("operation", operation.rawValue),
                                                              ("outcome", outcome.rawValue)]))
                 }
-                durations.append(metrics.histogram("strata_request_duration_seconds",
+                durations.append(metrics.latency("strata_request_duration_seconds",
                                                    "Time from a request read to its response ready (HTTP), or an operation received to its first result (WebSocket).",
                                                    labels: [("transport", transport.rawValue), ("operation", operation.rawValue)]))
             }
@@ -69,7 +69,7 @@ public struct RequestMetrics: Sendable {
         self.requests = requests
         self.durations = durations
         databaseDurations = Operation.allCases.map { operation in
-            metrics.histogram("strata_database_duration_seconds",
+            metrics.latency("strata_database_duration_seconds",
                               "Time an operation spent on the database: waiting for a connection, its settings, statements and commit.",
                               labels: [("operation", operation.rawValue)])
         }
