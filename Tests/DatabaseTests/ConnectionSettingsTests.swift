@@ -8,9 +8,10 @@ struct ConnectionSettingsTests {
     func statement() {
         let settings = ConnectionSettings(role: "member", tenantID: "t-1", userID: "u-9", claims: #"{"sub":"u-9"}"#)
         let local = SQLRenderer.render(settings.statement(scope: .transaction))
-        #expect(local.text == #"SELECT "pg_catalog"."set_config"($1, $2, TRUE), "pg_catalog"."set_config"($3, $4, TRUE), "pg_catalog"."set_config"($5, $6, TRUE), "pg_catalog"."set_config"($7, $8, TRUE)"#)
+        #expect(local.text == #"SELECT "pg_catalog"."set_config"($1, $2, TRUE), "pg_catalog"."set_config"($3, $4, TRUE), "pg_catalog"."set_config"($5, $6, TRUE), "pg_catalog"."set_config"($7, $8, TRUE), "pg_catalog"."set_config"($9, $10, TRUE)"#)
         #expect(local.binds == [
             "role", "member", "app.tenant_id", "t-1", "app.user_id", "u-9", "request.jwt.claims", #"{"sub":"u-9"}"#,
+            "application_name", "strata",
         ].map { SQLBind.value(.text($0)) })
         let sessionLevel = SQLRenderer.render(settings.statement(scope: .session))
         #expect(sessionLevel.text.contains("FALSE") && !sessionLevel.text.contains("TRUE"))
