@@ -12,11 +12,12 @@ struct SocketCapTests {
     struct Client {
         let connection: RawConnection
 
-        static func open(port: Int, authorization: String? = nil, timeout: Int = 20) async throws -> (Client, String) {
+        static func open(port: Int, authorization: String? = nil, traceparent: String? = nil, timeout: Int = 20) async throws -> (Client, String) {
             let connection = try RawConnection(port: port, timeout: timeout)
             connection.send("GET /graphql HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                            + "Sec-WebSocket-Protocol: graphql-transport-ws\r\n" + (authorization.map { "Authorization: \($0)\r\n" } ?? "") + "\r\n")
+                            + "Sec-WebSocket-Protocol: graphql-transport-ws\r\n" + (authorization.map { "Authorization: \($0)\r\n" } ?? "")
+                            + (traceparent.map { "traceparent: \($0)\r\n" } ?? "") + "\r\n")
             return (Client(connection: connection), await connection.read())
         }
 

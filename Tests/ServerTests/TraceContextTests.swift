@@ -36,6 +36,18 @@ struct TraceContextTests {
             #expect(status == .ok)
             let names = try await test.database.rows("SELECT application_name FROM pg_stat_activity WHERE usename = 'strata_authenticator'")
             #expect(names.contains(["strata trace=\(Self.traceID)"]), "\(names)")
+
+            // Over WebSocket: the upgrade request's trace is every operation's.
+            let other = "0af7651916cd43dd8448eb211c80319c"
+            let port = try #require(client.port)
+            let (socket, _) = try await SocketCapTests.Client.open(port: port, traceparent: "00-\(other)-b7ad6b7169203331-01", timeout: 1)
+            socket.sendText(#"{"type":"connection_init","payload":{"Authorization":"Bearer \#(token)"}}"#)
+            _ = await SocketMessageRateTests.nextTexts(socket, count: 1, within: 90)
+            socket.sendText(#"{"id":"q","type":"subscribe","payload":{"query":"{ projects { name } }"}}"#)
+            let texts = await SocketMessageRateTests.nextTexts(socket, count: 1)
+            #expect(texts.first?.contains("next") == true, "\(texts)")
+            let after = try await test.database.rows("SELECT application_name FROM pg_stat_activity WHERE usename = 'strata_authenticator'")
+            #expect(after.contains(["strata trace=\(other)"]), "\(after)")
         }
     }
 }

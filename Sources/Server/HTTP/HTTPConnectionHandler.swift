@@ -231,7 +231,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let pipeline = context.pipeline.syncOperations
         let channel = context.channel
         let socket = SocketConnectionHandler(service: upgrade.service, dialect: upgrade.dialect,
-                                             authorization: upgrade.authorization, executor: executor)
+                                             authorization: upgrade.authorization, trace: upgrade.trace, executor: executor)
         do {
             try pipeline.addHandlers([
                 ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: upgrade.service.settings.maxMessageBytes)),

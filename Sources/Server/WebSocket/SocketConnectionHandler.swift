@@ -39,6 +39,8 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var countedTenant: String?
     /// The role this connection is counted under in metrics, once its session is known.
     private var countedRole: String?
+    /// The upgrade request's trace, which every operation of the connection is part of.
+    private let trace: TraceContext?
     /// The tenant whose message rate its pushed results count against ("" for none).
     private var rateTenant = ""
     /// Pushed results held back by the tenant's message rate, in order: a live query's latest
@@ -52,8 +54,9 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         case ordered(id: String, result: String)
     }
 
-    init(service: SocketService, dialect: SocketDialect?, authorization: String?, executor: EventLoopExecutor) {
+    init(service: SocketService, dialect: SocketDialect?, authorization: String?, trace: TraceContext? = nil, executor: EventLoopExecutor) {
         self.service = service
+        self.trace = trace
         self.executor = executor
         self.machine = dialect.map { SocketMachine(dialect: $0, upgradeAuthorization: authorization) }
     }
@@ -214,8 +217,10 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         running = (next.id, cancellation)
         let service = self.service
         let address = context.channel.remoteAddress?.ipAddress
+        let trace = self.trace
         onLoop(context) {
-            await service.run(id: next.id, next.request, session: next.session, address: address, large: next.large, cancellation: cancellation)
+            await service.run(id: next.id, next.request, session: next.session, address: address, trace: trace, large: next.large,
+                              cancellation: cancellation)
         } then: { handler, context, outcome in
             handler.running = nil
             switch outcome {

@@ -78,10 +78,11 @@ public struct SocketService: Sendable {
     /// Runs one operation as a POST would run it, and says what the protocol should answer. A
     /// large one (`large`: its message passed `GraphQLEndpoint.loopBodyLimit`) is planned on
     /// Swift's shared pool, as a large POST is, so it does not hold up the loop.
-    func run(id: String, _ request: GraphQLRequest, session: Session, address: String?, large: Bool,
+    func run(id: String, _ request: GraphQLRequest, session: Session, address: String?, trace: TraceContext? = nil, large: Bool,
              cancellation: QueryCancellation) async -> Outcome {
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.make(), transport: .websocket)
+        report.trace = trace
         report.role = session.role
         report.tenant = session.tenantID
         let outcome = await run(id: id, request, session: session, address: address, large: large, cancellation: cancellation, report: &report)
@@ -96,7 +97,7 @@ public struct SocketService: Sendable {
         let preparation = large
             ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session, subscriptions: subscriptions) }
             : executor.prepare(request, session: session, subscriptions: subscriptions)
-        let prepared: GraphQLExecutor.Prepared
+        var prepared: GraphQLExecutor.Prepared
         // Each operation counts against the rate limits, a refused one as one request.
         let cost: Int = if case .ready(let ready) = preparation { ready.cost } else { 1 }
         if let rateLimiter, let (error, _) = RateLimiter.refusal(rateLimiter.admit(session, address: address, cost: cost)) {
@@ -112,6 +113,7 @@ public struct SocketService: Sendable {
             return .answered(.refused(id: id, errors: [GraphQLError("This operation cannot run here.", code: ErrorCode.badRequest)]))
         case .ready(let ready): prepared = ready
         }
+        prepared.trace = report.trace
         report.operation = RequestMetrics.Operation(prepared.operation)
         report.operationName = prepared.operationName
         report.fingerprint = prepared.fingerprint

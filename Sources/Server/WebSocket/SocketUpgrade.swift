@@ -10,6 +10,8 @@ public struct SocketUpgrade: Sendable {
     let dialect: SocketDialect?
     /// The upgrade request's `Authorization`, for a `connection_init` that carries none.
     let authorization: String?
+    /// The upgrade request's W3C trace context: the connection's operations are part of it.
+    var trace: TraceContext? = nil
 }
 
 /// RFC 6455's opening handshake, for `GET /graphql`.
@@ -41,7 +43,8 @@ enum SocketHandshake {
         ])
         let dialect = SocketDialect.choose(from: headers[canonicalForm: "sec-websocket-protocol"].joined(separator: ","))
         if let dialect { response.headers.add(name: "Sec-WebSocket-Protocol", value: dialect.rawValue) }
-        response.upgrade = SocketUpgrade(service: service, dialect: dialect, authorization: request.header("authorization"))
+        response.upgrade = SocketUpgrade(service: service, dialect: dialect, authorization: request.header("authorization"),
+                                         trace: TraceContext(traceparent: request.header("traceparent")))
         return response
     }
 
