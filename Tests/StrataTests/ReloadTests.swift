@@ -28,7 +28,8 @@ struct ReloadTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(server.standardError.contains("SIGHUP: reloading"))
-        #expect(server.standardError.components(separatedBy: "reloaded: ").count == reloads + 1, "one more reload after SIGHUP")
+        // At least one more (restoring the file at the script's end may reload too).
+        #expect(server.standardError.components(separatedBy: "reloaded: ").count > reloads, "another reload after SIGHUP")
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
         print(report)

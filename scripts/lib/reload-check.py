@@ -49,7 +49,7 @@ async def main():
 
         # A broken edit: the reload fails, the API stays as it was.
         open(tasks_file, "w").write(original.replace("columns:\n", "columns:\n  : [\n", 1))
-        time.sleep(3)
+        time.sleep(5)  # the watcher looks every second
         print("after a broken edit, titles still answer:", "data" in query("{ tasks { title } }") and "errors" not in query("{ tasks { title } }"))
         early = await next_message(socket, 0.5)
         print("and no subscription ended:", early is None)
