@@ -1,39 +1,19 @@
 import Logging
 import Server
 
-/// The request log's lines in the process's log format, built straight from the report: the
-/// same fields `RequestLog` gives swift-log, without a metadata dictionary per request.
+/// The request log's lines in the process's log format, built straight from `RequestLog`'s
+/// fields, without a metadata dictionary per request.
 struct RequestLines: RequestLineWriter {
     let format: LogFormat
 
-    func write(_ report: RequestReport, duration: Duration, slow: Bool) {
-        var fields: [(String, Value)] = [
-            ("request_id", .text(report.requestID)), ("transport", .text(report.transport.rawValue)),
-            ("type", .text(report.operation.rawValue)), ("outcome", .text(report.outcome.rawValue)),
-            ("duration_ms", .number(RequestLog.milliseconds(duration))), ("bytes", .number(String(report.bytes))),
-        ]
-        fields.reserveCapacity(13)
-        if let name = report.operationName { fields.append(("operation", .text(name))) }
-        if let role = report.role { fields.append(("role", .text(role))) }
-        if let tenant = report.tenant { fields.append(("tenant", .text(tenant))) }
-        if let status = report.status { fields.append(("status", .number(String(status)))) }
-        if let trace = report.trace { fields.append(("trace_id", .text(trace.traceID))) }
-        if let database = report.database { fields.append(("database_ms", .number(RequestLog.milliseconds(database)))) }
-        if slow, let fingerprint = report.fingerprint { fields.append(("fingerprint", .text(fingerprint))) }
-        let level: Logger.Level = slow ? .warning : .info
-        let message = slow ? "slow operation" : "request"
+    func write(level: Logger.Level, message: String, fields: [(String, RequestLog.Value)]) {
         switch format {
-        case .json: LogOutput.write(json(level, message, fields), urgent: slow)
-        case .text: LogOutput.write(text(level, message, fields), urgent: slow)
+        case .json: LogOutput.write(json(level, message, fields), urgent: level >= .warning)
+        case .text: LogOutput.write(text(level, message, fields), urgent: level >= .warning)
         }
     }
 
-    enum Value {
-        case text(String)
-        case number(String)
-    }
-
-    private func json(_ level: Logger.Level, _ message: String, _ fields: [(String, Value)]) -> [UInt8] {
+    private func json(_ level: Logger.Level, _ message: String, _ fields: [(String, RequestLog.Value)]) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(400)
         line.append(contentsOf: #"{"time":""#.utf8)
@@ -56,7 +36,7 @@ struct RequestLines: RequestLineWriter {
         return line
     }
 
-    private func text(_ level: Logger.Level, _ message: String, _ fields: [(String, Value)]) -> String {
+    private func text(_ level: Logger.Level, _ message: String, _ fields: [(String, RequestLog.Value)]) -> String {
         let rendered = fields.sorted { $0.0 < $1.0 }.map { key, value -> String in
             switch value {
             case .text(let text), .number(let text): "\(key)=\(text)"

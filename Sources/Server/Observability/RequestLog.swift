@@ -8,8 +8,8 @@ public struct RequestLog: Sendable {
     let logger: Logger
     /// Operations taking longer are logged at `warning`; nil: none is.
     let slowThreshold: Duration?
-    /// Writes the lines itself, straight from the report, in the process's log format (one line
-    /// per request is the hot path: no metadata dictionary is built); nil: through `logger`.
+    /// Writes the lines itself, in the process's log format (one line per request is the hot
+    /// path: no metadata dictionary is built); nil: through `logger`.
     let writer: (any RequestLineWriter)?
 
     public init(metrics: RequestMetrics?, logger: Logger, slowThreshold: Duration? = nil, writer: (any RequestLineWriter)? = nil) {
@@ -28,27 +28,42 @@ public struct RequestLog: Sendable {
         metrics?.record(report.transport, report.operation, report.outcome, duration: duration, database: report.database)
         let slow = slowThreshold.map { duration > $0 } ?? false
         guard slow || logger.logLevel <= .info else { return }
-        if let writer { return writer.write(report, duration: duration, slow: slow) }
-        var metadata: Logger.Metadata = [
-            "request_id": .string(report.requestID),
-            "transport": .string(report.transport.rawValue),
-            "type": .string(report.operation.rawValue),
-            "outcome": .string(report.outcome.rawValue),
-            "duration_ms": .stringConvertible(Self.milliseconds(duration)),
-            "bytes": .stringConvertible(report.bytes),
-        ]
-        if let name = report.operationName { metadata["operation"] = .string(name) }
-        if let role = report.role { metadata["role"] = .string(role) }
-        if let tenant = report.tenant { metadata["tenant"] = .string(tenant) }
-        if let status = report.status { metadata["status"] = .stringConvertible(status) }
-        if let trace = report.trace { metadata["trace_id"] = .string(trace.traceID) }
-        if let database = report.database { metadata["database_ms"] = .stringConvertible(Self.milliseconds(database)) }
-        if slow {
-            if let fingerprint = report.fingerprint { metadata["fingerprint"] = .string(fingerprint) }
-            logger.warning("slow operation", metadata: metadata)
-        } else {
-            logger.info("request", metadata: metadata)
+        let level: Logger.Level = slow ? .warning : .info
+        let message = slow ? "slow operation" : "request"
+        let fields = Self.fields(report, duration: duration, slow: slow)
+        if let writer { return writer.write(level: level, message: message, fields: fields) }
+        var metadata: Logger.Metadata = [:]
+        for (key, value) in fields {
+            switch value {
+            case .text(let text): metadata[key] = .string(text)
+            case .number(let digits): metadata[key] = .stringConvertible(digits)
+            }
         }
+        logger.log(level: level, "\(message)", metadata: metadata)
+    }
+
+    /// A field's value: text, or a number (written as a JSON number).
+    public enum Value: Sendable {
+        case text(String)
+        case number(String)
+    }
+
+    /// The fields of a finished request's line, in order; the plan's fingerprint when it was slow.
+    static func fields(_ report: RequestReport, duration: Duration, slow: Bool) -> [(String, Value)] {
+        var fields: [(String, Value)] = [
+            ("request_id", .text(report.requestID)), ("transport", .text(report.transport.rawValue)),
+            ("type", .text(report.operation.rawValue)), ("outcome", .text(report.outcome.rawValue)),
+            ("duration_ms", .number(milliseconds(duration))), ("bytes", .number(String(report.bytes))),
+        ]
+        fields.reserveCapacity(13)
+        if let name = report.operationName { fields.append(("operation", .text(name))) }
+        if let role = report.role { fields.append(("role", .text(role))) }
+        if let tenant = report.tenant { fields.append(("tenant", .text(tenant))) }
+        if let status = report.status { fields.append(("status", .number(String(status)))) }
+        if let trace = report.trace { fields.append(("trace_id", .text(trace.traceID))) }
+        if let database = report.database { fields.append(("database_ms", .number(milliseconds(database)))) }
+        if slow, let fingerprint = report.fingerprint { fields.append(("fingerprint", .text(fingerprint))) }
+        return fields
     }
 
     /// Milliseconds with three decimals.
@@ -60,8 +75,8 @@ public struct RequestLog: Sendable {
     }
 }
 
-/// Writes a finished request's log line: `request` at `info`, or `slow operation` at `warning`
-/// with the plan's fingerprint, with the fields `RequestLog` logs.
+/// Writes a finished request's log line (`request` at `info`, or `slow operation` at
+/// `warning`) with the fields `RequestLog` gives it, in order.
 public protocol RequestLineWriter: Sendable {
-    func write(_ report: RequestReport, duration: Duration, slow: Bool)
+    func write(level: Logger.Level, message: String, fields: [(String, RequestLog.Value)])
 }

@@ -25,11 +25,34 @@ public struct RequestMetrics: Sendable {
         case unavailable
         /// Stopped by the request timeout.
         case timeout
+
+        /// Its place in `allCases`.
+        var index: Int {
+            switch self {
+            case .ok: 0
+            case .requestError: 1
+            case .executionError: 2
+            case .unauthorized: 3
+            case .rateLimited: 4
+            case .unavailable: 5
+            case .timeout: 6
+            }
+        }
     }
 
     /// The operation's type, or `unknown` when it was refused before one was found.
     public enum Operation: String, Sendable, CaseIterable {
         case query, mutation, subscription, unknown
+
+        /// Its place in `allCases`.
+        var index: Int {
+            switch self {
+            case .query: 0
+            case .mutation: 1
+            case .subscription: 2
+            case .unknown: 3
+            }
+        }
 
         public init(_ type: OperationType?) {
             switch type {
@@ -84,8 +107,7 @@ public struct RequestMetrics: Sendable {
     func record(_ transport: Transport, _ operation: Operation, _ outcome: Outcome, duration: Duration, database: Duration?) {
         let operations = Operation.allCases.count, outcomes = Outcome.allCases.count
         let transportIndex = transport == .http ? 0 : 1
-        let operationIndex = Operation.allCases.firstIndex(of: operation)!  // every case is in allCases
-        let outcomeIndex = Outcome.allCases.firstIndex(of: outcome)!  // every case is in allCases
+        let operationIndex = operation.index, outcomeIndex = outcome.index
         requests[(transportIndex * operations + operationIndex) * outcomes + outcomeIndex].increment()
         durations[transportIndex * operations + operationIndex].record(duration)
         if let database { databaseDurations[operationIndex].record(database) }

@@ -74,9 +74,6 @@ public final class RateLimiter: Sendable {
         self.second = second
     }
 
-    /// Whether any role is limited.
-    public var isEmpty: Bool { limits.isEmpty }
-
     /// Limits by `limits` from now on; buckets of roles and scopes still limited keep their tokens.
     public func replace(limits: [String: RoleRateLimits]) {
         limitsNow.withLock { $0 = limits }

@@ -11,7 +11,7 @@ import SchemaModel
 /// role it validates for (and it must validate for one).
 public struct TrustedDocuments: Sendable {
     /// One trusted document.
-    public struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable {
         /// 64 lowercase hex digits.
         public var id: String
         /// The file, relative to the project.
@@ -21,10 +21,6 @@ public struct TrustedDocuments: Sendable {
         public var roles: [String]
         /// Its operations: name (nil for an anonymous one) and type.
         public var operations: [(name: String?, type: OperationType)]
-
-        public static func == (lhs: Entry, rhs: Entry) -> Bool {
-            lhs.id == rhs.id && lhs.path == rhs.path && lhs.roles == rhs.roles
-        }
     }
 
     public let mode: TrustedDocumentsMode
@@ -105,9 +101,13 @@ public struct TrustedDocuments: Sendable {
             if failures.isEmpty { problems.append(Problem(path: path, line: 1, column: 1, message: "no role is served")) }
         }
         guard problems.isEmpty else { return .failure(Problems(problems: problems)) }
-        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        return .success(Entry(id: digest, path: path, text: text, roles: passing,
+        return .success(Entry(id: digest(of: text), path: path, text: text, roles: passing,
                               operations: document.operations.map { ($0.name?.value, $0.operation) }))
+    }
+
+    /// A document's id: the SHA-256 of its text, as 64 lowercase hex digits.
+    static func digest(of text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The roles a document's leading comment lines name: `# roles: member, admin`.
@@ -155,8 +155,7 @@ public struct TrustedDocuments: Sendable {
             return .success(resolved)
         }
         guard mode == .require else { return .success(request) }
-        let digest = SHA256.hash(data: Data(request.query.utf8)).map { String(format: "%02x", $0) }.joined()
-        guard entries[digest] != nil else {
+        guard entries[Self.digest(of: request.query)] != nil else {
             return .failure(GraphQLError("This server runs trusted documents only: send \"documentId\": \"sha256:<hex>\" of one of the project's documents (strata queries manifest lists them).",
                                          code: ErrorCode.persistedQueryNotFound))
         }

@@ -121,8 +121,7 @@ public final class SubscriptionHub: Service, Sendable {
             case .readOnlyRequest: continue
             }
             leave(id)
-            var notice = GraphQLError("The server's API was reloaded and this subscription no longer validates against it.", code: ErrorCode.validationFailed)
-            notice.path = []
+            let notice = GraphQLError("The server's API was reloaded and this subscription no longer validates against it.", code: ErrorCode.validationFailed)
             subscriber.end([notice] + errors)
             ended += 1
         }
