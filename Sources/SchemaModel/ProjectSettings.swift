@@ -54,6 +54,8 @@ public struct ProjectSettings: Sendable, Equatable {
     /// The API name of the table listing the tenants (`tenancy.tenants`), for schedules run
     /// once per tenant.
     public var tenantsTable: String?
+    /// Where request spans are exported (`tracing:`).
+    public var tracing = TracingSettings()
 
     /// How the server behaves when the database is slow, saturated or gone, and how long it
     /// gives in-flight requests at shutdown.
@@ -119,7 +121,7 @@ public struct ProjectSettings: Sendable, Equatable {
         var settings = ProjectSettings()
         if let root {
             let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "rate_limits", "trusted_documents",
-                                                       "events", "schedules"],
+                                                       "events", "schedules", "tracing"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -182,6 +184,7 @@ public struct ProjectSettings: Sendable, Equatable {
                                 + NameSuggestion.hint(for: limit.role, among: declared.sorted()))
                 }
             }
+            if let tracing = sections["tracing"] { settings.tracing = reader.tracing(tracing) }
             if let schedules = sections["schedules"] { settings.schedules = reader.schedules(schedules) }
             if let events = sections["events"] {
                 let fields = reader.mapping(events, keys: ["retention_hours", "role", "triggers", "channels"], context: "events")

@@ -6,6 +6,7 @@ import NIOCore
 import Planner
 import SchemaModel
 import Telemetry
+import Tracing
 
 /// `/graphql` over HTTP, as the GraphQL-over-HTTP specification describes: POST with a JSON
 /// body, GET with URL parameters (queries only), the response type from `Accept`, and status
@@ -24,20 +25,24 @@ public struct GraphQLEndpoint: Sendable {
     let log: RequestLog
     /// The rate limits, checked after authentication and before any database work.
     let rateLimiter: RateLimiter?
+    /// Where requests' spans go; nil: nothing is traced.
+    let tracing: RequestTracing?
 
     /// - Parameter hub: the live queries' hub; without one, subscription operations are refused.
     /// - Parameter log: request metrics and log lines; by default counted with the executor's
     ///   metrics and not logged.
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
                 socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil,
-                rateLimiter: RateLimiter? = nil) {
+                rateLimiter: RateLimiter? = nil, tracing: RequestTracing? = nil) {
         let served = ServedAPI(executor: executor, authenticator: authenticator)
         self.served = served
         self.maximumBodySize = maximumBodySize
         let log = log ?? RequestLog.unlogged(executor.metrics)
         self.log = log
         self.rateLimiter = rateLimiter
-        self.sockets = SocketService(served: served, hub: hub, settings: socketSettings, log: log, rateLimiter: rateLimiter)
+        self.tracing = tracing
+        self.sockets = SocketService(served: served, hub: hub, settings: socketSettings, log: log, rateLimiter: rateLimiter,
+                                     tracing: tracing)
     }
 
     /// Serves a reloaded project from now on: requests under way finish on the API they began
@@ -63,22 +68,28 @@ public struct GraphQLEndpoint: Sendable {
         if SocketHandshake.isRequested(request) { return await upgrade(request) }
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.of(request.header(RequestID.header)), transport: .http)
-        report.trace = TraceContext(traceparent: request.header("traceparent"))
-        var response = await answer(request, isPost: isPost, context: context, report: &report)
+        let traceparent = request.header("traceparent")
+        let method = isPost ? "POST" : "GET"
+        let trace = tracing?.begin(method + " /graphql", traceparent: traceparent,
+                                   attributes: ["http.request.method": .string(method), "http.route": "/graphql"])
+        report.trace = trace?.context ?? TraceContext(traceparent: traceparent)
+        var response = await answer(request, isPost: isPost, context: context, report: &report, trace: trace)
         report.status = Int(response.status.code)
         report.bytes = response.body.readableBytes
         if response.status == .unauthorized { report.outcome = .unauthorized }
         log.finished(report, duration: .now - started)
+        trace?.finish(report)
         response.headers.replaceOrAdd(name: RequestID.header, value: report.requestID)
         return response
     }
 
-    private func answer(_ request: IncomingRequest, isPost: Bool, context: RequestContext, report: inout RequestReport) async -> OutgoingResponse {
+    private func answer(_ request: IncomingRequest, isPost: Bool, context: RequestContext, report: inout RequestReport,
+                        trace: RequestTrace?) async -> OutgoingResponse {
         let admission: Admission
         if case .complete(let body) = request.body, body.readableBytes > Self.loopBodyLimit {
-            admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost) }
+            admission = await withTaskExecutorPreference(globalConcurrentExecutor) { await admit(request, isPost: isPost, trace: trace) }
         } else {
-            admission = await admit(request, isPost: isPost)
+            admission = await admit(request, isPost: isPost, trace: trace)
         }
         var prepared: GraphQLExecutor.Prepared, media: ResponseMediaType
         switch admission {
@@ -99,8 +110,14 @@ public struct GraphQLEndpoint: Sendable {
         report.fingerprint = prepared.fingerprint
         if let refused = limited(prepared.session, cost: prepared.cost, context: context, media: media, report: &report) { return refused }
         let ran = ContinuousClock.now
+        let querying = trace.map { _ in RequestTrace.now }
         let outcome = await run(prepared, context: context)
-        if prepared.needsDatabase { report.database = .now - ran }
+        if prepared.needsDatabase {
+            report.database = .now - ran
+            trace?.stage("database", since: querying, kind: .client, attributes: Self.databaseAttributes(prepared))
+        }
+        let serializing = trace.map { _ in RequestTrace.now }
+        defer { trace?.stage("serialize", since: serializing) }
         switch outcome {
         case .data(var data):
             var body = ByteBuffer(string: "{\"data\":")
@@ -162,7 +179,7 @@ public struct GraphQLEndpoint: Sendable {
 
     /// Everything before the statement: the response type, the request's fields, the session
     /// from the token, the plan.
-    private func admit(_ request: IncomingRequest, isPost: Bool) async -> Admission {
+    private func admit(_ request: IncomingRequest, isPost: Bool, trace: RequestTrace?) async -> Admission {
         guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
             return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json), nil, .json)
         }
@@ -178,7 +195,7 @@ public struct GraphQLEndpoint: Sendable {
         } catch {
             return .answered(problem(error, media: media), nil, media)
         }
-        switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost) {
+        switch executor.prepare(graphQLRequest, session: session, readOnly: !isPost, trace: trace) {
         case .refused(let errors):
             return .answered(Self.response(media == .graphQLResponse ? .badRequest : .ok, GraphQLError.responseBody(errors.errors), media: media), session, media)
         case .readOnlyRequest(let operation):
@@ -237,6 +254,13 @@ public struct GraphQLEndpoint: Sendable {
         var response = Self.response(status, GraphQLError.responseBody([problem.error]), media: media)
         if problem.kind == .unauthorized { response.headers.replaceOrAdd(name: "WWW-Authenticate", value: "Bearer") }
         return response
+    }
+
+    /// What a trace's database span says of the statement: never its text or values.
+    static func databaseAttributes(_ prepared: GraphQLExecutor.Prepared) -> SpanAttributes {
+        var attributes: SpanAttributes = ["db.system.name": "postgresql"]
+        if let fingerprint = prepared.fingerprint { attributes["strata.fingerprint"] = fingerprint }
+        return attributes
     }
 
     static let unavailableCodes: Set<String> = [ErrorCode.databaseUnavailable, ErrorCode.poolExhausted]

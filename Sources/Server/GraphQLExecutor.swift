@@ -82,7 +82,13 @@ public final class GraphQLExecutor: Sendable {
     /// Parses, validates, coerces and plans, from the caches when it can. A request that may
     /// only read (GET) is refused before anything is planned if its operation writes.
     public func prepare(_ request: GraphQLRequest, session: Session, readOnly: Bool = false, subscriptions: Bool = false) -> Preparation {
-        switch prepareResult(request, session: session, readOnly: readOnly, subscriptions: subscriptions) {
+        prepare(request, session: session, readOnly: readOnly, subscriptions: subscriptions, trace: nil)
+    }
+
+    /// `prepare`, recording the parse, validate and plan stages it goes through in `trace`.
+    func prepare(_ request: GraphQLRequest, session: Session, readOnly: Bool = false, subscriptions: Bool = false,
+                 trace: RequestTrace?) -> Preparation {
+        switch prepareResult(request, session: session, readOnly: readOnly, subscriptions: subscriptions, trace: trace) {
         case .success(let prepared): return .ready(prepared)
         case .failure(.errors(let errors)): return .refused(errors)
         case .failure(.readOnly(let operation)): return .readOnlyRequest(operation)
@@ -94,7 +100,8 @@ public final class GraphQLExecutor: Sendable {
         case readOnly(OperationType)
     }
 
-    private func prepareResult(_ sent: GraphQLRequest, session: Session, readOnly: Bool, subscriptions: Bool) -> Result<Prepared, Refusal> {
+    private func prepareResult(_ sent: GraphQLRequest, session: Session, readOnly: Bool, subscriptions: Bool,
+                               trace: RequestTrace?) -> Result<Prepared, Refusal> {
         guard let api = apis[session.role] else {
             return .failure(.errors(GraphQLErrors([GraphQLError("The role '\(session.role)' is not served.", code: ErrorCode.accessDenied)])))
         }
@@ -110,13 +117,18 @@ public final class GraphQLExecutor: Sendable {
             document = cached
         } else {
             metrics?.documentMisses.increment()
+            let parsing = trace.map { _ in RequestTrace.now }
             do {
                 document = try Parser.parse(Source(request.query), limits: limits)
             } catch {
+                trace?.stage("graphql.parse", since: parsing)
                 return .failure(.errors(GraphQLErrors([error])))
             }
+            trace?.stage("graphql.parse", since: parsing)
+            let validating = trace.map { _ in RequestTrace.now }
             let errors = Validator.validate(document, against: api.schema, maxSelectionDepth: api.limits.maxDepth,
                                             maxFields: api.limits.maxFields)
+            trace?.stage("graphql.validate", since: validating, attributes: ["graphql.validation.errors": .int64(Int64(errors.count))])
             guard errors.isEmpty else { return .failure(.errors(GraphQLErrors(errors))) }
             cache.store(document, for: key)
         }
@@ -141,13 +153,16 @@ public final class GraphQLExecutor: Sendable {
             return .success(Prepared(operation: operation.operation, operationName: name, entry: entry, variables: request.variables, session: session))
         }
         metrics?.planMisses.increment()
+        let planning = trace.map { _ in RequestTrace.now }
         let plan: QueryPlan
         do {
             plan = try OperationPlanner.plan(document, operationName: request.operationName, api: api, variables: request.variables)
         } catch {
+            trace?.stage("graphql.plan", since: planning)
             return .failure(.errors(error))
         }
         let entry = PlanCache.Entry(plan: plan, cost: OperationCost.estimate(operation, in: document))
+        trace?.stage("graphql.plan", since: planning, attributes: ["strata.statements": .int64(Int64(entry.statements.count))])
         cache.store(entry, document: key, operationName: request.operationName, definitions: definitions, variables: request.variables)
         return .success(Prepared(operation: operation.operation, operationName: name, entry: entry, variables: request.variables, session: session))
     }

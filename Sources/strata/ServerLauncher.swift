@@ -56,13 +56,16 @@ struct ServerLauncher {
         if let lease = connections.lease {
             services.append(ClusterLeaseService(lease: lease, logger: logger))
         }
+        // Before the HTTP server, so it stops after it and sends the last requests' spans.
+        let traces = duties.serves ? try traceExport() : nil
+        if let traces { services.append(traces.service) }
         // One feed of committed changes wakes both the workers and the subscriptions.
         let feed = ChangeFeed(endpoint: connections.server, logger: logger)
         services.append(feed)
         let backlog = EventBacklog(endpoint: connections.server, metrics: metrics, logger: logger)
         if countsMetrics { metrics.beforeScrape { await backlog.collect() } }
         let workers = duties.works ? try workerServices(feed: feed) : (services: [], readiness: [])
-        if duties.serves { services += try await apiServices(feed: feed, readiness: workers.readiness) }
+        if duties.serves { services += try await apiServices(feed: feed, readiness: workers.readiness, tracing: traces?.tracing) }
         services += workers.services
         if let metricsPort, countsMetrics {
             var separate = configuration
@@ -112,7 +115,7 @@ struct ServerLauncher {
 
     /// The pools, the subscription hub and the HTTP server.
     /// `readiness`: what `/readyz` asks beyond the database (the workers of this process).
-    func apiServices(feed: ChangeFeed, readiness: [any ReadinessCheck]) async throws -> [any Service] {
+    func apiServices(feed: ChangeFeed, readiness: [any ReadinessCheck], tracing: RequestTracing? = nil) async throws -> [any Service] {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
         let pool = SessionPools(configuration: .init(
@@ -170,7 +173,7 @@ struct ServerLauncher {
         let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
         let sharedLimits = SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log,
-                                       rateLimiter: rateLimiter)
+                                       rateLimiter: rateLimiter, tracing: tracing)
         if countsMetrics {
             ProcessMetrics(metrics, roles: project.roleNames).follow(pools: pool, sockets: endpoint.socketCounters, hub: hub)
         }
@@ -185,6 +188,17 @@ struct ServerLauncher {
             await reload()
         }
         return [client, pool, refreshPools, hub, sharedLimits, reloader, application]
+    }
+
+    /// The OTLP export of requests' spans, if an endpoint is configured.
+    func traceExport() throws -> (tracing: RequestTracing, service: any Service)? {
+        do {
+            guard let export = try TraceExport.make(project.settings.tracing, logger: logger) else { return nil }
+            logger.info("exporting request spans over OTLP", metadata: ["service": "\(project.settings.tracing.serviceName)"])
+            return export
+        } catch {
+            throw LaunchError(message: "tracing settings: \(error)")
+        }
     }
 
     func runGroup(_ services: [any Service]) async throws {

@@ -68,5 +68,6 @@ struct MetricsTests {
         let named = lines.filter { $0["operation"] as? String == "Titles" }
         #expect(named.count == 3, "the operation's name is logged")
         #expect(!server.standardError.contains(bearer) && !server.standardError.contains("nonsense"), "no token is ever logged")
+        #expect(!server.standardError.contains("exporting request spans"), "without an OTLP endpoint nothing is traced")
     }
 }

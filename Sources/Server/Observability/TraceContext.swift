@@ -28,6 +28,9 @@ public struct TraceContext: Sendable, Equatable {
         return value & 1 == 1
     }
 
+    /// The header that carries it on.
+    public var traceparent: String { "00-\(traceID)-\(parentID)-\(flags)" }
+
     /// The `application_name` a traced request's connection shows in `pg_stat_activity`.
     public var applicationName: String { "strata trace=" + traceID }
 }

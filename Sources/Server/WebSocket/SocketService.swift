@@ -47,14 +47,19 @@ public struct SocketService: Sendable {
     let counters = SocketCounters()
     /// The same rate limits as HTTP requests: each operation counts.
     let rateLimiter: RateLimiter?
+    /// Where operations' spans go (each operation is a trace of its own, a child of the upgrade
+    /// request's `traceparent`); nil: nothing is traced.
+    let tracing: RequestTracing?
 
     init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil,
          rateLimiter: RateLimiter? = nil) {
         self.init(served: ServedAPI(executor: executor, authenticator: authenticator), hub: hub, settings: settings, log: log, rateLimiter: rateLimiter)
     }
 
-    init(served: ServedAPI, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil, rateLimiter: RateLimiter? = nil) {
+    init(served: ServedAPI, hub: SubscriptionHub?, settings: SocketSettings, log: RequestLog? = nil, rateLimiter: RateLimiter? = nil,
+         tracing: RequestTracing? = nil) {
         self.rateLimiter = rateLimiter
+        self.tracing = tracing
         self.served = served
         let executor = served.executor
         self.hub = hub
@@ -82,21 +87,26 @@ public struct SocketService: Sendable {
              cancellation: QueryCancellation) async -> Outcome {
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.make(), transport: .websocket)
-        report.trace = trace
+        let operationTrace = tracing?.begin("graphql operation", traceparent: trace?.traceparent)
+        report.trace = operationTrace?.context ?? trace
         report.role = session.role
         report.tenant = session.tenantID
-        let outcome = await run(id: id, request, session: session, address: address, large: large, cancellation: cancellation, report: &report)
+        let outcome = await run(id: id, request, session: session, address: address, large: large, cancellation: cancellation,
+                                report: &report, trace: operationTrace)
         log.finished(report, duration: .now - started)
+        operationTrace?.finish(report)
         return outcome
     }
 
     private func run(id: String, _ request: GraphQLRequest, session: Session, address: String?, large: Bool,
-                     cancellation: QueryCancellation, report: inout RequestReport) async -> Outcome {
+                     cancellation: QueryCancellation, report: inout RequestReport, trace: RequestTrace?) async -> Outcome {
         let executor = self.executor
         let subscriptions = hub != nil
         let preparation = large
-            ? await withTaskExecutorPreference(globalConcurrentExecutor) { executor.prepare(request, session: session, subscriptions: subscriptions) }
-            : executor.prepare(request, session: session, subscriptions: subscriptions)
+            ? await withTaskExecutorPreference(globalConcurrentExecutor) {
+                executor.prepare(request, session: session, subscriptions: subscriptions, trace: trace)
+            }
+            : executor.prepare(request, session: session, subscriptions: subscriptions, trace: trace)
         var prepared: GraphQLExecutor.Prepared
         // Each operation counts against the rate limits, a refused one as one request.
         let cost: Int = if case .ready(let ready) = preparation { ready.cost } else { 1 }
@@ -120,8 +130,14 @@ public struct SocketService: Sendable {
         if let stream = prepared.entry.plan.stream { return .stream(prepared, stream) }
         let seen = hub?.changesSoFar ?? 0
         let ran = ContinuousClock.now
+        let querying = trace.map { _ in RequestTrace.now }
         let outcome = await executor.run(prepared, cancellation: cancellation)
-        if prepared.needsDatabase { report.database = .now - ran }
+        if prepared.needsDatabase {
+            report.database = .now - ran
+            trace?.stage("database", since: querying, kind: .client, attributes: GraphQLEndpoint.databaseAttributes(prepared))
+        }
+        let serializing = trace.map { _ in RequestTrace.now }
+        defer { trace?.stage("serialize", since: serializing) }
         let result: String
         switch outcome {
         case .data(let data):
