@@ -5,6 +5,7 @@ subscriber's result, statements per refresh, and delivery under a steady stream 
     bench-subscriptions.py STRATA DATA_DIR IDLE SUBSCRIBERS"""
 import asyncio
 import json
+import re
 import os
 import resource
 import statistics
@@ -81,6 +82,12 @@ def post(connection, query, bearer=None):
         sys.exit(f"a write failed: {answer[:300]}")
 
 
+def failure_code(steady):
+    """`: <code>` of the first failed write's error, or nothing."""
+    found = re.search(r'"code":"([^"]+)"', steady.get("failure") or "")
+    return f": {found.group(1)}" if steady["failed"] and found else ""
+
+
 def commits():
     """Transactions committed in the database so far. Backends report them at most once a second
     (PostgreSQL 15), so the count is read after a pause."""
@@ -113,7 +120,8 @@ async def main():
                                                            capture_output=True).returncode == 0 else []
     run = await asyncio.to_thread(subprocess.run, ["node", *flags, fanout, f"ws://127.0.0.1:{port}/graphql", token,
                                                    str(subscriber_count), str(COHORTS), "8", "5", *TASKS[:COHORTS]],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, env={**os.environ, "STEADY_RATE": "500,250", "STEADY_SECONDS": "5",
+                                                                    "STRATA_PID": str(server.pid)})
     if run.returncode != 0:
         sys.exit(f"the fan-out client failed: {run.stderr}")
     fan = json.loads(run.stdout)
@@ -122,8 +130,15 @@ async def main():
     print(f"{subscriber_count} subscribers of {cohorts} plans (cohorts), one write changing every result (5 rounds after those): write-to-delivery "
           f"first {fan['first']:.1f} ms, p50 {fan['p50']:.1f} ms, p99 {fan['p99']:.1f} ms (target 100); "
           f"the write itself answered after {fan['answered']:.1f} ms")
+    for steady in fan["steady"]:
+        print(f"writes asked at {steady['asked']}/s for {steady['seconds']} s ({steady['reached']:.0f}/s reached, {steady['failed']} failed{failure_code(steady)}), "
+              f"{subscriber_count} subscribers, each write changing one cohort's {subscriber_count // cohorts} results: {steady['writes']} writes, "
+              f"{steady['delivered']} results delivered, write-to-delivery p50 {steady['p50']:.1f} ms, p99 {steady['p99']:.1f} ms; "
+              f"Strata CPU {100 * steady['cpu']:.0f}% of one core")
 
-    # The statements one such refresh runs, read from PostgreSQL's own log of them.
+    # The statements one such refresh runs, read from PostgreSQL's own log of them (once the
+    # fan-out client's connections are closed: they count against the tenant's cap).
+    await asyncio.sleep(3)
     sockets = await subscribe_all(subscriber_count, [token])
     connection = http.client.HTTPConnection("127.0.0.1", port)
     latencies = []
@@ -154,54 +169,6 @@ async def main():
     switches = sum("set_config" in line for line in executed)
     print(f"statements one refresh of those {cohorts} cohorts ran (PostgreSQL's statement log): {refreshes} cohort statements, "
           f"{switches} settings switches (target: one statement per cohort)")
-
-    # A steady stream of writes, each changing one cohort's result.
-    rate, seconds = 500, 5
-    received = []
-    written = []
-    stop = asyncio.Event()
-
-    async def listen(socket):
-        while not stop.is_set():
-            try:
-                message = json.loads(await asyncio.wait_for(socket.recv(), 0.5))
-            except asyncio.TimeoutError:
-                continue
-            if message.get("type") != "next":
-                continue  # the server's heartbeat
-            title = message["payload"]["data"]["tasks_by_pk"]["title"]
-            received.append(time.perf_counter() - float(title.split()[-1]))
-
-    def writer(offset, threads):
-        connection = http.client.HTTPConnection("127.0.0.1", port)
-        interval, next_time, index = threads / rate, time.perf_counter(), offset
-        end = next_time + seconds
-        while next_time < end and time.perf_counter() < end:
-            time.sleep(max(0.0, next_time - time.perf_counter()))
-            task = TASKS[index % COHORTS]
-            post(connection, 'mutation { update_tasks_by_pk(pk_columns: {id: "%s"}, _set: {title: "bench %.6f"}) { id } }'
-                 % (task, time.perf_counter()))
-            written.append(task)
-            next_time += interval
-            index += threads
-
-    listeners = [asyncio.create_task(listen(socket)) for socket in sockets]
-    cpu_before, _ = process_counters(server.pid)
-    threads = [threading.Thread(target=writer, args=(offset, 4)) for offset in range(4)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    await asyncio.to_thread(lambda: [thread.join() for thread in threads])
-    elapsed = time.perf_counter() - started
-    await asyncio.sleep(1)
-    stop.set()
-    await asyncio.gather(*listeners)
-    cpu_after, _ = process_counters(server.pid)
-    received.sort()
-    if received:
-        print(f"writes asked at {rate}/s for {seconds} s ({len(written) / elapsed:.0f}/s reached), {subscriber_count} subscribers: "
-              f"{len(written)} writes, {len(received)} results delivered, write-to-delivery p50 {statistics.median(received) * 1000:.1f} ms, "
-              f"p99 {received[int(len(received) * 0.99) - 1] * 1000:.1f} ms; Strata CPU {100 * (cpu_after - cpu_before) / (elapsed + 1):.0f}% of one core")
     await asyncio.gather(*[socket.close() for socket in sockets])
 
     # Two processes on one database: subscribers of this one, writes through another.
