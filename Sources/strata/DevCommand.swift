@@ -18,6 +18,9 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-workers"), help: "Serve the API only, without the background workers (event triggers).")
     var noWorkers = false
 
+    @Flag(name: .customLong("no-watch"), help: "Do not reload when a file under schema/ or queries/ changes (SIGHUP still reloads).")
+    var noWatch = false
+
     func run() async throws {
         let logger = Logger(label: "strata")
         let settings = try project.settings()
@@ -36,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(),
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
-                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: true, logger: logger).run()
+                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, logger: logger).run()
         } catch {
             await connections.close(logger: logger)
             throw error

@@ -12,7 +12,8 @@ import Synchronization
 enum LogOutput {
     private struct Second {
         var epoch = -1
-        var text = ""
+        /// `2026-11-30T14:05:09`.
+        var text: [UInt8] = []
     }
 
     private static let second = Mutex(Second())
@@ -20,26 +21,54 @@ enum LogOutput {
 
     /// `2026-11-30T14:05:09.123Z`.
     static func timestamp() -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        timestamp(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the timestamp to `line`, making no string.
+    static func timestamp(into line: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let epoch = Int(now.tv_sec)
-        let prefix = second.withLock { second -> String in
+        second.withLock { second in
             if second.epoch != epoch {
                 var seconds = time_t(epoch)
                 var parts = tm()
                 gmtime_r(&seconds, &parts)
                 second.epoch = epoch
-                second.text = pad(Int(parts.tm_year) + 1900, 4) + "-" + pad(Int(parts.tm_mon) + 1, 2) + "-" + pad(Int(parts.tm_mday), 2)
-                    + "T" + pad(Int(parts.tm_hour), 2) + ":" + pad(Int(parts.tm_min), 2) + ":" + pad(Int(parts.tm_sec), 2)
+                var text: [UInt8] = []
+                pad(Int(parts.tm_year) + 1900, 4, into: &text)
+                text.append(UInt8(ascii: "-"))
+                pad(Int(parts.tm_mon) + 1, 2, into: &text)
+                text.append(UInt8(ascii: "-"))
+                pad(Int(parts.tm_mday), 2, into: &text)
+                text.append(UInt8(ascii: "T"))
+                pad(Int(parts.tm_hour), 2, into: &text)
+                text.append(UInt8(ascii: ":"))
+                pad(Int(parts.tm_min), 2, into: &text)
+                text.append(UInt8(ascii: ":"))
+                pad(Int(parts.tm_sec), 2, into: &text)
+                second.text = text
             }
-            return second.text
+            line.append(contentsOf: second.text)
         }
-        return prefix + "." + pad(Int(now.tv_nsec) / 1_000_000, 3) + "Z"
+        line.append(UInt8(ascii: "."))
+        pad(Int(now.tv_nsec) / 1_000_000, 3, into: &line)
+        line.append(UInt8(ascii: "Z"))
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `value`'s last `width` decimal digits, zeros in front.
+    private static func pad(_ value: Int, _ width: Int, into line: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            line.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Lines waiting to be written, and whether the flushing thread runs.

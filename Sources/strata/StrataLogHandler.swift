@@ -44,7 +44,7 @@ struct StrataLogHandler: LogHandler {
         var line: [UInt8] = []
         line.reserveCapacity(512)
         line.append(contentsOf: #"{"time":""#.utf8)
-        line.append(contentsOf: LogOutput.timestamp().utf8)
+        LogOutput.timestamp(into: &line)
         line.append(contentsOf: #"","level":""#.utf8)
         line.append(contentsOf: event.level.rawValue.utf8)
         line.append(contentsOf: #"","logger":"#.utf8)
@@ -90,22 +90,40 @@ struct StrataLogHandler: LogHandler {
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything
     /// else as its UTF-8 bytes.
     static func quote(_ text: String, into line: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         line.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                line.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                         hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: line.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Most values (ids, names, numbers as text) need no escape: copied at once.
+            var plain = true
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F {
+                plain = false
+                break
+            }
+            guard !plain else { return line.append(contentsOf: bytes) }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    line.append(UInt8(ascii: "\\"))
+                    line.append(byte)
+                case UInt8(ascii: "\n"): escape(UInt8(ascii: "n"), into: &line)
+                case UInt8(ascii: "\r"): escape(UInt8(ascii: "r"), into: &line)
+                case UInt8(ascii: "\t"): escape(UInt8(ascii: "t"), into: &line)
+                case 0..<0x20, 0x7F:
+                    line.append(contentsOf: #"\u00"#.utf8)
+                    line.append(hexDigits[Int(byte >> 4)])
+                    line.append(hexDigits[Int(byte & 0xF)])
+                default: line.append(byte)
+                }
             }
         }
         line.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func escape(_ letter: UInt8, into line: inout [UInt8]) {
+        line.append(UInt8(ascii: "\\"))
+        line.append(letter)
     }
 
     /// Whether `text` is a plain decimal number (`-12`, `3.250`): metadata given as a number

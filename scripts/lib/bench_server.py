@@ -81,15 +81,15 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_server(strata, data, port, connections, extra=()):
-    """Starts `strata dev` (with `extra` arguments) and returns once its log (appended to
-    data/server.log) says it serves."""
+def start_server(strata, data, port, connections, extra=(), prefix=()):
+    """Starts `strata dev` (with `extra` arguments, under the command `prefix` if any, such as
+    valgrind) and returns once its log (appended to data/server.log) says it serves."""
     log_path = os.path.join(data, "server.log")
     log = open(log_path, "a")
     offset = os.path.getsize(log_path)
-    server = subprocess.Popen([strata, "dev", "--data-dir", data, "--port", str(port), "--connections", str(connections), *extra],
+    server = subprocess.Popen([*prefix, strata, "dev", "--data-dir", data, "--port", str(port), "--connections", str(connections), *extra],
                               stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 180
+    deadline = time.time() + (600 if prefix else 180)
     while time.time() < deadline:
         with open(log_path) as text:
             text.seek(offset)

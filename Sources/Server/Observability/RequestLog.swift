@@ -30,10 +30,9 @@ public struct RequestLog: Sendable {
         guard slow || logger.logLevel <= .info else { return }
         let level: Logger.Level = slow ? .warning : .info
         let message = slow ? "slow operation" : "request"
-        let fields = Self.fields(report, duration: duration, slow: slow)
-        if let writer { return writer.write(level: level, message: message, fields: fields) }
+        if let writer { return writer.write(level: level, message: message, report: report, duration: duration, slow: slow) }
         var metadata: Logger.Metadata = [:]
-        for (key, value) in fields {
+        for (key, value) in Self.fields(report, duration: duration, slow: slow) {
             switch value {
             case .text(let text): metadata[key] = .string(text)
             case .number(let digits): metadata[key] = .stringConvertible(digits)
@@ -48,27 +47,54 @@ public struct RequestLog: Sendable {
         case number(String)
     }
 
-    /// The fields of a finished request's line, in order; the plan's fingerprint when it was slow.
-    static func fields(_ report: RequestReport, duration: Duration, slow: Bool) -> [(String, Value)] {
-        var fields: [(String, Value)] = [
-            ("request_id", .text(report.requestID)), ("transport", .text(report.transport.rawValue)),
-            ("type", .text(report.operation.rawValue)), ("outcome", .text(report.outcome.rawValue)),
-            ("duration_ms", .number(milliseconds(duration))), ("bytes", .number(String(report.bytes))),
-        ]
+    /// A field's value as `forEachField` gives it, nothing made of it yet.
+    public enum Field {
+        case text(String)
+        case integer(Int)
+        /// Written as milliseconds with three decimals.
+        case duration(Duration)
+    }
+
+    /// Calls `visit` with each field of a finished request's line, in order; the plan's
+    /// fingerprint when it was slow. Builds nothing: a writer renders the values as it goes.
+    public static func forEachField(_ report: RequestReport, duration: Duration, slow: Bool, _ visit: (StaticString, Field) -> Void) {
+        visit("request_id", .text(report.requestID))
+        visit("transport", .text(report.transport.rawValue))
+        visit("type", .text(report.operation.rawValue))
+        visit("outcome", .text(report.outcome.rawValue))
+        visit("duration_ms", .duration(duration))
+        visit("bytes", .integer(report.bytes))
+        if let name = report.operationName { visit("operation", .text(name)) }
+        if let role = report.role { visit("role", .text(role)) }
+        if let tenant = report.tenant { visit("tenant", .text(tenant)) }
+        if let status = report.status { visit("status", .integer(status)) }
+        if let trace = report.trace { visit("trace_id", .text(trace.traceID)) }
+        if let database = report.database { visit("database_ms", .duration(database)) }
+        if slow, let fingerprint = report.fingerprint { visit("fingerprint", .text(fingerprint)) }
+    }
+
+    /// The fields of a finished request's line, in order, as text and numbers.
+    public static func fields(_ report: RequestReport, duration: Duration, slow: Bool) -> [(String, Value)] {
+        var fields: [(String, Value)] = []
         fields.reserveCapacity(13)
-        if let name = report.operationName { fields.append(("operation", .text(name))) }
-        if let role = report.role { fields.append(("role", .text(role))) }
-        if let tenant = report.tenant { fields.append(("tenant", .text(tenant))) }
-        if let status = report.status { fields.append(("status", .number(String(status)))) }
-        if let trace = report.trace { fields.append(("trace_id", .text(trace.traceID))) }
-        if let database = report.database { fields.append(("database_ms", .number(milliseconds(database)))) }
-        if slow, let fingerprint = report.fingerprint { fields.append(("fingerprint", .text(fingerprint))) }
+        forEachField(report, duration: duration, slow: slow) { key, field in
+            switch field {
+            case .text(let text): fields.append((key.description, .text(text)))
+            case .integer(let number): fields.append((key.description, .number(String(number))))
+            case .duration(let duration): fields.append((key.description, .number(milliseconds(duration))))
+            }
+        }
         return fields
+    }
+
+    /// Whole microseconds of `duration`.
+    public static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 
     /// Milliseconds with three decimals.
     public static func milliseconds(_ duration: Duration) -> String {
-        let microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        let microseconds = microseconds(duration)
         let whole = microseconds / 1_000, fraction = microseconds % 1_000
         let digits = String(fraction)
         return "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
@@ -78,5 +104,6 @@ public struct RequestLog: Sendable {
 /// Writes a finished request's log line (`request` at `info`, or `slow operation` at
 /// `warning`) with the fields `RequestLog` gives it, in order.
 public protocol RequestLineWriter: Sendable {
-    func write(level: Logger.Level, message: String, fields: [(String, RequestLog.Value)])
+    /// Writes the line of `report`: the fields `RequestLog.forEachField` gives, in order.
+    func write(level: Logger.Level, message: String, report: RequestReport, duration: Duration, slow: Bool)
 }
