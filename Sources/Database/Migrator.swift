@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// Applies migrations in order, each inside its own transaction, and records them in
@@ -90,12 +92,23 @@ public struct Migrator: Sendable {
         return recorded
     }
 
+    /// Statements that give the connection back the state of a new session (settings, role,
+    /// temporary tables, prepared plans), so no migration sees what an earlier one set — as
+    /// `DISCARD ALL` would, but keeping the advisory lock the run holds.
+    static let freshSession = ["SET SESSION AUTHORIZATION DEFAULT", "RESET ALL", "DISCARD TEMP", "DISCARD SEQUENCES",
+                               "DEALLOCATE ALL", "UNLISTEN *"]
+
     private func run(_ migration: Migration) async throws {
+        for statement in Self.freshSession { try await execute(statement) }
         try await execute("BEGIN")
         do {
             for statement in SQLScript(migration.sql).statements {
                 do {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                    if let data = statement.copyData {
+                        try await copy(data, statement: statement, in: migration)
+                    } else {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
+                    }
                 } catch let error as PSQLError {
                     throw Self.describe(error, in: migration, statement: statement)
                 }
@@ -111,17 +124,51 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// Sends the rows of a `COPY … FROM stdin` statement, as psql would, in pieces of 64 KiB.
+    private func copy(_ data: String, statement: SQLScript.Statement, in migration: Migration) async throws {
+        let copy: CopyStatement
+        do {
+            copy = try CopyStatement(statement.text)
+        } catch {
+            throw MigrationError(file: migration.displayPath, line: statement.line, column: statement.column,
+                                 message: "this COPY \(error.reason). Nothing from this file was applied.")
+        }
+        // PostgresNIO writes `COPY "<table>" ("<column>", …)`: each part's quotes doubled, and
+        // the schema and table joined inside that one pair of quotes.
+        let quoted = { (name: String) in name.replacingOccurrences(of: "\"", with: "\"\"") }
+        let table = copy.table.map(quoted).joined(separator: "\".\"")
+        let bytes = Array(data.utf8)
+        try await connection.copyFrom(table: table, columns: copy.columns.map(quoted), logger: logger) { writer in
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 64 * 1_024)
+                try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
+                start = end
+            }
+        }
+    }
+
     /// Turns a server error into one that names the file, line and column, and says nothing was kept.
     static func describe(_ error: PSQLError, in migration: Migration, statement: SQLScript.Statement) -> MigrationError {
         let info = error.serverInfo
         let position = info?[.position].flatMap { Int($0) }
-        let location = position.map { statement.fileLocation(ofPosition: $0) } ?? (line: statement.line, column: statement.column)
+        var location = position.map { statement.fileLocation(ofPosition: $0) } ?? (line: statement.line, column: statement.column)
+        // A bad row of COPY data: PostgreSQL says "COPY <table>, line N…", counted from the first row.
+        if let dataLine = statement.copyDataLine, let row = info?[.locationContext].flatMap(Self.copyRow) {
+            location = (line: dataLine + row - 1, column: 1)
+        }
         var message = info?[.message] ?? "\(error.code)"
         if let detail = info?[.detail] { message += " (\(detail))" }
         if let hint = info?[.hint] { message += " Hint: \(hint)" }
         if let context = info?[.locationContext], position == nil { message += " [\(context)]" }
         message += ". The migration was rolled back; nothing from this file was applied."
         return MigrationError(file: migration.displayPath, line: location.line, column: location.column, message: message)
+    }
+
+    /// The row number in PostgreSQL's context of a failed COPY (`COPY film, line 3, column …`).
+    static func copyRow(_ context: String) -> Int? {
+        guard let range = context.range(of: ", line ") else { return nil }
+        return Int(context[range.upperBound...].prefix { $0.isNumber })
     }
 
     private func execute(_ sql: String) async throws {

@@ -5,12 +5,20 @@
 /// quoting (`$$…$$`, `$tag$…$tag$`), line and nested block comments, and SQL-standard function
 /// bodies (`BEGIN ATOMIC … END`). Each statement remembers where it starts in the file so an error
 /// position reported by the server can be turned back into a file line and column.
+///
+/// A `COPY … FROM stdin;` statement (as `pg_dump` writes them) carries the data lines after it,
+/// up to the line `\.`, which are not SQL.
 public struct SQLScript: Sendable {
     public struct Statement: Sendable, Equatable {
         public var text: String
         /// 1-based line and column of the statement's first character in the file.
         public var line: Int
         public var column: Int
+        /// For `COPY … FROM stdin`: the rows that follow it in the file, each line ending in a
+        /// newline, without the closing `\.` line.
+        public var copyData: String?
+        /// The file line of the first row of `copyData`.
+        public var copyDataLine: Int?
 
         /// Maps a 1-based character position inside the statement (PostgreSQL's `position` field)
         /// to a line and column in the file.
@@ -90,6 +98,9 @@ private struct Splitter {
                 finish(at: index)
                 advance()
                 previousWord = ""
+                if let last = statements.last, CopyStatement.readsStandardInput(last.text) {
+                    readCopyData(into: &statements[statements.count - 1])
+                }
                 continue
             }
             if scalar == "'" {
@@ -117,6 +128,29 @@ private struct Splitter {
         }
         finish(at: scalars.count)
         return statements
+    }
+
+    /// The rows after a `COPY … FROM stdin;`: from the next line up to the line `\.` (or the end
+    /// of the file), kept on the statement.
+    mutating func readCopyData(into statement: inout SQLScript.Statement) {
+        while index < scalars.count, scalars[index] != "\n", scalars[index] != "\r" { advance() }
+        if index < scalars.count, scalars[index] == "\r" { advance() }
+        if index < scalars.count, scalars[index] == "\n" { advance() }
+        let firstLine = line
+        var data = String.UnicodeScalarView()
+        while index < scalars.count {
+            var end = index
+            while end < scalars.count, scalars[end] != "\n", scalars[end] != "\r" { end += 1 }
+            let isEnd = end - index == 2 && scalars[index] == "\\" && scalars[index + 1] == "."
+            if !isEnd { data.append(contentsOf: scalars[index..<end]) }
+            while index < end { advance() }
+            if index < scalars.count, scalars[index] == "\r" { advance() }
+            if index < scalars.count, scalars[index] == "\n" { advance() }
+            if isEnd { break }
+            data.append("\n")
+        }
+        statement.copyData = String(data)
+        statement.copyDataLine = firstLine
     }
 
     func peek(_ offset: Int) -> Unicode.Scalar? {
