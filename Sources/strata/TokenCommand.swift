@@ -30,6 +30,11 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds until the token expires (default 3600).", valueName: "seconds"))
     var ttl: Int = 3600
 
+    @Option(name: .customLong("claim"), help: ArgumentHelp(
+        "A custom claim, repeatable: key=value, the value read as JSON when it is JSON (42, true, [\"a\"], {\"k\":1}) and as text otherwise.",
+        valueName: "key=value"))
+    var customClaims: [String] = []
+
     func run() async throws {
         let settings = try project.settings()
         let auth = settings.auth
@@ -56,9 +61,29 @@ struct TokenCommand: AsyncParsableCommand {
         claims += [("iat", .number(String(now))), ("exp", .number(String(now + ttl)))]
         if let issuer = auth.issuer { claims.append(("iss", .string(issuer))) }
         if let audience = auth.audience { claims.append(("aud", .string(audience))) }
+        for (key, value) in try Self.parse(customClaims) {
+            guard !claims.contains(where: { $0.0 == key }) else {
+                throw UsageError(message: "--claim \(key)=… sets a claim the token already carries (\(claims.map(\.0).joined(separator: ", ")))")
+            }
+            claims.append((key, value))
+        }
         let keys = JWTKeyCollection()
         let digest: DigestAlgorithm = algorithm == "HS384" ? .sha384 : algorithm == "HS512" ? .sha512 : .sha256
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: digest)
         print(try await keys.sign(ClaimSet(claims)))
+    }
+
+    /// `key=value` pairs, each value JSON when it parses as JSON, else text.
+    static func parse(_ pairs: [String]) throws -> [(String, JSONValue)] {
+        var claims: [(String, JSONValue)] = []
+        for pair in pairs {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw UsageError(message: "--claim needs key=value, got '\(pair)'")
+            }
+            let key = String(pair[..<equals]), text = String(pair[pair.index(after: equals)...])
+            guard !claims.contains(where: { $0.0 == key }) else { throw UsageError(message: "--claim \(key) is given twice") }
+            claims.append((key, (try? JSONValue.parse(text)) ?? .string(text)))
+        }
+        return claims
     }
 }

@@ -39,6 +39,27 @@ struct CommandLineTests {
         #expect(word.stderr.contains("STRATA_THREADS must be a number, got 'many'"), "\(word.stderr)")
     }
 
+    @Test("token --claim adds custom claims, JSON values as JSON, and refuses one the token already carries")
+    func customClaims() async throws {
+        let secret = ["STRATA_JWT_SECRET": String(repeating: "k", count: 48)]
+        let result = try await StrataProcess.run(["token", "--role", "member", "--tenant", DemoTenants.acme,
+                                                  "--claim", "plan=gold", "--claim", "seats=12", "--claim", #"teams=["a","b"]"#],
+                                                 environment: secret)
+        try #require(result.status == 0, "\(result.stderr)")
+        var payload = String(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".")[1])
+            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
+        let json = try #require(Data(base64Encoded: payload))
+        let claims = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(claims["plan"] as? String == "gold")
+        #expect(claims["seats"] as? Int == 12)
+        #expect(claims["teams"] as? [String] == ["a", "b"])
+        let clash = try await StrataProcess.run(["token", "--role", "member", "--claim", "exp=1"], environment: secret)
+        #expect(clash.status != 0 && clash.stderr.contains("sets a claim the token already carries"), "\(clash.stderr)")
+        let malformed = try await StrataProcess.run(["token", "--role", "member", "--claim", "plan"], environment: secret)
+        #expect(malformed.status != 0 && malformed.stderr.contains("--claim needs key=value"), "\(malformed.stderr)")
+    }
+
     @Test("serve without a secret for its HS256 tokens refuses to start, saying what to set")
     func refusesWithoutSecret() async throws {
         let database = try await TestCluster.shared.makeDatabase()
