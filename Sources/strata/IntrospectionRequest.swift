@@ -6,8 +6,10 @@ import GraphQLValidation
 /// An operation made of introspection fields, answered from a role's API as the server will:
 /// parsed, validated against the role's schema, refused when the role may not introspect.
 enum IntrospectionRequest {
+    /// - Parameter author: answering the project's author (`strata schema print --format json`),
+    ///   not a client: a role whose YAML disables introspection is answered all the same.
     static func answer(_ source: Source, api: RoleSchema, operationName: String? = nil,
-                       variables: [String: JSONValue]) -> Result<JSONValue, GraphQLErrors> {
+                       variables: [String: JSONValue], author: Bool = false) -> Result<JSONValue, GraphQLErrors> {
         let document: Document
         do {
             document = try Parser.parse(source)
@@ -26,7 +28,7 @@ enum IntrospectionRequest {
                 return .failure(GraphQLErrors([GraphQLError("Only introspection fields (__schema, __type, __typename) can be answered here.",
                                                             locations: [selection.location.sourceLocation])]))
             }
-            if !api.allowsIntrospection && field.name.value != "__typename" {
+            if !author && !api.allowsIntrospection && field.name.value != "__typename" {
                 return .failure(GraphQLErrors([GraphQLError("Introspection is disabled for role '\(api.role)'.",
                                                             locations: [field.location.sourceLocation],
                                                             code: ErrorCode.introspectionDisabled)]))

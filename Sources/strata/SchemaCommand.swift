@@ -15,13 +15,19 @@ struct SchemaCommand: ParsableCommand {
 struct SchemaPrintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "print",
-        abstract: "Print a role's GraphQL API as SDL.",
+        abstract: "Print a role's GraphQL API as SDL, or as the introspection result codegen tools read.",
         discussion: """
             Loads the YAML under --schema and prints the schema the role sees: only the tables,
             columns, relationships and operations its permissions allow. Without --role, prints
-            every role's schema, each after a '# role: NAME' line. Problems in the YAML are
-            printed as file:line:column lines and the command exits 1.
+            every role's schema, each after a '# role: NAME' line. With --format json, prints the
+            role's introspection result ({"data": {"__schema": …}}, the schema.json of GraphQL
+            Code Generator, Apollo and Relay), also for a role whose YAML turns introspection off.
+            Problems in the YAML are printed as file:line:column lines and the command exits 1.
             """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case sdl, json
+    }
 
     @Option(name: .long, help: ArgumentHelp("Directory of the YAML schema, holding strata.yaml.", valueName: "dir"))
     var schema: String = "schema"
@@ -29,8 +35,23 @@ struct SchemaPrintCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The role whose API to print.", valueName: "role"))
     var role: String?
 
+    @Option(name: .long, help: ArgumentHelp("sdl (the default) or json (the introspection result; needs --role).", valueName: "format"))
+    var format: Format = .sdl
+
     func run() throws {
         let project = try SchemaFiles.load(schema)
+        if format == .json {
+            guard let role else { throw ValidationError("--format json prints one role's schema: add --role (\(project.roleNames.joined(separator: ", ")))") }
+            guard project.roleNames.contains(role) else {
+                throw ValidationError("unknown role '\(role)'; the roles are: \(project.roleNames.joined(separator: ", "))")
+            }
+            let api = try SchemaFiles.api(project, role: role)
+            switch IntrospectionRequest.answer(Source(Introspection.standardQuery), api: api, variables: [:], author: true) {
+            case .success(let data): print(#"{"data":"# + data.serialized + "}")
+            case .failure(let errors): throw ValidationError(errors.errors.map(\.message).joined(separator: "; "))
+            }
+            return
+        }
         let roles = role.map { [$0] } ?? project.roleNames
         for name in roles {
             guard project.roleNames.contains(name) else {

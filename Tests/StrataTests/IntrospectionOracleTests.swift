@@ -19,5 +19,8 @@ struct IntrospectionOracleTests {
         #expect(report.contains("anonymous: introspection refused"))
         #expect(report.contains("member: build_client_schema gives the printed schema"))
         #expect(report.contains("admin: build_client_schema gives the printed schema"))
+        for role in ["anonymous", "member", "admin"] {
+            #expect(report.contains("\(role): schema print --format json gives the printed schema"), "even where clients may not introspect")
+        }
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """For each role: builds a client schema from Strata's introspection answer with graphql-core's
 build_client_schema and checks that, printed after sorting, it is the SDL `strata schema print`
-gives for that role. Roles whose YAML disables introspection must be refused.
+gives for that role. Roles whose YAML disables introspection must be refused. Then the same for
+`strata schema print --format json` (the schema.json codegen tools read), for every role.
     compare-introspection.py STRATA_EXECUTABLE SCHEMA_DIR ROLE…"""
 import json
 import subprocess
@@ -33,6 +34,20 @@ for role in roles:
     else:
         types = len(body["data"]["__schema"]["types"])
         print(f"{role}: build_client_schema gives the printed schema ({types} types, {len(from_sdl.splitlines())} lines)")
+for role in roles:
+    printed = subprocess.run([strata, "schema", "print", "--schema", schema_dir, "--role", role, "--format", "json"],
+                             capture_output=True, text=True)
+    sdl = subprocess.run([strata, "schema", "print", "--schema", schema_dir, "--role", role],
+                         capture_output=True, text=True, check=True).stdout
+    try:
+        from_json = print_schema(lexicographic_sort_schema(build_client_schema(json.loads(printed.stdout)["data"])))
+    except Exception as error:  # what the command printed is not an introspection result
+        failures.append(f"{role}: schema print --format json: {error!r} {printed.stderr}")
+        continue
+    if from_json == print_schema(lexicographic_sort_schema(build_schema(sdl))):
+        print(f"{role}: schema print --format json gives the printed schema")
+    else:
+        failures.append(f"{role}: schema print --format json differs from the SDL")
 if failures:
     print("\n".join(failures))
 sys.exit(1 if failures else 0)
