@@ -23,6 +23,9 @@ public struct ProjectSettings: Sendable, Equatable {
     }
 
     public var databaseURL: String?
+    /// Whether a browser's `GET /graphql` gets the GraphiQL page (`server.console`); nil: the
+    /// command decides (on in `strata dev`, off in `strata serve`).
+    public var console: Bool?
     public var poolMode = PoolMode.session
     public var host: String?
     public var port: Int?
@@ -147,7 +150,7 @@ public struct ProjectSettings: Sendable, Equatable {
                 let fields = reader.mapping(server, keys: ["host", "port", "drain_timeout_ms", "max_header_bytes", "request_head_timeout_ms",
                                                                    "request_timeout_ms", "idle_timeout_ms", "websocket_init_timeout_ms",
                                                                    "websocket_ping_interval_ms", "websocket_max_connections_per_tenant",
-                                                                   "websocket_max_messages_per_second_per_tenant", "slow_operation_ms"],
+                                                                   "websocket_max_messages_per_second_per_tenant", "slow_operation_ms", "console"],
                                             context: "server")
                 reader.positiveInts(fields, into: &settings.resilience, [
                     "max_header_bytes": \.maximumHeaderBytes, "request_head_timeout_ms": \.requestHeadTimeoutMilliseconds,
@@ -159,6 +162,7 @@ public struct ProjectSettings: Sendable, Equatable {
                     "slow_operation_ms": \.slowOperationMilliseconds,
                 ])
                 settings.host = fields["host"].flatMap { reader.string($0) }
+                settings.console = fields["console"].flatMap { reader.bool($0) }
                 settings.port = fields["port"].flatMap { reader.port($0) }
             }
             if let auth = sections["auth"] { settings.auth = reader.auth(auth) }

@@ -27,13 +27,15 @@ public struct GraphQLEndpoint: Sendable {
     let rateLimiter: RateLimiter?
     /// Where requests' spans go; nil: nothing is traced.
     let tracing: RequestTracing?
+    /// Whether a browser's `GET /graphql` gets the GraphiQL page.
+    let console: Bool
 
     /// - Parameter hub: the live queries' hub; without one, subscription operations are refused.
     /// - Parameter log: request metrics and log lines; by default counted with the executor's
     ///   metrics and not logged.
     public init(executor: GraphQLExecutor, authenticator: TokenAuthenticator, maximumBodySize: Int = 1 << 20,
                 socketSettings: SocketSettings = SocketSettings(), hub: SubscriptionHub? = nil, log: RequestLog? = nil,
-                rateLimiter: RateLimiter? = nil, tracing: RequestTracing? = nil) {
+                rateLimiter: RateLimiter? = nil, tracing: RequestTracing? = nil, console: Bool = false) {
         let served = ServedAPI(executor: executor, authenticator: authenticator)
         self.served = served
         self.maximumBodySize = maximumBodySize
@@ -41,6 +43,7 @@ public struct GraphQLEndpoint: Sendable {
         self.log = log
         self.rateLimiter = rateLimiter
         self.tracing = tracing
+        self.console = console
         self.sockets = SocketService(served: served, hub: hub, settings: socketSettings, log: log, rateLimiter: rateLimiter,
                                      tracing: tracing)
     }
@@ -66,6 +69,7 @@ public struct GraphQLEndpoint: Sendable {
 
     func respond(to request: IncomingRequest, isPost: Bool, context: RequestContext) async -> OutgoingResponse {
         if SocketHandshake.isRequested(request) { return await upgrade(request) }
+        if console, !isPost, ConsolePage.isWanted(request) { return ConsolePage.response() }
         let started = ContinuousClock.now
         var report = RequestReport(requestID: RequestID.of(request.header(RequestID.header)), transport: .http)
         let traceparent = request.header("traceparent")

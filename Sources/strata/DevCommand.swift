@@ -39,7 +39,7 @@ struct DevCommand: AsyncParsableCommand {
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(),
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
-                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, logger: logger).run()
+                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true, logger: logger).run()
         } catch {
             await connections.close(logger: logger)
             throw error

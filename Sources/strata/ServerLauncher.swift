@@ -43,6 +43,8 @@ struct ServerLauncher {
     var schemaDirectory = "schema"
     /// Whether to reload when a project file changes (`strata dev`), beside SIGHUP.
     var watchesFiles = false
+    /// Whether browsers get the GraphiQL page when `server.console` does not say (`strata dev`).
+    var consoleByDefault = false
     /// How log lines look (`--log-format`), for the request lines written without swift-log.
     var logFormat = LogFormat.requested(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
     var logger: Logger
@@ -173,7 +175,7 @@ struct ServerLauncher {
         let rateLimiter = RateLimiter(limits: settings.rateLimits, metrics: countsMetrics ? metrics : nil)
         let sharedLimits = SharedRateLimits(limiter: rateLimiter, endpoint: connections.server, logger: logger)
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, socketSettings: sockets, hub: hub, log: log,
-                                       rateLimiter: rateLimiter, tracing: tracing)
+                                       rateLimiter: rateLimiter, tracing: tracing, console: settings.console ?? consoleByDefault)
         if countsMetrics {
             ProcessMetrics(metrics, roles: project.roleNames).follow(pools: pool, sockets: endpoint.socketCounters, hub: hub)
         }

@@ -34,7 +34,7 @@ struct GraphQLTestServer {
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
                       requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(initTimeout: .seconds(120)), live: Bool = false,
                       rateLimits: [String: RoleRateLimits] = [:], trustedDocuments: TrustedDocumentsMode = .off,
-                      auth: (inout AuthSettings) -> Void = { _ in },
+                      auth: (inout AuthSettings) -> Void = { _ in }, console: Bool = false,
                       rateClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -58,7 +58,8 @@ struct GraphQLTestServer {
             for _ in 0..<200 where !hub.isListening { try await Task.sleep(for: .milliseconds(50)) }
         }
         let endpoint = GraphQLEndpoint(executor: executor, authenticator: authenticator, maximumBodySize: maximumBodySize,
-                                       socketSettings: sockets, hub: hub, rateLimiter: RateLimiter(limits: rateLimits, clock: rateClock))
+                                       socketSettings: sockets, hub: hub, rateLimiter: RateLimiter(limits: rateLimits, clock: rateClock),
+                                       console: console)
         let server = StrataHTTPServer(configuration: .init(port: 0, requestHeadTimeout: requestHeadTimeout, idleTimeout: idleTimeout,
                                                                   requestTimeout: requestTimeout), readiness: AlwaysReady(), graphQL: endpoint, logger: logger)
         return GraphQLTestServer(server: server, pool: pool, database: database, executor: executor, authenticator: authenticator,
