@@ -51,9 +51,7 @@ struct DatabaseRestartTests {
         #expect(report.retry_after_on_503)
         #expect(report.slowest_seconds < 5, "no request waits out a hang")
         let recovery = try #require(report.recovery_seconds, "reads never succeeded again")
-        // The promise is two seconds (0.5 s measured alone); under the whole suite's load on two
-        // cores a run measured 2.29 s, so the bound leaves room for the machine, not for a hang.
-        #expect(recovery <= 3, "serving again within two seconds of PostgreSQL being back, three on a loaded machine")
+        #expect(recovery <= 2)
         #expect(report.acknowledged_inserts > 0)
         #expect(report.acknowledged_and_stored == report.acknowledged_inserts, "an acknowledged insert is missing")
         #expect((report.stored_inserts ?? 0) >= report.acknowledged_inserts)
