@@ -1,9 +1,6 @@
 import ArgumentParser
-import Database
-import Foundation
 import Events
 import Logging
-import UnixSignals
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,17 +25,6 @@ struct MigrateCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         do {
-            // SIGTERM or SIGINT stops the run at once: the embedded PostgreSQL is stopped (a
-            // database elsewhere rolls the file under way back when the connection drops), and
-            // the command says what stays applied.
-            let watcher = Task {
-                for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
-                    await connections.close(logger: logger)
-                    FileHandle.standardError.write(Data("strata: \(Interrupted(signal: "\(signal)"))\n".utf8))
-                    Foundation.exit(signal == .sigint ? 130 : 143)
-                }
-            }
-            defer { watcher.cancel() }
             let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData,
                                                         capturing: CapturedTable.all(in: schema),
                                                         handlers: try TriggerHandler.all(in: schema), logger: logger)
@@ -53,13 +39,5 @@ struct MigrateCommand: AsyncParsableCommand {
             await connections.close(logger: logger)
             throw error
         }
-    }
-}
-
-/// `strata migrate` stopped by a signal: what was applied before stays, the file under way does not.
-struct Interrupted: Error, CustomStringConvertible {
-    var signal: String
-    var description: String {
-        "stopped by \(signal): the migrations applied before it stay applied; the one under way was rolled back. Run strata migrate again to go on."
     }
 }
