@@ -37,7 +37,12 @@ private struct JSONReader {
     }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func readValue(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
@@ -137,52 +142,84 @@ private struct JSONReader {
 
     mutating func readString() throws(JSONValue.SyntaxError) -> String {
         position += 1
-        var result: [UInt8] = []
-        while position < bytes.count {
+        // Runs of bytes that need no decoding are copied at once; a string without escapes
+        // (a name, most values) becomes a string straight from its bytes.
+        var decoded: [UInt8]?
+        var ascii = true
+        while true {
+            let start = position
+            let (end, runIsASCII) = plainRun(from: start)
+            position = end
+            ascii = ascii && runIsASCII
+            guard position < bytes.count else { throw error("Unterminated JSON string") }
             let byte = bytes[position]
-            switch byte {
-            case UInt8(ascii: "\""):
+            if byte == UInt8(ascii: "\"") {
                 position += 1
-                guard let text = String(validating: result, as: UTF8.self) else { throw error("Invalid UTF-8 in JSON string") }
+                let text: String?
+                if var result = decoded {
+                    result.append(contentsOf: bytes[start..<end])
+                    text = ascii ? String(decoding: result, as: UTF8.self) : String(validating: result, as: UTF8.self)
+                } else {
+                    text = bytes.withUnsafeBufferPointer { bytes in
+                        let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                        return ascii ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
+                    }
+                }
+                guard let text else { throw error("Invalid UTF-8 in JSON string") }
                 return text
-            case UInt8(ascii: "\\"):
-                position += 1
-                guard position < bytes.count else { throw error("Unexpected end of JSON") }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(escape)
-                case UInt8(ascii: "b"): result.append(0x08)
-                case UInt8(ascii: "f"): result.append(0x0C)
-                case UInt8(ascii: "n"): result.append(0x0A)
-                case UInt8(ascii: "r"): result.append(0x0D)
-                case UInt8(ascii: "t"): result.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try readHex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                            throw error("Unpaired surrogate in JSON string")
-                        }
-                        position += 2
-                        let low = try readHex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw error("Unpaired surrogate in JSON string") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if (0xDC00...0xDFFF).contains(scalar) {
+            }
+            guard byte == UInt8(ascii: "\\") else { throw error("Control character in JSON string") }
+            var result = decoded ?? []
+            decoded = nil
+            result.append(contentsOf: bytes[start..<end])
+            position += 1
+            guard position < bytes.count else { throw error("Unexpected end of JSON") }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(escape)
+            case UInt8(ascii: "b"): result.append(0x08)
+            case UInt8(ascii: "f"): result.append(0x0C)
+            case UInt8(ascii: "n"): result.append(0x0A)
+            case UInt8(ascii: "r"): result.append(0x0D)
+            case UInt8(ascii: "t"): result.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try readHex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
                         throw error("Unpaired surrogate in JSON string")
                     }
-                    // Surrogates were paired or refused above: `scalar` is a scalar value (≤ 0x10FFFF).
-                    result.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
-                default:
-                    throw error("Invalid escape in JSON string")
+                    position += 2
+                    let low = try readHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw error("Unpaired surrogate in JSON string") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw error("Unpaired surrogate in JSON string")
                 }
-            case 0..<0x20:
-                throw error("Control character in JSON string")
+                // Surrogates were paired or refused above: `scalar` is a scalar value (≤ 0x10FFFF).
+                result.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                if scalar >= 0x80 { ascii = false }
             default:
-                result.append(byte)
-                position += 1
+                throw error("Invalid escape in JSON string")
             }
+            decoded = result
         }
-        throw error("Unterminated JSON string")
+    }
+
+    /// Where the run of bytes from `start` that a string holds as they are ends (at a quote, a
+    /// backslash, a control character or the end), and whether they were all ASCII.
+    func plainRun(from start: Int) -> (end: Int, ascii: Bool) {
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = start
+            var high: UInt8 = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+                high |= byte
+                index += 1
+            }
+            return (index, high < 0x80)
+        }
     }
 
     mutating func readHex4() throws(JSONValue.SyntaxError) -> UInt32 {

@@ -1,4 +1,3 @@
-import Crypto
 import Database
 import Foundation
 import GraphQLLanguage
@@ -8,14 +7,34 @@ import Planner
 import Synchronization
 
 /// Parsed-and-validated documents and their plans, so a repeated operation skips parsing,
-/// validation and planning. Documents are keyed by (hash of the text, role); plans by
+/// validation and planning. Documents are keyed by (text, role); plans by
 /// (document, operation name, the shape of the variables): the values of variables that shaped
 /// the SQL, and only whether the others were absent, null or present — so requests differing
 /// in scalar variables share one plan, one SQL text and one prepared statement.
 final class PlanCache: Sendable {
+    /// A document's text and role, hashed once: a request looks up its document and its plan
+    /// with the same key, and the text is compared only when the hashes are equal.
     struct DocumentKey: Hashable, Sendable {
-        let digest: [UInt8]
+        let query: String
         let role: String
+        private let hash: Int
+
+        init(query: String, role: String) {
+            self.query = query
+            self.role = role
+            var hasher = Hasher()
+            hasher.combine(query)
+            hasher.combine(role)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hash)
+        }
+
+        static func == (left: DocumentKey, right: DocumentKey) -> Bool {
+            left.hash == right.hash && left.role == right.role && left.query == right.query
+        }
     }
 
     struct PlanKey: Hashable, Sendable {
@@ -72,7 +91,7 @@ final class PlanCache: Sendable {
     }
 
     static func key(query: String, role: String) -> DocumentKey {
-        DocumentKey(digest: Array(SHA256.hash(data: Data(query.utf8))), role: role)
+        DocumentKey(query: query, role: role)
     }
 
     func document(_ key: DocumentKey) -> Document? {

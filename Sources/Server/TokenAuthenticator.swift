@@ -230,21 +230,23 @@ public final class TokenAuthenticator: Sendable {
     /// around the token); nil for any other form. Read byte by byte: headers are ASCII, and a
     /// token is read on every request.
     static func bearerToken(_ header: String) -> String? {
-        let bytes = header.utf8
-        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        var index = bytes.startIndex
-        for expected in "bearer".utf8 {
-            guard index != bytes.endIndex, bytes[index] | 0x20 == expected else { return nil }
-            index = bytes.index(after: index)
+        var header = header
+        return header.withUTF8 { bytes -> String? in
+            func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var index = 0
+            for expected in "bearer".utf8 {
+                guard index < bytes.count, bytes[index] | 0x20 == expected else { return nil }
+                index += 1
+            }
+            guard index < bytes.count, isBlank(bytes[index]) else { return nil }
+            while index < bytes.count, isBlank(bytes[index]) { index += 1 }
+            let start = index
+            while index < bytes.count, !isBlank(bytes[index]) { index += 1 }
+            let end = index
+            while index < bytes.count, isBlank(bytes[index]) { index += 1 }
+            guard start != end, index == bytes.count else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        guard index != bytes.endIndex, isBlank(bytes[index]) else { return nil }
-        while index != bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
-        let start = index
-        while index != bytes.endIndex, !isBlank(bytes[index]) { index = bytes.index(after: index) }
-        let end = index
-        while index != bytes.endIndex, isBlank(bytes[index]) { index = bytes.index(after: index) }
-        guard start != end, index == bytes.endIndex else { return nil }
-        return String(Substring(bytes[start..<end]))
     }
 
     /// The `alg` of a token's header, read without trusting it.

@@ -9,7 +9,7 @@ struct RequestLines: RequestLineWriter {
     func write(level: Logger.Level, message: String, report: RequestReport, duration: Duration, slow: Bool) {
         switch format {
         case .json: LogOutput.write(json(level, message, report, duration: duration, slow: slow), urgent: level >= .warning)
-        case .text: LogOutput.write(text(level, message, RequestLog.fields(report, duration: duration, slow: slow)), urgent: level >= .warning)
+        case .text: LogOutput.write(text(level, message, report, duration: duration, slow: slow), urgent: level >= .warning)
         }
     }
 
@@ -33,14 +33,7 @@ struct RequestLines: RequestLineWriter {
             switch field {
             case .text(let text): StrataLogHandler.quote(text, into: &line)
             case .integer(let number): Self.append(Int64(number), into: &line)
-            case .duration(let duration):
-                let microseconds = max(0, RequestLog.microseconds(duration))
-                Self.append(microseconds / 1_000, into: &line)
-                line.append(UInt8(ascii: "."))
-                let fraction = microseconds % 1_000
-                line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-                line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-                line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+            case .duration(let duration): Self.appendMilliseconds(duration, into: &line)
             }
         }
         line.append(contentsOf: "}\n".utf8)
@@ -60,12 +53,54 @@ struct RequestLines: RequestLineWriter {
         } while divisor > 0
     }
 
-    private func text(_ level: Logger.Level, _ message: String, _ fields: [(String, RequestLog.Value)]) -> String {
-        let rendered = fields.sorted { $0.0 < $1.0 }.map { key, value -> String in
-            switch value {
-            case .text(let text), .number(let text): "\(key)=\(text)"
+    /// The line as the text format writes every line: `time level strata.request: key=value … message`,
+    /// the fields sorted by key, rendered as bytes.
+    private func text(_ level: Logger.Level, _ message: String, _ report: RequestReport, duration: Duration, slow: Bool) -> [UInt8] {
+        var fields: [(key: StaticString, field: RequestLog.Field)] = []
+        fields.reserveCapacity(13)
+        RequestLog.forEachField(report, duration: duration, slow: slow) { fields.append(($0, $1)) }
+        // A dozen fields: insertion sort, comparing the keys' bytes.
+        for index in fields.indices.dropFirst() {
+            var position = index
+            while position > 0, Self.precedes(fields[position].key, fields[position - 1].key) {
+                fields.swapAt(position, position - 1)
+                position -= 1
             }
         }
-        return ([LogOutput.timestamp(), level.rawValue, "strata.request:"] + rendered + [message]).joined(separator: " ") + "\n"
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        LogOutput.timestamp(into: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(contentsOf: " strata.request:".utf8)
+        for (key, field) in fields {
+            line.append(UInt8(ascii: " "))
+            key.withUTF8Buffer { line.append(contentsOf: $0) }
+            line.append(UInt8(ascii: "="))
+            switch field {
+            case .text(let text): line.append(contentsOf: text.utf8)
+            case .integer(let number): Self.append(Int64(number), into: &line)
+            case .duration(let duration): Self.appendMilliseconds(duration, into: &line)
+            }
+        }
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: message.utf8)
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    private static func precedes(_ left: StaticString, _ right: StaticString) -> Bool {
+        left.withUTF8Buffer { left in right.withUTF8Buffer { right in left.lexicographicallyPrecedes(right) } }
+    }
+
+    /// Milliseconds with three decimals.
+    private static func appendMilliseconds(_ duration: Duration, into line: inout [UInt8]) {
+        let microseconds = max(0, RequestLog.microseconds(duration))
+        append(microseconds / 1_000, into: &line)
+        line.append(UInt8(ascii: "."))
+        let fraction = microseconds % 1_000
+        line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 }

@@ -29,6 +29,17 @@ struct DevCommandTests {
         let secondPort = try #require(HTTPProbe.port(in: secondLine))
         #expect(try await HTTPProbe.status(port: secondPort, path: "/readyz") == 200)
 
+        // Each request is a line in the text format every other line has: fields sorted by key.
+        #expect(try await HTTPProbe.status(port: secondPort, path: "/graphql?query=%7B__typename%7D") == 200)
+        var requestLine: Substring?
+        for _ in 0..<400 where requestLine == nil {
+            requestLine = second.standardError.split(separator: "\n").first { $0.contains("strata.request:") }
+            if requestLine == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let line = try #require(requestLine, "\(second.standardError)")
+        #expect(line.wholeMatch(of: #/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info strata\.request: bytes=\d+ duration_ms=\d+\.\d{3} outcome=ok request_id=\S+ role=anonymous status=200 transport=http type=query request/#) != nil,
+                "\(line)")
+
         first.signal(SIGTERM)
         #expect(try await first.exitStatus() == 0)
         #expect(postmasterPID(dataDirectory) == pid, "the cluster keeps running for the second server")

@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.request
 
-from bench_server import free_port, process_counters, start_server, wrk_post
+from bench_server import callgrind_requests, callgrind_total, free_port, process_counters, start_server, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
@@ -85,49 +85,17 @@ def instructions(observed, count=2000, scrape_every=1000):
     `scrape_every` requests (the load test above scrapes once a second, about once per 4,000
     requests; Prometheus itself every 15 s or more)."""
     os.environ["LOG_LEVEL"] = "info" if observed else "warning"
-    port = free_port()
     extra = ["--log-format", "json"] if observed else ["--no-metrics"]
-    out = os.path.join(data, f"callgrind.{'on' if observed else 'off'}")
-    for old in glob.glob(out + "*"):
-        os.remove(old)
-    # valgrind cannot read the debug information of a binary that links the Swift runtime in:
-    # it runs a copy without it.
-    stripped = os.path.join(data, "strata-stripped")
-    if not os.path.exists(stripped):
-        subprocess.run(["objcopy", "--strip-debug", strata, stripped], check=True)
-    # Without the file watcher: its scans would count as the requests' instructions.
-    server = start_server(stripped, data, port, 2, [*extra, "--no-watch"],
-                          prefix=["valgrind", "--tool=callgrind", "--collect-atstart=yes", f"--callgrind-out-file={out}.%p"])
-    try:
-        token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
-                               check=True, capture_output=True, text=True).stdout.strip()
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
+    def mint():
+        return subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
+                              check=True, capture_output=True, text=True).stdout.strip()
 
-        def requests(n):
-            for index in range(n):
-                connection.request("POST", "/graphql", BODY, headers)
-                answer = connection.getresponse().read()
-                if b'"errors"' in answer:
-                    sys.exit(f"the request failed: {answer[:200]}")
-                if observed and index % scrape_every == scrape_every - 1:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=120) as response:
-                        response.read()
-        requests(300)
-        time.sleep(1)
-        subprocess.run(["callgrind_control", "--zero", str(server.pid)], check=True, capture_output=True)
-        requests(count)
-        time.sleep(0.5)  # the log writer's next batch
-        subprocess.run(["callgrind_control", "--dump", str(server.pid)], check=True, capture_output=True)
-        dumps = sorted(glob.glob(f"{out}.{server.pid}.*"), key=os.path.getmtime)
-        with open(dumps[-1]) as dump:
-            for line in dump:
-                if line.startswith("summary:") or line.startswith("totals:"):
-                    return int(line.split()[1]) / count
-        sys.exit("callgrind wrote no totals")
-    finally:
-        server.terminate()
-        server.wait(timeout=120)
+    def scrape(index, port):
+        if observed and index % scrape_every == scrape_every - 1:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=120) as response:
+                response.read()
+    dump = callgrind_requests(strata, data, "on" if observed else "off", extra, mint, BODY, count, between=scrape)
+    return callgrind_total(dump) / count
 
 
 if subprocess.run(["which", "valgrind"], capture_output=True).returncode == 0:

@@ -1,6 +1,8 @@
 """What scripts/bench-queries and scripts/bench-mutations share: a free loopback port, starting
 `strata dev` on a data directory and waiting until it serves, and wrk POSTing one GraphQL
 request (after checking that it answers without errors)."""
+import glob
+import http.client
 import json
 import os
 import re
@@ -128,3 +130,53 @@ def wrk_post(data, port, token, body, connections, seconds, details=False):
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     return {"rate": rate, "requests": int(re.search(r"(\d+) requests in", output).group(1)),
             "p50": milliseconds(50), "p99": milliseconds(99)}
+
+
+def callgrind_requests(strata, data, label, extra, mint, body, count, between=None, warm_up=300):
+    """Runs `strata dev` under valgrind's callgrind, POSTs `body` with the token `mint()` makes
+    once the server runs (and so the development secret exists) `warm_up` times,
+    then `count` times counted (calling `between(index, port)` after each, if given), and
+    returns the path of the dump holding the counted requests' instructions."""
+    out = os.path.join(data, f"callgrind.{label}")
+    for old in glob.glob(out + "*"):
+        os.remove(old)
+    # valgrind cannot read the debug information of a binary that links the Swift runtime in:
+    # it runs a copy without it.
+    stripped = os.path.join(data, "strata-stripped")
+    if not os.path.exists(stripped):
+        subprocess.run(["objcopy", "--strip-debug", strata, stripped], check=True)
+    port = free_port()
+    # Without the file watcher: its scans would count as the requests' instructions.
+    server = start_server(stripped, data, port, 2, [*extra, "--no-watch"],
+                          prefix=["valgrind", "--tool=callgrind", "--demangle=no", "--collect-atstart=yes", f"--callgrind-out-file={out}.%p"])
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Content-Type": "application/json", "Authorization": "Bearer " + mint()}
+
+        def requests(n, counted):
+            for index in range(n):
+                connection.request("POST", "/graphql", body, headers)
+                answer = connection.getresponse().read()
+                if b'"errors"' in answer:
+                    sys.exit(f"the request failed: {answer[:300]}")
+                if counted and between:
+                    between(index, port)
+        requests(warm_up, False)
+        time.sleep(1)
+        subprocess.run(["callgrind_control", "--zero", str(server.pid)], check=True, capture_output=True)
+        requests(count, True)
+        time.sleep(0.5)  # the log writer's next batch
+        subprocess.run(["callgrind_control", "--dump", str(server.pid)], check=True, capture_output=True)
+        return sorted(glob.glob(f"{out}.{server.pid}.*"), key=os.path.getmtime)[-1]
+    finally:
+        server.terminate()
+        server.wait(timeout=120)
+
+
+def callgrind_total(dump):
+    """The instructions a callgrind dump counted in all."""
+    with open(dump) as text:
+        for line in text:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    sys.exit("callgrind wrote no totals")
