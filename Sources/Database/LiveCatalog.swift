@@ -10,10 +10,19 @@ public struct LiveCatalog: Sendable {
         public var name: String
         public var rowSecurity: Bool
         public var forcedRowSecurity: Bool
+        /// `pg_class.relkind`: `r` table, `p` partitioned table, `v` view, `m` materialized view.
+        public var kind: String = "r"
+        /// A view's or materialized view's: it has no keys of its own, so the YAML states them.
+        public var isView: Bool { kind == "v" || kind == "m" }
+        /// A view's `security_invoker` option: its tables' row-level security applies to the
+        /// role querying it, not to the view's owner.
+        public var securityInvoker = false
+        /// Its partitions (`schema.name`), when it is partitioned.
+        public var partitions: [String] = []
         /// Columns in their order, with `format_type`'s spelling of the type.
         public var columns: [Column] = []
         public var primaryKey: [String] = []
-        /// Unique constraints by name.
+        /// Unique constraints and unique indexes (on plain columns, without a predicate) by name.
         public var unique: [String: [String]] = [:]
         public var foreignKeys: [ForeignKey] = []
 
@@ -53,8 +62,17 @@ public struct LiveCatalog: Sendable {
     public struct Privileges: Sendable {
         public var selectable: Set<String> = []
         public var insertable: Set<String> = []
+        public var deletable: Set<String> = []
         public var executable: Set<String> = []
         public var members: Set<String> = []
+        /// The columns the role holds each column privilege on, by `PRIVILEGE schema.table`
+        /// (`SELECT public.tasks`): granted on the column or on its whole table.
+        public var columns: [String: Set<String>] = [:]
+
+        /// Whether the role holds `privilege` (SELECT, INSERT or UPDATE) on `column` of `table` (`schema.name`).
+        public func may(_ privilege: String, _ table: String, column: String) -> Bool {
+            columns["\(privilege) \(table)"]?.contains(column) ?? false
+        }
     }
 
     /// Tables and views by `schema.name`.
@@ -70,12 +88,23 @@ public struct LiveCatalog: Sendable {
     public static func read(_ connection: PostgresConnection, privilegesOf roles: [String] = [], logger: Logger) async throws -> LiveCatalog {
         var catalog = LiveCatalog()
         let tables = try await connection.query("""
-            SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+            SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relkind::text,
+                   EXISTS (SELECT FROM unnest(c.reloptions) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             """, logger: logger)
-        for try await (schema, name, security, forced) in tables.decode((String, String, Bool, Bool).self) {
-            catalog.tables["\(schema).\(name)"] = Table(schema: schema, name: name, rowSecurity: security, forcedRowSecurity: forced)
+        for try await (schema, name, security, forced, kind, invoker) in tables.decode((String, String, Bool, Bool, String, Bool).self) {
+            catalog.tables["\(schema).\(name)"] = Table(schema: schema, name: name, rowSecurity: security, forcedRowSecurity: forced, kind: kind,
+                                                          securityInvoker: invoker)
+        }
+        let partitions = try await connection.query("""
+            SELECT pn.nspname || '.' || p.relname, cn.nspname || '.' || c.relname
+            FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = p.relnamespace
+            JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+            WHERE p.relkind = 'p'
+            """, logger: logger)
+        for try await (parent, partition) in partitions.decode((String, String).self) {
+            catalog.tables[parent]?.partitions.append(partition)
         }
         let columns = try await connection.query("""
             SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
@@ -110,6 +139,20 @@ public struct LiveCatalog: Sendable {
                     name: name, columns: keys, targetSchema: targetSchema, targetTable: target, targetColumns: targetKeys))
             }
         }
+        // Unique indexes that back no constraint (those are read above), on columns only and without a predicate.
+        let indexes = try await connection.query("""
+            SELECT n.nspname, c.relname, ic.relname,
+                   ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, position)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.position)
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            WHERE i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND 0 <> ALL (i.indkey::int2[])
+              AND NOT EXISTS (SELECT FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x'))
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (schema, table, name, columns) in indexes.decode((String, String, String, [String]).self) {
+            catalog.tables["\(schema).\(table)"]?.unique[name] = columns
+        }
         let functions = try await connection.query("""
             SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL),
                    p.proretset, p.provolatile::text, p.pronargdefaults::int
@@ -131,13 +174,27 @@ public struct LiveCatalog: Sendable {
         for try await count in exists.decode(Int32.self) where count == 0 { return nil }
         var privileges = Privileges()
         let tables = try await connection.query("""
-            SELECT n.nspname || '.' || c.relname, has_table_privilege(\(role), c.oid, 'SELECT'), has_table_privilege(\(role), c.oid, 'INSERT')
+            SELECT n.nspname || '.' || c.relname, has_table_privilege(\(role), c.oid, 'SELECT'), has_table_privilege(\(role), c.oid, 'INSERT'),
+                   has_table_privilege(\(role), c.oid, 'DELETE')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             """, logger: logger)
-        for try await (name, select, insert) in tables.decode((String, Bool, Bool).self) {
+        for try await (name, select, insert, delete) in tables.decode((String, Bool, Bool, Bool).self) {
             if select { privileges.selectable.insert(name) }
             if insert { privileges.insertable.insert(name) }
+            if delete { privileges.deletable.insert(name) }
+        }
+        let columns = try await connection.query("""
+            SELECT n.nspname || '.' || c.relname, a.attname::text, has_column_privilege(\(role), c.oid, a.attnum, 'SELECT'),
+                   has_column_privilege(\(role), c.oid, a.attnum, 'INSERT'), has_column_privilege(\(role), c.oid, a.attnum, 'UPDATE')
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (table, column, select, insert, update) in columns.decode((String, String, Bool, Bool, Bool).self) {
+            if select { privileges.columns["SELECT \(table)", default: []].insert(column) }
+            if insert { privileges.columns["INSERT \(table)", default: []].insert(column) }
+            if update { privileges.columns["UPDATE \(table)", default: []].insert(column) }
         }
         let functions = try await connection.query("""
             SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'

@@ -21,6 +21,8 @@ public struct SchemaProject: Sendable {
     }
 
     public var roleNames: [String] { settings.roles.map(\.name) }
+    /// The PostgreSQL roles `strata migrate` makes sure exist: the served roles and the events role.
+    public var provisionedRoles: [String] { roleNames + (settings.eventRole.map { [$0] } ?? []) }
 
     /// Loads `directory/strata.yaml`, `directory/tables/*.yaml` and `directory/functions/*.yaml`.
     public static func load(directory: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SchemaProject {

@@ -91,7 +91,7 @@ struct TableFile {
                 reader.fail(key, "relationship '\(name)' has the same name as a column of '\(table.name)'")
                 continue
             }
-            let fields = reader.mapping(value, keys: ["object", "array", "columns", "description"], context: "relationship '\(name)'")
+            let fields = reader.mapping(value, keys: ["object", "array", "columns", "description", "unchecked"], context: "relationship '\(name)'")
             let kind: RelationshipModel.Kind
             let targetNode: Node
             switch (fields["object"], fields["array"]) {
@@ -107,9 +107,11 @@ struct TableFile {
                 continue
             }
             relationshipNodes[name] = columns
-            table.relationships.append(RelationshipModel(
+            var relationship = RelationshipModel(
                 name: name, kind: kind, target: target, columnMapping: [], description: fields["description"].flatMap { reader.string($0) },
-                position: reader.position(of: targetNode)))
+                position: reader.position(of: targetNode))
+            relationship.unchecked = fields["unchecked"].flatMap { reader.bool($0) } ?? false
+            table.relationships.append(relationship)
         }
     }
 

@@ -68,10 +68,13 @@ public struct RelationshipModel: Sendable, Hashable {
     /// This table's column → the related table's column.
     public var columnMapping: [(source: String, target: String)]
     public var description: String?
+    /// No foreign key backs it, on purpose (`unchecked: true`): `strata check` asks for none.
+    public var unchecked = false
     public var position: SourcePosition
 
     public static func == (lhs: RelationshipModel, rhs: RelationshipModel) -> Bool {
         lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.target == rhs.target && lhs.description == rhs.description
+            && lhs.unchecked == rhs.unchecked
             && lhs.position == rhs.position && lhs.columnMapping.elementsEqual(rhs.columnMapping) { $0 == $1 }
     }
 

@@ -10,8 +10,10 @@ struct CheckCommand: AsyncParsableCommand {
         abstract: "Check the YAML schema against the live database.",
         discussion: """
             Loads the YAML, connects to the database and verifies every table, column, type,
-            nullability, key, relationship (backed by a foreign key) and computed-field function,
-            and that every tenant table has row-level security enabled and forced. Prints each
+            nullability, key, relationship (backed by a foreign key) and computed-field function;
+            that every tenant table has row-level security enabled and forced; and that every role
+            exists, may be assumed by strata_authenticator and is granted the columns, tables and
+            functions its permissions use. Prints each
             mismatch as file:line:column and exits 1, or prints OK and exits 0. Notes follow for
             tables a role may read but not subscribe to (their writes are not all captured).
             """)
@@ -22,18 +24,15 @@ struct CheckCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let logger = Logger(label: "strata")
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
-        let catalog: LiveCatalog
+        let check: SchemaCheck
         do {
-            let roles = schema.settings.eventRole.map { [$0] } ?? []
-            catalog = try await connections.owner.withConnection(logger: logger) {
-                try await LiveCatalog.read($0, privilegesOf: roles, logger: logger)
-            }
+            check = try await SchemaCheck.reading(schema, through: connections.owner, logger: logger)
             await connections.close(logger: logger)
         } catch {
             await connections.close(logger: logger)
             throw error
         }
-        let mismatches = SchemaCheck(project: schema, catalog: catalog).mismatches()
+        let mismatches = check.mismatches()
         guard mismatches.isEmpty else {
             print(mismatches.map(\.description).joined(separator: "\n"))
             throw ExitCode.failure

@@ -48,22 +48,44 @@ struct DatabaseConnections {
         }
     }
 
-    /// Runs the schema migrations, then Strata's own, attaches the change-event triggers to the
-    /// tables the YAML names (and detaches them from others), registers the YAML's event triggers
-    /// as handlers (so their events queue up even before a worker runs), then loads the demo data
-    /// when asked.
-    func migrate(directory: String, withDemoData: Bool, capturing tables: [CapturedTable], handlers: [any EventHandler],
-                 logger: Logger) async throws -> [Migrator.Report] {
+    /// What `migrate` did.
+    struct MigrationOutcome {
+        var roles: RoleProvisioning.Report
+        var reports: [Migrator.Report]
+        var applied: [String] { reports.flatMap(\.applied) }
+    }
+
+    /// Whether `migrate` loads `<migrations>/demo`.
+    enum DemoData {
+        case none
+        /// When the folder exists (`strata dev`).
+        case ifPresent
+        /// It must exist (`strata migrate --with-demo-data`).
+        case required
+    }
+
+    /// Creates the login role and the YAML's roles that are missing, runs the schema migrations,
+    /// then Strata's own, attaches the change-event triggers to the tables the YAML names (and
+    /// detaches them from others), registers the YAML's event triggers as handlers (so their
+    /// events queue up even before a worker runs), then loads the demo data when asked.
+    func migrate(directory: String, demoData: DemoData, roles: [String], capturing tables: [CapturedTable], handlers: [any EventHandler],
+                 logger: Logger) async throws -> MigrationOutcome {
         let schema = try MigrationSet.load(directory: directory)
-        let demo = withDemoData ? try MigrationSet.load(directory: directory + "/demo", versionPrefix: "demo/") : nil
+        let demoDirectory = directory + "/demo"
+        let demo: MigrationSet? = switch demoData {
+        case .none: nil
+        case .ifPresent: FileManager.default.fileExists(atPath: demoDirectory) ? try MigrationSet.load(directory: demoDirectory, versionPrefix: "demo/") : nil
+        case .required: try MigrationSet.load(directory: demoDirectory, versionPrefix: "demo/")
+        }
         do {
             return try await owner.withConnection(logger: logger) { connection in
+                let provisioned = try await RoleProvisioning.ensure(login: Self.authenticator, roles: roles, on: connection, logger: logger)
                 let migrator = Migrator(connection: connection, logger: logger)
                 var reports = [try await migrator.apply(schema), try await migrator.apply(StrataMigrations.set)]
                 _ = try await ChangeCapture.sync(tables, on: connection, logger: logger)
                 _ = try await DeclaredHandlers.sync(handlers, on: connection, logger: logger)
                 if let demo { reports.append(try await migrator.apply(demo)) }
-                return reports
+                return MigrationOutcome(roles: provisioned, reports: reports)
             }
         } catch let error as PSQLError {
             throw DatabaseFailure(error, connecting: owner)

@@ -5,7 +5,7 @@ import Logging
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Start a development server: embedded PostgreSQL, migrations, demo data, then serve.",
+        abstract: "Start a development server: embedded PostgreSQL, roles, migrations, demo data (if <migrations>/demo exists), then serve.",
         discussion: """
             The embedded PostgreSQL lives under --data-dir (default .strata) and is reused by later
             runs and by other strata processes on the same directory; it stops when the last of them exits.
@@ -29,17 +29,19 @@ struct DevCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
-            let reports = try await connections.migrate(directory: project.migrations, withDemoData: true,
+            let outcome = try await connections.migrate(directory: project.migrations, demoData: .ifPresent, roles: schema.provisionedRoles,
                                                         capturing: CapturedTable.all(in: schema),
                                                         handlers: try TriggerHandler.all(in: schema), logger: logger)
-            let applied = reports.flatMap(\.applied)
+            if !outcome.roles.created.isEmpty { Console.announce("Created role(s): \(outcome.roles.created.joined(separator: ", "))") }
+            let applied = outcome.applied
             Console.announce(applied.isEmpty ? "Database is up to date." : "Applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
             Console.announce("Database: \(connections.server.displayName)")
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(),
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
-                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true, logger: logger).run()
+                                     metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true,
+                                     schemaMismatches: .warn, logger: logger).run()
         } catch {
             await connections.close(logger: logger)
             throw error

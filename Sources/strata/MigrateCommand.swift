@@ -7,8 +7,10 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Apply the SQL migrations in order, each in its own transaction.",
         discussion: """
-            Then applies Strata's own migrations and attaches the change-event trigger to every table
-            whose YAML enables events (detaching it from the others).
+            First creates the roles that are missing: strata_authenticator (the server's login role)
+            and each role the YAML declares (roles:, events.role), granted to it; grants on tables
+            stay the migrations' to make. Then applies Strata's own migrations and attaches the
+            change-event trigger to every table whose YAML enables events (detaching it from the others).
             Records each file in strata.schema_migrations (version, checksum, applied_at). Refuses to
             run, applying nothing, when an applied file was changed or removed. A failing migration is
             rolled back and reported with its file, line and column. Connect as the schema's owner,
@@ -25,9 +27,12 @@ struct MigrateCommand: AsyncParsableCommand {
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         do {
-            let reports = try await connections.migrate(directory: project.migrations, withDemoData: withDemoData,
-                                                        capturing: CapturedTable.all(in: schema),
+            let outcome = try await connections.migrate(directory: project.migrations, demoData: withDemoData ? .required : .none,
+                                                        roles: schema.provisionedRoles, capturing: CapturedTable.all(in: schema),
                                                         handlers: try TriggerHandler.all(in: schema), logger: logger)
+            for role in outcome.roles.created { print("created role \(role)") }
+            for role in outcome.roles.granted { print("granted \(role) to \(DatabaseConnections.authenticator)") }
+            let reports = outcome.reports
             for report in reports {
                 for file in report.applied { print("applied \(file)") }
             }

@@ -1,4 +1,5 @@
 import Database
+import Logging
 import SchemaModel
 
 /// Compares the YAML schema with the live database: every table, column, type, nullability,
@@ -8,8 +9,18 @@ struct SchemaCheck {
     let project: SchemaProject
     let catalog: LiveCatalog
 
+    /// Reads what the check compares with through `endpoint`: the catalog, and the privileges of
+    /// the YAML's roles and of the events role.
+    static func reading(_ project: SchemaProject, through endpoint: DatabaseEndpoint, logger: Logger) async throws -> SchemaCheck {
+        let roles = project.settings.roles.map(\.name) + (project.settings.eventRole.map { [$0] } ?? [])
+        let catalog = try await endpoint.withConnection(logger: logger) {
+            try await LiveCatalog.read($0, privilegesOf: roles, logger: logger)
+        }
+        return SchemaCheck(project: project, catalog: catalog)
+    }
+
     func mismatches() -> [SchemaError] {
-        (project.tables.flatMap(check) + triggerChecks() + project.functions.compactMap(check)).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        (project.tables.flatMap(check) + triggerChecks() + roleChecks() + project.functions.compactMap(check)).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
     }
 
     func check(_ table: TableModel) -> [SchemaError] {
@@ -21,7 +32,15 @@ struct SchemaCheck {
         var errors = columnChecks(table, live) + keyChecks(table, live)
         errors += table.relationships.compactMap { relationshipCheck($0, of: table, live) }
         errors += table.computedFields.compactMap { computedFieldCheck($0, of: table) }
-        if table.tenantColumn != nil {
+        if table.tenantColumn != nil, live.isView {
+            if live.kind == "m" {
+                errors.append(table.position.error("\(table.qualifiedName) is a materialized view, which row-level security cannot guard; "
+                    + "a tenant table must be a table or a view with security_invoker"))
+            } else if !live.securityInvoker {
+                errors.append(table.position.error("view \(table.qualifiedName) reads its tables with its owner's rights, so their row-level security "
+                    + "does not apply to the requesting role; run ALTER VIEW \(table.qualifiedName) SET (security_invoker = true)"))
+            }
+        } else if table.tenantColumn != nil {
             if !live.rowSecurity {
                 errors.append(table.position.error("row-level security is not enabled on \(table.qualifiedName), a tenant table; "
                     + "run ALTER TABLE \(table.qualifiedName) ENABLE ROW LEVEL SECURITY and add a policy on the tenant setting"))
@@ -45,7 +64,8 @@ struct SchemaCheck {
             if actual.notNull && column.isNullable {
                 return column.position.error("column '\(column.name)' is NOT NULL in the database; remove 'nullable: true'")
             }
-            if !actual.notNull && !column.isNullable {
+            // A view's columns all read as nullable: what the view selects decides.
+            if !actual.notNull && !column.isNullable && !live.isView {
                 return column.position.error("column '\(column.name)' allows NULL in the database; add 'nullable: true' or make it NOT NULL")
             }
             return nil
@@ -54,7 +74,12 @@ struct SchemaCheck {
 
     func keyChecks(_ table: TableModel, _ live: LiveCatalog.Table) -> [SchemaError] {
         var errors: [SchemaError] = []
-        if live.primaryKey != table.primaryKey {
+        // A view has no keys of its own: the YAML states the columns that identify its rows. A
+        // table without a primary key may name a unique constraint or index on NOT NULL columns.
+        let standsIn = live.primaryKey.isEmpty && live.unique.values.contains { columns in
+            columns == table.primaryKey && columns.allSatisfy { live.column(named: $0)?.notNull == true }
+        }
+        if !live.isView && !standsIn && live.primaryKey != table.primaryKey {
             let actual = live.primaryKey.isEmpty ? "no primary key" : "primary key (\(live.primaryKey.joined(separator: ", ")))"
             errors.append(table.position.error("\(table.qualifiedName) has \(actual) in the database, not (\(table.primaryKey.joined(separator: ", ")))"))
         }
@@ -82,21 +107,33 @@ struct SchemaCheck {
                 return relationship.position.error("relationship '\(relationship.name)' joins \(from) (\(a.type)) with \(target.name).\(to) (\(b.type))")
             }
         }
-        let outgoing = live.foreignKeys.contains {
-            $0.targetSchema == target.schema && $0.targetTable == target.table && $0.columns == source && $0.targetColumns == destination
-        }
-        let incoming = liveTarget.foreignKeys.contains {
-            $0.targetSchema == table.schema && $0.targetTable == table.table && $0.columns == destination && $0.targetColumns == source
-        }
+        guard !relationship.unchecked else { return nil }
+        let outgoing = hasForeignKey(from: live, source, to: target.schema, target.table, destination)
+        let incoming = hasForeignKey(from: liveTarget, destination, to: table.schema, table.table, source)
         guard outgoing || incoming else {
             return relationship.position.error("no foreign key links \(table.qualifiedName)(\(source.joined(separator: ", "))) and "
-                + "\(target.qualifiedName)(\(destination.joined(separator: ", "))); relationship '\(relationship.name)' would have nothing to keep it true")
+                + "\(target.qualifiedName)(\(destination.joined(separator: ", "))); relationship '\(relationship.name)' would have nothing to keep it true "
+                + "(add one, or 'unchecked: true' to the relationship if none is meant to be)")
         }
         if relationship.kind == .object && !outgoing && !(liveTarget.primaryKey == destination || liveTarget.unique.values.contains(destination)) {
             return relationship.position.error("object relationship '\(relationship.name)' may match several rows: "
                 + "\(target.qualifiedName)(\(destination.joined(separator: ", "))) is not a key")
         }
         return nil
+    }
+
+    /// Whether a foreign key of `table` on `columns` references `targetColumns` of the target:
+    /// on the table itself, or — for a partitioned table — on every one of its partitions.
+    func hasForeignKey(from table: LiveCatalog.Table, _ columns: [String], to targetSchema: String, _ targetTable: String,
+                       _ targetColumns: [String]) -> Bool {
+        func holds(_ table: LiveCatalog.Table) -> Bool {
+            table.foreignKeys.contains {
+                $0.targetSchema == targetSchema && $0.targetTable == targetTable && $0.columns == columns && $0.targetColumns == targetColumns
+            }
+        }
+        if holds(table) { return true }
+        let partitions = table.partitions.compactMap { catalog.tables[$0] }
+        return !partitions.isEmpty && partitions.count == table.partitions.count && partitions.allSatisfy(holds)
     }
 
     func computedFieldCheck(_ field: ComputedFieldModel, of table: TableModel) -> SchemaError? {

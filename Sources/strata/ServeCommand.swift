@@ -7,7 +7,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the GraphQL API.",
         discussion: """
             Connects as the role in the database URL (normally strata_authenticator) and refuses a
-            superuser or BYPASSRLS role, which row-level security would not apply to. Without a URL,
+            superuser or BYPASSRLS role, which row-level security would not apply to, and a schema that
+            does not match the database (what `strata check` reports; --skip-check serves anyway). Without a URL,
             uses the embedded PostgreSQL under --data-dir (run `strata migrate` first).
             Stops on SIGTERM or SIGINT after finishing in-flight requests.
             """)
@@ -22,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve even when connected as a superuser or BYPASSRLS role (throwaway databases only).")
     var allowUnsafeRole = false
 
+    @Flag(help: "Serve even when the schema does not match the database as `strata check` reports; each mismatch is logged as a warning.")
+    var skipCheck = false
+
     func run() async throws {
         let logger = Logger(label: "strata")
         let settings = try project.settings()
@@ -32,7 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
                                       poolSize: try listen.poolSize(), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
-                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: false, logger: logger)
+                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: false,
+                                      schemaMismatches: skipCheck ? .warn : .refuse, logger: logger)
         do {
             try await launcher.run()
         } catch {

@@ -45,6 +45,8 @@ struct ServerLauncher {
     var watchesFiles = false
     /// Whether browsers get the GraphiQL page when `server.console` does not say (`strata dev`).
     var consoleByDefault = false
+    /// What a schema that does not match the database does to the start.
+    var schemaMismatches = SchemaMismatchPolicy.refuse
     /// How log lines look (`--log-format`), for the request lines written without swift-log.
     var logFormat = LogFormat.requested(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
     var logger: Logger
@@ -53,6 +55,7 @@ struct ServerLauncher {
 
     func run() async throws {
         try await checkLoginRole()
+        try await checkSchema()
         if countsMetrics { MetricsSystem.bootstrap(metrics.factory) }
         var services: [any Service] = []
         if let lease = connections.lease {
@@ -224,6 +227,27 @@ struct ServerLauncher {
         }
     }
 
+    /// Compares the YAML with the database as `strata check` does: a mismatch would fail
+    /// requests at run time, so the server refuses to start on one unless told to go on.
+    func checkSchema() async throws {
+        guard schemaMismatches != .ignore else { return }
+        let mismatches: [SchemaError]
+        do {
+            mismatches = try await SchemaCheck.reading(project, through: connections.server, logger: logger).mismatches()
+        } catch let error as PSQLError {
+            throw DatabaseFailure(error, connecting: connections.server)
+        }
+        guard !mismatches.isEmpty else { return }
+        let list = mismatches.map { "  \($0)" }.joined(separator: "\n")
+        switch schemaMismatches {
+        case .refuse:
+            throw LaunchError(message: "refusing to serve: the schema does not match the database (as `strata check` reports):\n\(list)\n"
+                + "Fix the YAML or the database, or pass --skip-check to serve anyway.")
+        case .warn, .ignore:
+            logger.warning("the schema does not match the database; requests using these parts will fail:\n\(list)")
+        }
+    }
+
     /// Refuses to serve as a role that row-level security does not apply to.
     func checkLoginRole() async throws {
         let role: LoginRole
@@ -241,6 +265,16 @@ struct ServerLauncher {
             throw LaunchError(message: "refusing to serve: \(reason)")
         }
     }
+}
+
+/// What a schema that does not match the database does to a server's start.
+enum SchemaMismatchPolicy {
+    /// `strata serve`: no start.
+    case refuse
+    /// `strata dev`, and `strata serve --skip-check`: each mismatch is a warning.
+    case warn
+    /// `strata worker`: not checked (it serves no API).
+    case ignore
 }
 
 /// Why the server could not start, worded for the operator.

@@ -25,7 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: ServerConfiguration(), project: schema,
                                       fallbackSecret: nil, poolSize: 1, allowUnsafeRole: allowUnsafeRole, duties: .work,
-                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, logger: logger)
+                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, schemaMismatches: .ignore, logger: logger)
         do {
             try await launcher.run()
         } catch {

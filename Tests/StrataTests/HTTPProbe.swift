@@ -23,4 +23,19 @@ enum HTTPProbe {
             throw error
         }
     }
+
+    /// POSTs a GraphQL request's JSON to /graphql with a bearer token; the status and the body.
+    static func graphQL(port: Int, token: String, _ json: String) async throws -> (status: Int, body: String) {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(120)), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
+        client.connect()
+        do {
+            let response = try await client.post("/graphql", headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                                                 body: ByteBuffer(string: json))
+            try await client.shutdown()
+            return (Int(response.status.code), response.body.map { String(buffer: $0) } ?? "")
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
 }
