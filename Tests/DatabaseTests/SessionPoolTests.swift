@@ -22,12 +22,13 @@ struct SessionPoolTests {
         'user', current_setting('app.user_id'), 'claims', current_setting('request.jwt.claims'))::text
         """)
     static let failing = PreparedSQL("SELECT (1 / ($1::int - $1::int))::text")
-    static let slow = PreparedSQL("SELECT pg_sleep(5)::text || $1::text")
+    /// Long enough to outlast any wait on a loaded machine; every test cancels it.
+    static let slow = PreparedSQL("SELECT pg_sleep(120)::text || $1::text")
 
     func pool(_ database: TestDatabase, scope: ConnectionSettings.Scope, roles: Set<String> = ["member", "admin"]) -> SessionPool {
         // Thousands of requests queue for two connections here: no acquire timeout or queue bound in reach.
         SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2, scope: scope,
-                                         statementTimeoutMilliseconds: 10_000, roles: roles, acquireTimeout: .seconds(600),
+                                         statementTimeoutMilliseconds: 300_000, roles: roles, acquireTimeout: .seconds(600),
                                          maximumWaiting: 100_000), logger: logger)
     }
 
@@ -168,10 +169,12 @@ struct SessionPoolTests {
         let pool = pool(database, scope: .session)
         let settings = ConnectionSettings(role: "member", tenantID: "t", userID: "u", claims: "{}")
         let busy = (0..<2).map { _ in Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings) } }
-        while pool.statistics.idle > 0 || pool.statistics.open < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<6_000 where pool.statistics.idle > 0 || pool.statistics.open < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(pool.statistics.idle == 0 && pool.statistics.open == 2, "both connections run the slow statement")
         let source = QueryCancellation()
         let waiting = Task { try await pool.query(Self.probe, binds: [.text("w")], settings: settings, cancellation: source) }
-        while pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<6_000 where pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(pool.statistics.waiting == 1, "the third request waits for one of the two busy connections")
         source.cancel()
         await #expect(throws: CancellationError.self) { _ = try await waiting.value }
         // Ended by the cancellation, not by a connection coming free: both still run their sleep.
