@@ -13,8 +13,9 @@ struct MigrateCommand: AsyncParsableCommand {
             change-event trigger to every table whose YAML enables events (detaching it from the others).
             Records each file in strata.schema_migrations (version, checksum, applied_at). Refuses to
             run, applying nothing, when an applied file was changed or removed. A failing migration is
-            rolled back and reported with its file, line and column. Connect as the schema's owner,
-            not as strata_authenticator.
+            rolled back and reported with its file, line and column. SIGTERM or SIGINT stops it at
+            once: the file under way rolls back, the embedded PostgreSQL stops. Connect as the
+            schema's owner, not as strata_authenticator.
             """)
 
     @OptionGroup var project: ProjectOptions
@@ -25,7 +26,9 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "strata")
         let schema = try SchemaFiles.load(project.schema)
+        let interruption = await MigrationInterruption.trap(logger: logger)
         let connections = try await project.openDatabase(loopbackPort: nil, logger: logger)
+        await interruption.opened(connections)
         do {
             let outcome = try await connections.migrate(directory: project.migrations, demoData: withDemoData ? .required : .none,
                                                         roles: schema.provisionedRoles, capturing: CapturedTable.all(in: schema),
@@ -39,8 +42,10 @@ struct MigrateCommand: AsyncParsableCommand {
             let total = reports.reduce(0) { $0 + $1.applied.count }
             let already = reports.reduce(0) { $0 + $1.alreadyApplied }
             print("\(total) migration(s) applied, \(already) already applied.")
+            await interruption.finish()
             await connections.close(logger: logger)
         } catch {
+            await interruption.finish()
             await connections.close(logger: logger)
             throw error
         }

@@ -9,6 +9,28 @@ struct DevCommandTests {
             .split(separator: "\n").first.map(String.init)
     }
 
+    @Test("SIGTERM during strata migrate stops it at once, stops the embedded PostgreSQL and says what stays applied — in the slow file or while the cluster starts")
+    func interruptedMigrate() async throws {
+        let migrations = try TestScratch.directory("slow-migrations")
+        try "CREATE TABLE first_one (x int);".write(toFile: migrations + "/0001_first.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE second_one (y int);\nSELECT pg_sleep(120);\n".write(toFile: migrations + "/0002_slow.sql", atomically: true, encoding: .utf8)
+        for pause in [Duration.seconds(4), .zero] {
+            let dataDirectory = try TestScratch.directory("migrate-interrupted")
+            let migrate = try StrataProcess(["migrate", "--data-dir", dataDirectory, "--migrations", migrations])
+            for _ in 0..<1_200 where postmasterPID(dataDirectory) == nil { try await Task.sleep(for: .milliseconds(100)) }
+            try #require(postmasterPID(dataDirectory) != nil, "the embedded PostgreSQL started")
+            try await Task.sleep(for: pause)  // into the slow file, which sleeps two minutes; or at once, while the cluster starts
+            let started = ContinuousClock.now
+            migrate.signal(SIGTERM)
+            let status = try await migrate.exitStatus(timeout: .seconds(60))
+            #expect(status == 143, "\(migrate.standardError)")
+            #expect(ContinuousClock.now - started < .seconds(30), "not after the slow statement's two minutes")
+            #expect(migrate.standardError.contains("stopped by SIGTERM: the migrations applied before it stay applied"), "\(migrate.standardError)")
+            for _ in 0..<100 where postmasterPID(dataDirectory) != nil { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(postmasterPID(dataDirectory) == nil, "the embedded PostgreSQL is stopped")
+        }
+    }
+
     @Test("creates its database, serves /healthz, is reused by a second run, and stops the cluster last")
     func devLifecycle() async throws {
         let dataDirectory = try TestScratch.directory("dev")
