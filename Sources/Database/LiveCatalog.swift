@@ -19,6 +19,12 @@ public struct LiveCatalog: Sendable {
         public var securityInvoker = false
         /// Its partitions (`schema.name`), when it is partitioned.
         public var partitions: [String] = []
+        /// Whether it is a partition of another table (which is exposed instead).
+        public var isPartition = false
+        /// `COMMENT ON TABLE`.
+        public var comment: String?
+        /// The row-level-security policies' `USING` expressions, as `pg_get_expr` prints them.
+        public var policyExpressions: [String] = []
         /// Columns in their order, with `format_type`'s spelling of the type.
         public var columns: [Column] = []
         public var primaryKey: [String] = []
@@ -33,6 +39,8 @@ public struct LiveCatalog: Sendable {
         public var name: String
         public var type: String
         public var notNull: Bool
+        /// `COMMENT ON COLUMN`.
+        public var comment: String?
     }
 
     public struct ForeignKey: Sendable {
@@ -55,6 +63,10 @@ public struct LiveCatalog: Sendable {
         public var volatility: String = "v"
         /// How many of its last arguments have defaults.
         public var defaults: Int = 0
+        /// Its body (`prosrc`), for the settings it reads.
+        public var source: String = ""
+        /// `COMMENT ON FUNCTION`.
+        public var comment: String?
     }
 
     /// What one role may do: the tables (`schema.name`) it may read and insert into, the
@@ -89,13 +101,22 @@ public struct LiveCatalog: Sendable {
         var catalog = LiveCatalog()
         let tables = try await connection.query("""
             SELECT n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity, c.relkind::text,
-                   EXISTS (SELECT FROM unnest(c.reloptions) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))
+                   EXISTS (SELECT FROM unnest(c.reloptions) o WHERE lower(o) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes')),
+                   c.relispartition, obj_description(c.oid, 'pg_class')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             """, logger: logger)
-        for try await (schema, name, security, forced, kind, invoker) in tables.decode((String, String, Bool, Bool, String, Bool).self) {
+        for try await (schema, name, security, forced, kind, invoker, isPartition, comment)
+            in tables.decode((String, String, Bool, Bool, String, Bool, Bool, String?).self) {
             catalog.tables["\(schema).\(name)"] = Table(schema: schema, name: name, rowSecurity: security, forcedRowSecurity: forced, kind: kind,
-                                                          securityInvoker: invoker)
+                                                          securityInvoker: invoker, isPartition: isPartition, comment: comment)
+        }
+        let policies = try await connection.query("""
+            SELECT n.nspname || '.' || c.relname, coalesce(pg_get_expr(p.polqual, p.polrelid), '')
+            FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            """, logger: logger)
+        for try await (table, expression) in policies.decode((String, String).self) where !expression.isEmpty {
+            catalog.tables[table]?.policyExpressions.append(expression)
         }
         let partitions = try await connection.query("""
             SELECT pn.nspname || '.' || p.relname, cn.nspname || '.' || c.relname
@@ -107,14 +128,14 @@ public struct LiveCatalog: Sendable {
             catalog.tables[parent]?.partitions.append(partition)
         }
         let columns = try await connection.query("""
-            SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+            SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, col_description(c.oid, a.attnum)
             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
             ORDER BY n.nspname, c.relname, a.attnum
             """, logger: logger)
-        for try await (schema, table, name, type, notNull) in columns.decode((String, String, String, String, Bool).self) {
-            catalog.tables["\(schema).\(table)"]?.columns.append(Column(name: name, type: type, notNull: notNull))
+        for try await (schema, table, name, type, notNull, comment) in columns.decode((String, String, String, String, Bool, String?).self) {
+            catalog.tables["\(schema).\(table)"]?.columns.append(Column(name: name, type: type, notNull: notNull, comment: comment))
         }
         let constraints = try await connection.query("""
             SELECT n.nspname, c.relname, con.conname, con.contype::text,
@@ -155,14 +176,14 @@ public struct LiveCatalog: Sendable {
         }
         let functions = try await connection.query("""
             SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), format_type(p.prorettype, NULL),
-                   p.proretset, p.provolatile::text, p.pronargdefaults::int
+                   p.proretset, p.provolatile::text, p.pronargdefaults::int, coalesce(p.prosrc, ''), obj_description(p.oid, 'pg_proc')
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
             """, logger: logger)
-        for try await (schema, name, arguments, returns, returnsSet, volatility, defaults)
-            in functions.decode((String, String, String, String, Bool, String, Int32).self) {
+        for try await (schema, name, arguments, returns, returnsSet, volatility, defaults, source, comment)
+            in functions.decode((String, String, String, String, Bool, String, Int32, String, String?).self) {
             catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns, returnsSet: returnsSet,
-                                              volatility: volatility, defaults: Int(defaults)))
+                                              volatility: volatility, defaults: Int(defaults), source: source, comment: comment))
         }
         for role in roles { catalog.privileges[role] = try await privileges(of: role, connection, logger: logger) }
         return catalog

@@ -15,7 +15,7 @@ struct StrataCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 2 usage error.
             """,
         version: StrataVersion.current,
-        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, CheckCommand.self, SchemaCommand.self, ValidateCommand.self, TokenCommand.self, ExplainCommand.self, EventsCommand.self, WorkerCommand.self, QueriesCommand.self, FormatCommand.self,
+        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, InitCommand.self, CheckCommand.self, SchemaCommand.self, ValidateCommand.self, TokenCommand.self, ExplainCommand.self, EventsCommand.self, WorkerCommand.self, QueriesCommand.self, FormatCommand.self,
                       VersionCommand.self])
 
     static func main() async {

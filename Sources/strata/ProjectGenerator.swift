@@ -1,0 +1,122 @@
+import Database
+import Foundation
+import SchemaModel
+
+/// The YAML `strata init` writes for a database's catalog: `strata.yaml` and a table file per
+/// table and view of the chosen PostgreSQL schemas — columns with their types, nullability and
+/// comments, keys, relationships both ways from every foreign key, computed fields from the
+/// functions taking a table's row, the tenant column a row-level-security policy compares with
+/// a setting, and `admin` reading everything.
+struct ProjectGenerator {
+    let catalog: LiveCatalog
+    let schemas: [String]
+
+    /// A file to write, and what it could not say.
+    struct File {
+        var path: String
+        var text: String
+        var notes: [String] = []
+    }
+
+    /// A table as the API will expose it.
+    struct Exposed {
+        var live: LiveCatalog.Table
+        var name: String
+        var primaryKey: [String]
+        /// Whether the key was guessed (a view's `id`): the file says to check it.
+        var guessedKey: Bool
+        var columns: [(column: LiveCatalog.Column, type: String)]
+        var left: [String]
+    }
+
+    /// The tables and views exposed, by API name, with what was left out and why.
+    func exposed() -> (tables: [Exposed], notes: [String]) {
+        var notes: [String] = []
+        let candidates = catalog.tables.values
+            .filter { schemas.contains($0.schema) && !$0.isPartition }
+            .sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
+        let clashing = Dictionary(grouping: candidates, by: \.name).filter { $0.value.count > 1 }.keys
+        var result: [Exposed] = []
+        for live in candidates {
+            let qualified = "\(live.schema).\(live.name)"
+            guard GraphQLNaming.isPlainSQLName(live.schema) && GraphQLNaming.isPlainSQLName(live.name) else {
+                notes.append("\(qualified): left out, its name is not letters, digits and '_'")
+                continue
+            }
+            let name = clashing.contains(live.name) ? "\(live.schema)_\(live.name)" : live.name
+            var columns: [(LiveCatalog.Column, String)] = []
+            var left: [String] = []
+            for column in live.columns {
+                guard GraphQLNaming.isValid(column.name) else {
+                    left.append("\(column.name): not a valid GraphQL name")
+                    continue
+                }
+                guard let type = Self.writtenType(column.type) else {
+                    left.append("\(column.name): \(column.type) is not a type Strata serves yet")
+                    continue
+                }
+                columns.append((column, type))
+            }
+            let served = Set(columns.map(\.0.name))
+            var key = live.primaryKey
+            var guessed = false
+            if key.isEmpty {
+                if let unique = live.unique.sorted(by: { $0.key < $1.key }).map(\.value).first(where: { columns in
+                    columns.allSatisfy { live.column(named: $0)?.notNull == true }
+                }) {
+                    key = unique
+                } else if live.isView, served.contains("id") {
+                    key = ["id"]
+                    guessed = true
+                }
+            }
+            guard !key.isEmpty, key.allSatisfy(served.contains) else {
+                notes.append("\(qualified): left out, it has no key Strata can serve (give it a primary key, or write its file by hand)")
+                continue
+            }
+            result.append(Exposed(live: live, name: name, primaryKey: key, guessedKey: guessed, columns: columns, left: left))
+        }
+        return (result, notes)
+    }
+
+    /// The setting row-level-security policies compare a column with, and per table that column.
+    func tenancy(of tables: [Exposed]) -> (setting: String?, columns: [String: String]) {
+        var settings: [String: Int] = [:]
+        var columns: [String: String] = [:]
+        for table in tables {
+            for expression in table.live.policyExpressions {
+                guard let (column, setting) = tenantComparison(expression), table.columns.contains(where: { $0.column.name == column }) else { continue }
+                columns[table.name] = column
+                settings[setting, default: 0] += 1
+            }
+        }
+        return (settings.max { $0.value < $1.value }?.key, columns)
+    }
+
+    /// `tenant_id = current_setting('app.tenant_id')…`, directly or through a function reading it.
+    func tenantComparison(_ expression: String) -> (column: String, setting: String)? {
+        guard let match = expression.firstMatch(of: #/^\(*([A-Za-z_][A-Za-z0-9_]*) = (.+)$/#) else { return nil }
+        let (column, compared) = (String(match.1), String(match.2))
+        if let setting = Self.settingRead(in: compared) { return (column, setting) }
+        for function in catalog.functions where compared.contains("\(function.name)(") {
+            if let setting = Self.settingRead(in: function.source) { return (column, setting) }
+        }
+        return nil
+    }
+
+    static func settingRead(in text: String) -> String? {
+        text.firstMatch(of: #/current_setting\('([A-Za-z0-9_.]+)'/#).map { String($0.1) }
+    }
+
+    /// The type as a schema author writes it (`timestamptz`, `varchar(80)`), or nil when
+    /// Strata does not serve it.
+    static func writtenType(_ formatted: String) -> String? {
+        guard ColumnType(formatted) != nil else { return nil }
+        let short = [("timestamp with time zone", "timestamptz"), ("timestamp without time zone", "timestamp"),
+                     ("time without time zone", "time"), ("character varying", "varchar")]
+        for (long, written) in short where formatted.hasPrefix(long) {
+            return written + formatted.dropFirst(long.count)
+        }
+        return formatted
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import PostgresNIO
+import SchemaModel
+import Testing
+import TestSupport
+
+@Suite("strata init")
+struct InitCommandTests {
+    @Test("on the demo database: a project that passes strata check, with the hand-written relationships, and that serves; a second run keeps every file")
+    func describesTheDemo() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        try await database.loadDemoData()
+        let project = try TestScratch.directory("init-demo")
+        let first = try await StrataProcess.run(["init", "--database-url", database.url(), "--dir", project])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("10 file(s) written for 9 table(s) and view(s)"), "\(first.stdout)")
+        let schema = project + "/schema"
+        let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("OK: 9 tables match the database."))
+
+        // Every relationship written by hand is generated, under the same name but one.
+        let generated = try SchemaProject.load(directory: schema, environment: [:])
+        let written = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
+        for table in written.tables {
+            let mine = try #require(generated.table(named: table.name), "\(table.name) is generated")
+            #expect(mine.primaryKey == table.primaryKey && mine.tenantColumn == table.tenantColumn || table.name == "tenants", "\(table.name)")
+            #expect(Set(mine.columns.map(\.name)) == Set(table.columns.map(\.name)), "\(table.name)")
+            for relationship in table.relationships {
+                let match = mine.relationships.first {
+                    $0.kind == relationship.kind && $0.target == relationship.target
+                        && $0.columnMapping.elementsEqual(relationship.columnMapping) { $0 == $1 }
+                }
+                #expect(match != nil, "\(table.name).\(relationship.name) is generated")
+                let expectedName = relationship.name == "assigned_tasks" ? "tasks" : relationship.name
+                #expect(match?.name == expectedName, "\(table.name).\(relationship.name)")
+            }
+            for field in table.computedFields {
+                #expect(mine.computedFields.contains { $0.name == field.name && $0.function == field.function }, "\(table.name).\(field.name)")
+            }
+        }
+
+        // It serves: admin reads a task with its project through the generated relationship.
+        let secret = ["STRATA_JWT_SECRET": "init-test-secret-of-thirty-two-bytes!"]
+        let server = try StrataProcess(["serve", "--port", "0", "--schema", schema, "--database-url", database.url(user: "strata_authenticator")],
+                                       environment: secret)
+        let serving = try await server.waitForOutput(containing: "Strata is serving")
+        let port = try #require(HTTPProbe.port(in: serving))
+        let token = try await StrataProcess.run(["token", "--schema", schema, "--role", "admin", "--tenant", DemoTenants.acme], environment: secret)
+        let answer = try await HTTPProbe.graphQL(port: port, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                 #"{"query":"{ tasks(limit: 1, order_by: {title: asc}) { title project { name } is_overdue } }"}"#)
+        #expect(answer.status == 200 && answer.body.contains("\"project\" : {\"name\"") && !answer.body.contains("errors"), "\(answer.body)")
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+
+        let second = try await StrataProcess.run(["init", "--database-url", database.url(), "--dir", project])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("0 file(s) written"), "\(second.stdout)")
+        #expect(second.stdout.contains("kept \(schema)/tables/tasks.yaml (it exists)"))
+    }
+
+    @Test("without a database URL it says what it needs")
+    func needsDatabase() async throws {
+        let result = try await StrataProcess.run(["init", "--dir", try TestScratch.directory("init-none")], environment: ["DATABASE_URL": ""])
+        #expect(result.status == 2 || result.status == 1)
+        #expect(result.stderr.contains("strata init needs the database: --database-url"), "\(result.stderr)")
+    }
+
+    /// A schema nothing like the demo: text and composite keys, a self reference, a many-to-many
+    /// link table, two foreign keys to one table, a composite foreign key, a view, columns named
+    /// like GraphQL keywords, names GraphQL cannot take, and types Strata does not serve yet.
+    static let library = """
+        CREATE SCHEMA library;
+        CREATE TYPE library.format AS ENUM ('hardcover', 'paperback', 'ebook');
+        CREATE DOMAIN library.page_count AS integer CHECK (VALUE > 0);
+        CREATE TABLE library.publishers (code text PRIMARY KEY, name text NOT NULL, type text, query text, "__secret" text);
+        CREATE TABLE library.authors (id serial PRIMARY KEY, name text NOT NULL, mentor_id integer REFERENCES library.authors (id));
+        CREATE TABLE library.books (
+            isbn text PRIMARY KEY, title text NOT NULL, publisher_code text NOT NULL REFERENCES library.publishers (code),
+            format library.format NOT NULL, tags text[], pages library.page_count);
+        COMMENT ON TABLE library.books IS 'A book, by its "ISBN"';
+        COMMENT ON COLUMN library.books.title IS 'The title: as printed';
+        CREATE TABLE library.book_authors (
+            isbn text REFERENCES library.books (isbn), author_id integer REFERENCES library.authors (id), position integer NOT NULL,
+            PRIMARY KEY (isbn, author_id));
+        CREATE TABLE library.editions (isbn text REFERENCES library.books (isbn), number integer, published_on date, PRIMARY KEY (isbn, number));
+        CREATE TABLE library.edition_reviews (
+            id bigserial PRIMARY KEY, isbn text NOT NULL, number integer NOT NULL, stars integer NOT NULL,
+            FOREIGN KEY (isbn, number) REFERENCES library.editions (isbn, number));
+        CREATE TABLE library.loans (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(), isbn text NOT NULL REFERENCES library.books (isbn),
+            lender_id integer NOT NULL REFERENCES library.authors (id), borrower_id integer NOT NULL REFERENCES library.authors (id));
+        CREATE VIEW library.book_titles AS SELECT isbn AS id, title FROM library.books;
+        CREATE TABLE library."Weird-Name" (id integer PRIMARY KEY);
+        CREATE FUNCTION library.book_title_length(b library.books) RETURNS integer LANGUAGE sql STABLE AS $$ SELECT length(b.title) $$;
+        INSERT INTO library.publishers VALUES ('ORB', 'Orbit', 'imprint', 'none', 'hidden');
+        INSERT INTO library.authors (id, name, mentor_id) VALUES (1, 'Ursula', NULL), (2, 'Iain', 1);
+        INSERT INTO library.books VALUES ('9780000000001', 'The Dispossessed', 'ORB', 'paperback', '{sf}', 387);
+        INSERT INTO library.book_authors VALUES ('9780000000001', 1, 1), ('9780000000001', 2, 2);
+        INSERT INTO library.editions VALUES ('9780000000001', 1, '1974-05-01');
+        INSERT INTO library.edition_reviews (isbn, number, stars) VALUES ('9780000000001', 1, 5);
+        INSERT INTO library.loans (isbn, lender_id, borrower_id) VALUES ('9780000000001', 1, 2);
+        GRANT USAGE ON SCHEMA library TO admin;
+        GRANT SELECT ON ALL TABLES IN SCHEMA library TO admin;
+        """
+
+    @Test("on a schema nothing like the demo: keys, link tables, self references and views become a project that passes strata check and serves")
+    func describesAnotherSchema() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        for statement in Self.library.components(separatedBy: ";\n").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
+            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
+        }
+        let project = try TestScratch.directory("init-library")
+        let schema = project + "/schema"
+        let result = try await StrataProcess.run(["init", "--database-url", database.url(), "--schema", "library", "--dir", project])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for note in [
+            "note: library.Weird-Name: left out, its name is not letters, digits and '_'",
+            "note: library.books.format: library.format is not a type Strata serves yet: left out",
+            "note: library.books.tags: text[] is not a type Strata serves yet: left out",
+            "note: library.publishers.__secret: not a valid GraphQL name: left out",
+            "9 file(s) written for 8 table(s) and view(s)",
+        ] {
+            #expect(result.stdout.contains(note), "\(note)\n\(result.stdout)")
+        }
+        let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        let generated = try SchemaProject.load(directory: schema, environment: [:])
+        func relationships(_ table: String) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: (generated.table(named: table)?.relationships ?? []).map {
+                ($0.name, "\($0.kind.rawValue) \($0.target) " + $0.columnMapping.map { "\($0.source)=\($0.target)" }.joined(separator: ","))
+            })
+        }
+        #expect(relationships("authors") == ["mentor": "object authors mentor_id=id", "authors": "array authors id=mentor_id",
+                                             "book_authors": "array book_authors id=author_id",
+                                             "loans_by_lender_id": "array loans id=lender_id", "loans_by_borrower_id": "array loans id=borrower_id"])
+        #expect(relationships("book_authors") == ["book": "object books isbn=isbn", "author": "object authors author_id=id"])
+        #expect(relationships("edition_reviews") == ["edition": "object editions isbn=isbn,number=number"])
+        #expect(generated.table(named: "book_titles")?.primaryKey == ["id"])
+        #expect(generated.table(named: "books")?.description == "A book, by its \"ISBN\"")
+        #expect(generated.table(named: "books")?.computedFields.map(\.name) == ["title_length"])
+
+        let secret = ["STRATA_JWT_SECRET": "init-test-secret-of-thirty-two-bytes!"]
+        let server = try StrataProcess(["serve", "--port", "0", "--schema", schema, "--database-url", database.url(user: "strata_authenticator")],
+                                       environment: secret)
+        let serving = try await server.waitForOutput(containing: "Strata is serving")
+        let port = try #require(HTTPProbe.port(in: serving))
+        let token = try await StrataProcess.run(["token", "--schema", schema, "--role", "admin"], environment: secret)
+        let query = "{ books { title title_length publisher { name type query } book_authors(order_by: {position: asc}) { author { name mentor { name } } } "
+            + "editions { edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } }"
+        let answer = try await HTTPProbe.graphQL(port: port, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                 #"{"query":"\#(query)"}"#)
+        #expect(answer.status == 200, "\(answer.body)")
+        for fragment in [#""title_length" : 16"#, #""type" : "imprint""#, #""mentor" : {"name" : "Ursula"}"#, #""stars" : 5"#,
+                         #""loans_by_lender_id" : [{"isbn" : "9780000000001"}]"#, #""book_titles" : [{"id" : "9780000000001""#] {
+            #expect(answer.body.replacingOccurrences(of: "\n", with: "").contains(fragment), "\(fragment) in \(answer.body)")
+        }
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+}
