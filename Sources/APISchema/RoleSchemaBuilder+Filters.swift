@@ -32,6 +32,7 @@ extension RoleSchemaBuilder {
             case .in, .nin: SDLWriter.Field(op.rawValue, "[\(scalar)!]")
             case .isNull: SDLWriter.Field(op.rawValue, "Boolean")
             case .hasKey: SDLWriter.Field(op.rawValue, "String", description: "does the string exist as a top-level key in the column")
+            case .matches: SDLWriter.Field(op.rawValue, "String", description: "does the document match the given web-search query (quoted phrases, or, -excluded words)")
             case .contains: SDLWriter.Field(op.rawValue, scalar, description: "does the column contain the given json value at the top level")
             case .like: SDLWriter.Field(op.rawValue, scalar, description: "does the column match the given pattern")
             case .nlike: SDLWriter.Field(op.rawValue, scalar, description: "does the column NOT match the given pattern")

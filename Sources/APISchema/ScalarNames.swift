@@ -18,6 +18,9 @@ enum ScalarNames {
         case .time: "time"
         case .jsonb: "jsonb"
         case .json: "json"
+        case .interval: "interval"
+        case .inet: "inet"
+        case .tsvector: "tsvector"
         }
     }
 
@@ -34,6 +37,9 @@ enum ScalarNames {
         case "date": ("A calendar date, YYYY-MM-DD.", "https://www.rfc-editor.org/rfc/rfc3339")
         case "time": ("A time of day without a time zone, HH:MM:SS.", nil)
         case "jsonb", "json": ("Any JSON value.", "https://www.rfc-editor.org/rfc/rfc8259")
+        case "interval": ("A span of time as PostgreSQL writes it: '1 day 02:30:00', or ISO 8601's 'P1DT2H30M'.", nil)
+        case "inet": ("An IPv4 or IPv6 host address or network, such as '192.168.0.1' or '10.0.0.0/8'.", nil)
+        case "tsvector": ("A document prepared for full-text search, as PostgreSQL writes it; filter it with _matches.", nil)
         default: ("", nil)
         }
     }

@@ -20,6 +20,9 @@ enum ColumnCodec {
         case .time: .time
         case .jsonb: .jsonb
         case .json: .json
+        case .interval: .interval
+        case .inet: .inet
+        case .tsvector: .tsvector
         }
     }
 

@@ -71,6 +71,8 @@ extension PlanBuilder {
             return .quantified(column, binaryOperator(op), .any, .cast(values, sqlType.array))
         case (.hasKey, .scalar(let value)):
             return .binary(column, .hasKey, .cast(value, .text))
+        case (.matches, .scalar(let value)):
+            return .binary(column, .textSearchMatch, .builtin("websearch_to_tsquery", [.cast(value, .text)]))
         case (.like, .scalar(let value)), (.nlike, .scalar(let value)), (.ilike, .scalar(let value)),
              (.nilike, .scalar(let value)), (.regex, .scalar(let value)), (.iregex, .scalar(let value)):
             return .binary(column, binaryOperator(op), .cast(value, .text))
@@ -97,6 +99,7 @@ extension PlanBuilder {
         case .iregex: .matchesInsensitive
         case .contains: .contains
         case .hasKey: .hasKey
+        case .matches: .textSearchMatch
         }
     }
 

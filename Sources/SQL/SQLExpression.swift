@@ -124,6 +124,8 @@ public enum SQLOperator: String, Sendable, Hashable {
     case contains = "@>"
     /// jsonb top-level key exists.
     case hasKey = "?"
+    /// A `tsvector` matches a `tsquery`.
+    case textSearchMatch = "@@"
     /// Addition, for `_inc`.
     case plus = "+"
     /// A jsonb object's member as jsonb.

@@ -22,6 +22,9 @@ public struct SQLType: Sendable, Hashable {
     public static let timestamp = SQLType("timestamp")
     public static let date = SQLType("date")
     public static let time = SQLType("time")
+    public static let interval = SQLType("interval")
+    public static let inet = SQLType("inet")
+    public static let tsvector = SQLType("tsvector")
 
     /// A table's row type (`"public"."tasks"`), its name quoted as identifiers are.
     public static func row(of table: SQLQualifiedName) -> SQLType {

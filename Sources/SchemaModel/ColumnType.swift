@@ -6,6 +6,7 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     /// operators and the aggregates a column gets.
     public enum Category: String, Sendable, Hashable {
         case text, integer, bigint, numeric, float, boolean, uuid, timestamptz, timestamp, date, time, jsonb, json
+        case interval, inet, tsvector
     }
 
     public let category: Category
@@ -37,6 +38,7 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         "varchar": (.text, "character varying", true),
         "character varying": (.text, "character varying", true),
         "citext": (.text, "citext", false),
+        "character": (.text, "character", true), "char": (.text, "character", true), "bpchar": (.text, "character", true),
         "smallint": (.integer, "smallint", false), "int2": (.integer, "smallint", false),
         "integer": (.integer, "integer", false), "int": (.integer, "integer", false), "int4": (.integer, "integer", false),
         "bigint": (.bigint, "bigint", false), "int8": (.bigint, "bigint", false),
@@ -53,6 +55,10 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         "time": (.time, "time without time zone", false),
         "jsonb": (.jsonb, "jsonb", false),
         "json": (.json, "json", false),
+        "interval": (.interval, "interval", true),
+        "inet": (.inet, "inet", false),
+        "cidr": (.inet, "cidr", false),
+        "tsvector": (.tsvector, "tsvector", false),
     ]
 
     /// The names an author may write, for "did you mean" hints.
@@ -61,5 +67,5 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     /// Numbers: summed, averaged and incremented.
     public var isNumeric: Bool { [.integer, .bigint, .numeric, .float].contains(category) }
     /// Ordered values: compared with `_gt` and friends, and given `min`/`max`.
-    public var isOrdered: Bool { ![.boolean, .json, .jsonb].contains(category) }
+    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector].contains(category) }
 }

@@ -32,9 +32,12 @@ public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
     case `in` = "_in", nin = "_nin", isNull = "_is_null"
     case like = "_like", nlike = "_nlike", ilike = "_ilike", nilike = "_nilike", regex = "_regex", iregex = "_iregex"
     case contains = "_contains", hasKey = "_has_key"
+    /// Full-text search: a `tsvector` matches a web-search query (`websearch_to_tsquery`).
+    case matches = "_matches"
 
     /// The operators a column of this type offers.
     public static func available(for type: ColumnType) -> [ComparisonOperator] {
+        if type.category == .tsvector { return [.isNull, .matches] }
         var operators: [ComparisonOperator] = [.eq, .neq, .in, .nin, .isNull]
         if type.isOrdered { operators += [.gt, .gte, .lt, .lte] }
         if type.category == .text { operators += [.like, .nlike, .ilike, .nilike, .regex, .iregex] }
