@@ -9,7 +9,7 @@ public struct CircuitBreaker: Sendable {
         public var window: Duration
         public var probeInterval: Duration
 
-        public init(failureThreshold: Int = 5, window: Duration = .seconds(30), probeInterval: Duration = .seconds(1)) {
+        public init(failureThreshold: Int = 5, window: Duration = .seconds(30), probeInterval: Duration = .milliseconds(250)) {
             self.failureThreshold = failureThreshold
             self.window = window
             self.probeInterval = probeInterval

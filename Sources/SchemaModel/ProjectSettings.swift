@@ -72,7 +72,7 @@ public struct ProjectSettings: Sendable, Equatable {
         /// `breakerProbeMilliseconds` tries the database.
         public var breakerFailures = 5
         public var breakerWindowMilliseconds = 30_000
-        public var breakerProbeMilliseconds = 1_000
+        public var breakerProbeMilliseconds = 250
         /// How long SIGTERM waits for in-flight requests before cancelling them.
         public var drainTimeoutMilliseconds = 10_000
         /// The most bytes a request's header fields may take; more is answered 431.

@@ -7,7 +7,7 @@ struct CircuitBreakerTests {
 
     @Test("five connection failures within the window open it; one probe per interval; a good probe closes it")
     func opensAndCloses() {
-        var breaker = CircuitBreaker()
+        var breaker = CircuitBreaker(configuration: .init(probeInterval: .seconds(1)))
         for second in 0..<4 {
             breaker.recordFailure(at: start + .seconds(second))
             #expect(breaker.permit(at: start + .seconds(second)) == .allow)
@@ -41,10 +41,15 @@ struct CircuitBreakerTests {
 
     @Test("a probe that never reports is replaced after five intervals")
     func lostProbe() {
-        var breaker = CircuitBreaker()
+        var breaker = CircuitBreaker(configuration: .init(probeInterval: .seconds(1)))
         for _ in 0..<5 { breaker.recordFailure(at: start) }
         #expect(breaker.permit(at: start + .seconds(1)) == .probe)
         #expect(breaker.permit(at: start + .seconds(3)) != .probe)
         #expect(breaker.permit(at: start + .seconds(6)) == .probe)
+    }
+
+    @Test("by default a database that went away is probed every quarter of a second")
+    func defaultInterval() {
+        #expect(CircuitBreaker().configuration.probeInterval == .milliseconds(250))
     }
 }
