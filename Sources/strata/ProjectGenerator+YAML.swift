@@ -4,17 +4,20 @@ import GraphQLLanguage
 /// The files `strata init` writes, as YAML text.
 extension ProjectGenerator {
     /// `strata.yaml` and `tables/<name>.yaml` for every exposed table, with notes on what was left out.
-    func files() -> (files: [File], notes: [String]) {
+    func files(keeping descriptions: [String: [String: String]] = [:]) -> (files: [File], notes: [String]) {
         let (tables, notes) = exposed()
         let computed = computedFields(of: tables)
         let relationships = relationships(of: tables, computed: computed)
         let tenancy = tenancy(of: tables)
         var files = [File(path: "strata.yaml", text: settings(tenantSetting: tenancy.setting))]
         for table in tables {
+            let qualified = "\(table.live.schema).\(table.live.name)"
             files.append(File(path: "tables/\(table.name).yaml",
                               text: tableFile(table, tenantColumn: tenancy.setting == nil ? nil : tenancy.columns[table.name],
-                                              relationships: relationships[table.name] ?? [], computed: computed[table.name] ?? []),
-                              notes: table.left.map { "\(table.live.schema).\(table.live.name).\($0): left out" }))
+                                              relationships: relationships[table.name] ?? [], computed: computed[table.name] ?? [],
+                                              descriptions: descriptions[qualified] ?? [:]),
+                              notes: table.left.map { "\(qualified).\($0): left out" }, table: table,
+                              relationships: relationships[table.name] ?? [], computed: computed[table.name] ?? []))
         }
         return (files, notes)
     }
@@ -52,7 +55,9 @@ extension ProjectGenerator {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func tableFile(_ table: Exposed, tenantColumn: String?, relationships: [Relationship], computed: [ComputedField]) -> String {
+    /// - Parameter descriptions: column descriptions an author wrote, kept where the database has no comment.
+    func tableFile(_ table: Exposed, tenantColumn: String?, relationships: [Relationship], computed: [ComputedField],
+                   descriptions: [String: String] = [:]) -> String {
         let live = table.live
         var lines = ["# Written by strata init from \(live.schema).\(live.name)\(live.isView ? ", a view (read-only)" : "")."]
         lines.append("table: \(live.schema).\(live.name)")
@@ -70,14 +75,15 @@ extension ProjectGenerator {
         lines.append("columns:")
         for (column, type) in table.columns {
             let nullable = !column.notNull && !(live.isView && table.primaryKey.contains(column.name))
-            if !nullable && column.comment == nil {
+            let description = column.comment ?? descriptions[column.name]
+            if !nullable && description == nil {
                 lines.append("  \(Self.scalar(column.name)): \(type)")
                 continue
             }
             lines.append("  \(Self.scalar(column.name)):")
             lines.append("    type: \(type)")
             if nullable { lines.append("    nullable: true") }
-            if let comment = column.comment { lines.append("    description: \(Self.quoted(comment))") }
+            if let description { lines.append("    description: \(Self.quoted(description))") }
         }
         for left in table.left { lines.append("  # \(left): left out") }
         if !relationships.isEmpty {

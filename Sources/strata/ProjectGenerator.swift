@@ -16,6 +16,10 @@ struct ProjectGenerator {
         var path: String
         var text: String
         var notes: [String] = []
+        /// For a table file: what it was made of, to merge it into one that exists.
+        var table: Exposed?
+        var relationships: [Relationship] = []
+        var computed: [ComputedField] = []
     }
 
     /// A table as the API will expose it.

@@ -13,7 +13,7 @@ struct InitCommandTests {
         let project = try TestScratch.directory("init-demo")
         let first = try await StrataProcess.run(["init", "--database-url", database.url(), "--dir", project])
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        #expect(first.stdout.contains("10 file(s) written for 9 table(s) and view(s)"), "\(first.stdout)")
+        #expect(first.stdout.contains("10 file(s) written, 0 updated, for 9 table(s) and view(s)"), "\(first.stdout)")
         let schema = project + "/schema"
         let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -55,8 +55,8 @@ struct InitCommandTests {
 
         let second = try await StrataProcess.run(["init", "--database-url", database.url(), "--dir", project])
         #expect(second.status == 0)
-        #expect(second.stdout.contains("0 file(s) written"), "\(second.stdout)")
-        #expect(second.stdout.contains("kept \(schema)/tables/tasks.yaml (it exists)"))
+        #expect(second.stdout.contains("0 file(s) written, 0 updated"), "\(second.stdout)")
+        #expect(second.stdout.contains("unchanged \(schema)/tables/tasks.yaml"))
     }
 
     @Test("without a database URL it says what it needs")
@@ -119,7 +119,7 @@ struct InitCommandTests {
             "note: library.books.format: library.format is not a type Strata serves yet: left out",
             "note: library.books.tags: text[] is not a type Strata serves yet: left out",
             "note: library.publishers.__secret: not a valid GraphQL name: left out",
-            "9 file(s) written for 8 table(s) and view(s)",
+            "9 file(s) written, 0 updated, for 8 table(s) and view(s)",
         ] {
             #expect(result.stdout.contains(note), "\(note)\n\(result.stdout)")
         }
@@ -158,5 +158,59 @@ struct InitCommandTests {
         }
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
+    }
+
+    @Test("run again on a changed database: the catalog's parts are updated, what the author wrote is kept, and a third run changes nothing")
+    func keepsTheAuthorsEdits() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        func run(_ sql: String) async throws {
+            for statement in sql.components(separatedBy: ";\n") where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
+            }
+        }
+        try await run("""
+            CREATE SCHEMA shop;
+            CREATE TABLE shop.customers (id serial PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE shop.orders (id serial PRIMARY KEY, customer_id integer NOT NULL REFERENCES shop.customers, placed_at timestamptz NOT NULL,
+                                      total numeric(10,2) NOT NULL)
+            """)
+        let project = try TestScratch.directory("init-again")
+        let schema = project + "/schema"
+        _ = try await StrataProcess.run(["init", "--database-url", database.url(), "--schema", "shop", "--dir", project])
+        let orders = schema + "/tables/orders.yaml"
+        // The author renames a relationship, describes a column, and gives a role its permission.
+        var text = try String(contentsOfFile: orders, encoding: .utf8)
+        text = text.replacingOccurrences(of: "  customer:\n    object: customers", with: "  buyer:\n    object: customers")
+            .replacingOccurrences(of: "  total: numeric(10,2)\n", with: "  total:\n    type: numeric(10,2)\n    description: Including tax.\n")
+            .replacingOccurrences(of: "      aggregates: true\n", with: "      aggregates: true\n  # The shop's staff.\n  staff:\n    select:\n      columns: [id, total]\n")
+        try text.write(toFile: orders, atomically: true, encoding: .utf8)
+        let settings = try String(contentsOfFile: schema + "/strata.yaml", encoding: .utf8).replacingOccurrences(of: "  admin: {}\n", with: "  admin: {}\n  staff: {}\n")
+        try settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
+
+        try await run("""
+            ALTER TABLE shop.orders ADD COLUMN note text;
+            ALTER TABLE shop.orders DROP COLUMN placed_at;
+            CREATE TABLE shop.order_lines (order_id integer REFERENCES shop.orders, line integer, item text NOT NULL, PRIMARY KEY (order_id, line));
+            CREATE FUNCTION shop.order_line_count(o shop.orders) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM shop.order_lines WHERE order_id = o.id $$
+            """)
+        let second = try await StrataProcess.run(["init", "--database-url", database.url(), "--schema", "shop", "--dir", project])
+        #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("updated \(orders): column note added; column placed_at removed; relationship order_lines added; computed field line_count added"),
+                "\(second.stdout)")
+        #expect(second.stdout.contains("wrote \(schema)/tables/order_lines.yaml"))
+        #expect(second.stdout.contains("unchanged \(schema)/tables/customers.yaml"))
+        let merged = try String(contentsOfFile: orders, encoding: .utf8)
+        for kept in ["  buyer:\n    object: customers\n    columns: { customer_id: id }", "    description: \"Including tax.\"",
+                     "  # The shop's staff.\n  staff:\n    select:\n      columns: [id, total]", "  note:\n    type: text\n    nullable: true",
+                     "  order_lines:\n    array: order_lines\n    columns: { id: order_id }", "  line_count:\n    function: shop.order_line_count"] {
+            #expect(merged.contains(kept), "\(kept)\n--- in ---\n\(merged)")
+        }
+        #expect(!merged.contains("placed_at:") && !merged.contains("  customer:\n"), "\(merged)")
+        let project2 = try SchemaProject.load(directory: schema, environment: [:])
+        #expect(project2.table(named: "orders")?.columns.map(\.name) == ["id", "customer_id", "total", "note"])
+
+        let third = try await StrataProcess.run(["init", "--database-url", database.url(), "--schema", "shop", "--dir", project])
+        #expect(third.stdout.contains("0 file(s) written, 0 updated"), "\(third.stdout)")
+        #expect(try String(contentsOfFile: orders, encoding: .utf8) == merged)
     }
 }
