@@ -123,6 +123,14 @@ struct RoleSchemaBuilder {
     /// The scalar of a column type, defining a custom scalar the first time it is used.
     mutating func scalar(_ type: ColumnType) -> String {
         let name = ScalarNames.name(of: type)
+        if let declared = type.declared, let labels = declared.labels {
+            if declared.asScalar {
+                writer.scalar(name, description: "The PostgreSQL enum \(declared.name): one of \(labels.map { "'\($0)'" }.joined(separator: ", ")).", specifiedBy: nil)
+            } else {
+                writer.enumeration(name, description: "The PostgreSQL enum \(declared.name).", values: labels.map { ($0, nil) })
+            }
+            return name
+        }
         if !ScalarNames.builtIn.contains(name), !writer.has(name) {
             let definition = ScalarNames.definition(of: name)
             writer.scalar(name, description: definition.description, specifiedBy: definition.url)

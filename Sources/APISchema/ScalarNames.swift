@@ -4,7 +4,8 @@ import SchemaModel
 /// types carry over; custom scalars link their format with `@specifiedBy` where one is defined.
 enum ScalarNames {
     static func name(of type: ColumnType) -> String {
-        switch type.category {
+        if let declared = type.declared, declared.labels != nil { return declared.graphQLName }
+        return switch type.category {
         case .text: "String"
         case .integer: "Int"
         case .float: "Float"
@@ -21,6 +22,7 @@ enum ScalarNames {
         case .interval: "interval"
         case .inet: "inet"
         case .tsvector: "tsvector"
+        case .enumeration: "String"
         }
     }
 

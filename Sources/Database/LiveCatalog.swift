@@ -90,6 +90,10 @@ public struct LiveCatalog: Sendable {
     /// Tables and views by `schema.name`.
     public var tables: [String: Table] = [:]
     public var functions: [Function] = []
+    /// Enum types' labels in their order, by `schema.name`.
+    public var enums: [String: [String]] = [:]
+    /// Domains' base types (`format_type`'s spelling), by `schema.name`.
+    public var domains: [String: String] = [:]
     /// The privileges of the roles asked about, by role; a role missing here does not exist.
     public var privileges: [String: Privileges] = [:]
 
@@ -185,6 +189,18 @@ public struct LiveCatalog: Sendable {
             catalog.functions.append(Function(schema: schema, name: name, arguments: arguments, returns: returns, returnsSet: returnsSet,
                                               volatility: volatility, defaults: Int(defaults), source: source, comment: comment))
         }
+        let enums = try await connection.query("""
+            SELECT n.nspname || '.' || t.typname, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (name, labels) in enums.decode((String, [String]).self) { catalog.enums[name] = labels }
+        let domains = try await connection.query("""
+            SELECT n.nspname || '.' || t.typname, format_type(t.typbasetype, t.typtypmod)
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            WHERE t.typtype = 'd' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """, logger: logger)
+        for try await (name, base) in domains.decode((String, String).self) { catalog.domains[name] = base }
         for role in roles { catalog.privileges[role] = try await privileges(of: role, connection, logger: logger) }
         return catalog
     }

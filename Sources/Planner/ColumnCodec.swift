@@ -6,7 +6,12 @@ import SQL
 enum ColumnCodec {
     /// Binds travel as text; the statement casts them to the column's type.
     static func sqlType(_ type: ColumnType) -> SQLType {
-        switch type.category {
+        // A declared enum or domain: cast to it, so PostgreSQL checks the value against it.
+        if let declared = type.declared {
+            let (schema, name) = declared.qualifiedName
+            return .named(SQLQualifiedName(schema: schema.map { SQLIdentifier($0) }, SQLIdentifier(name)))
+        }
+        return switch type.category {
         case .text: .text
         case .integer: .integer
         case .bigint: .bigint
@@ -23,6 +28,7 @@ enum ColumnCodec {
         case .interval: .interval
         case .inet: .inet
         case .tsvector: .tsvector
+        case .enumeration: .text
         }
     }
 

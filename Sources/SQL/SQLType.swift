@@ -31,6 +31,11 @@ public struct SQLType: Sendable, Hashable {
         SQLType(table.rendered)
     }
 
+    /// A type of the project's own (an enum, a domain), its name quoted as identifiers are.
+    public static func named(_ name: SQLQualifiedName) -> SQLType {
+        SQLType(name.rendered)
+    }
+
     /// The array type of this one (`uuid[]`).
     public var array: SQLType { SQLType(name + "[]") }
 }

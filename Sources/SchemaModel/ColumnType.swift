@@ -7,11 +7,15 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     public enum Category: String, Sendable, Hashable {
         case text, integer, bigint, numeric, float, boolean, uuid, timestamptz, timestamp, date, time, jsonb, json
         case interval, inet, tsvector
+        /// A declared enum (`types:` in strata.yaml).
+        case enumeration
     }
 
     public let category: Category
     /// The type as PostgreSQL's `format_type` prints it (`numeric(6,2)`, `timestamp with time zone`).
     public let sqlName: String
+    /// The project's declared type this is (an enum or a domain); nil for PostgreSQL's own types.
+    public let declared: DeclaredType?
 
     /// Reads a type name such as `uuid`, `int8`, `numeric(14, 2)` or `varchar(80)`.
     public init?(_ written: String) {
@@ -28,6 +32,17 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         guard let (category, canonical, allowsModifier) = Self.known[base], modifier.isEmpty || allowsModifier else { return nil }
         self.category = category
         self.sqlName = canonical + modifier
+        self.declared = nil
+    }
+
+    /// A column of a declared type: an enum, or a domain acting as its base type.
+    public init(declared: DeclaredType) {
+        switch declared.kind {
+        case .enumeration: category = .enumeration
+        case .domain(let base): category = base.category
+        }
+        sqlName = declared.name
+        self.declared = declared
     }
 
     public var description: String { sqlName }
@@ -67,5 +82,5 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     /// Numbers: summed, averaged and incremented.
     public var isNumeric: Bool { [.integer, .bigint, .numeric, .float].contains(category) }
     /// Ordered values: compared with `_gt` and friends, and given `min`/`max`.
-    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector].contains(category) }
+    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector, .enumeration].contains(category) }
 }

@@ -32,6 +32,8 @@ public struct ProjectSettings: Sendable, Equatable {
     public var auth = AuthSettings()
     /// The roles the API serves, in the order written.
     public var roles: [RoleModel] = []
+    /// The project's own PostgreSQL types (`types:`), by name as written.
+    public var types: [String: DeclaredType] = [:]
     /// The transaction setting that holds the request's tenant.
     public var tenantSetting = "app.tenant_id"
     public var limits = RequestLimits()
@@ -124,7 +126,7 @@ public struct ProjectSettings: Sendable, Equatable {
         var settings = ProjectSettings()
         if let root {
             let sections = reader.mapping(root, keys: ["database", "server", "auth", "roles", "tenancy", "limits", "rate_limits", "trusted_documents",
-                                                       "events", "schedules", "tracing"],
+                                                       "events", "schedules", "tracing", "types"],
                                           context: "the settings file")
             if let database = sections["database"] {
                 let fields = reader.mapping(database, keys: ["url", "pool_mode", "acquire_timeout_ms", "max_waiting", "circuit_breaker"],
@@ -167,6 +169,7 @@ public struct ProjectSettings: Sendable, Equatable {
             }
             if let auth = sections["auth"] { settings.auth = reader.auth(auth) }
             if let roles = sections["roles"] { settings.roles = reader.roles(roles) }
+            if let types = sections["types"] { settings.types = reader.declaredTypes(types) }
             if let tenancy = sections["tenancy"] {
                 let fields = reader.mapping(tenancy, keys: ["setting", "tenants"], context: "tenancy")
                 if let setting = fields["setting"].flatMap({ reader.string($0) }) { settings.tenantSetting = setting }

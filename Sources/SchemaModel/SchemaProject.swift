@@ -89,7 +89,8 @@ public struct SchemaProject: Sendable {
                              environment: [String: String] = [:]) throws -> SchemaProject {
         var errors: [SchemaError] = []
         let parsed: [TableFile] = compose(files, describing: "table", environment: environment, errors: &errors) { root, reader in
-            TableFile.read(root, reader: &reader)
+            reader.declaredTypes = settings.types
+            return TableFile.read(root, reader: &reader)
         }
         var tables: [String: TableModel] = [:]
         var kept: [TableFile] = []

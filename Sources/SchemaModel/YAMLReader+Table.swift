@@ -24,9 +24,12 @@ extension YAMLReader {
 
     mutating func columnType(_ node: Node) -> ColumnType? {
         guard let written = string(node) else { return nil }
+        if let declared = declaredTypes[written] ?? declaredTypes.values.first(where: { $0.qualifiedName.name == written && $0.qualifiedName.schema == "public" }) {
+            return ColumnType(declared: declared)
+        }
         guard let type = ColumnType(written) else {
-            fail(node, "unknown column type '\(written)'\(NameSuggestion.hint(for: written, among: ColumnType.writtenNames)); "
-                + "Strata knows: \(ColumnType.writtenNames.joined(separator: ", "))")
+            fail(node, "unknown column type '\(written)'\(NameSuggestion.hint(for: written, among: ColumnType.writtenNames + declaredTypes.keys.sorted())); "
+                + "Strata knows: \(ColumnType.writtenNames.joined(separator: ", ")), and the enums and domains declared under types: in strata.yaml")
             return nil
         }
         return type

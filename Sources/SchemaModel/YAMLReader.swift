@@ -6,6 +6,8 @@ struct YAMLReader {
     let file: String
     let substitution: EnvironmentSubstitution
     private(set) var errors: [SchemaError] = []
+    /// The project's enums and domains (`types:` in strata.yaml), for column types.
+    var declaredTypes: [String: DeclaredType] = [:]
 
     init(file: String, environment: [String: String]) {
         self.file = file

@@ -1,5 +1,6 @@
 import Database
 import GraphQLLanguage
+import SchemaModel
 
 /// The files `strata init` writes, as YAML text.
 extension ProjectGenerator {
@@ -9,7 +10,7 @@ extension ProjectGenerator {
         let computed = computedFields(of: tables)
         let relationships = relationships(of: tables, computed: computed)
         let tenancy = tenancy(of: tables)
-        var files = [File(path: "strata.yaml", text: settings(tenantSetting: tenancy.setting))]
+        var files = [File(path: "strata.yaml", text: settings(tenantSetting: tenancy.setting, types: declaredTypes(of: tables)))]
         for table in tables {
             let qualified = "\(table.live.schema).\(table.live.name)"
             files.append(File(path: "tables/\(table.name).yaml",
@@ -22,7 +23,7 @@ extension ProjectGenerator {
         return (files, notes)
     }
 
-    func settings(tenantSetting: String?) -> String {
+    func settings(tenantSetting: String?, types: [String: DeclaredType] = [:]) -> String {
         var lines = [
             "# Written by strata init. Any value may use ${NAME} or ${NAME:-default} from the environment.",
             "",
@@ -51,6 +52,19 @@ extension ProjectGenerator {
         if let tenantSetting {
             lines += ["", "# Row-level security compares each tenant table's tenant column with this setting.", "tenancy:",
                       "  setting: \(Self.scalar(tenantSetting))"]
+        }
+        if !types.isEmpty {
+            lines += ["", "# The database's enums and domains the columns use."]
+            lines.append("types:")
+            for declared in types.values.sorted(by: { $0.name < $1.name }) {
+                switch declared.kind {
+                case .enumeration(let labels):
+                    let list = labels.map { DeclaredType.isEnumValue($0) ? $0 : Self.quoted($0) }.joined(separator: ", ")
+                    lines.append("  \(declared.name): { enum: [\(list)]\(declared.asScalar ? ", as_scalar: true" : "") }")
+                case .domain(let base):
+                    lines.append("  \(declared.name): { domain: \(Self.writtenType(base.sqlName) ?? base.sqlName) }")
+                }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

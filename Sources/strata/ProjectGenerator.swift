@@ -55,7 +55,7 @@ struct ProjectGenerator {
                     left.append("\(column.name): not a valid GraphQL name")
                     continue
                 }
-                guard let type = Self.writtenType(column.type) else {
+                guard let type = Self.writtenType(column.type) ?? declaredType(column.type)?.name else {
                     left.append("\(column.name): \(column.type) is not a type Strata serves yet")
                     continue
                 }
@@ -110,6 +110,32 @@ struct ProjectGenerator {
 
     static func settingRead(in text: String) -> String? {
         text.firstMatch(of: #/current_setting\('([A-Za-z0-9_.]+)'/#).map { String($0.1) }
+    }
+
+    /// An enum or a domain of the catalog by the name `format_type` gives it (without its schema
+    /// when that is on the search path), as strata.yaml declares it; nil when it is neither, or
+    /// a domain over a type Strata does not serve.
+    func declaredType(_ formatted: String) -> DeclaredType? {
+        let key = formatted.contains(".") ? formatted : "public.\(formatted)"
+        let position = SourcePosition(file: "strata.yaml", line: 1, column: 1)
+        if let labels = catalog.enums[key] {
+            return DeclaredType(name: formatted, kind: .enumeration(labels), asScalar: !labels.allSatisfy(DeclaredType.isEnumValue), position: position)
+        }
+        if let base = catalog.domains[key], let written = Self.writtenType(base), let type = ColumnType(written) {
+            return DeclaredType(name: formatted, kind: .domain(type), position: position)
+        }
+        return nil
+    }
+
+    /// The declared types the exposed columns use, by name.
+    func declaredTypes(of tables: [Exposed]) -> [String: DeclaredType] {
+        var types: [String: DeclaredType] = [:]
+        for table in tables {
+            for (column, _) in table.columns where Self.writtenType(column.type) == nil {
+                if let declared = declaredType(column.type) { types[declared.name] = declared }
+            }
+        }
+        return types
     }
 
     /// The type as a schema author writes it (`timestamptz`, `varchar(80)`), or nil when

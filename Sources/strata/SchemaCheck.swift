@@ -20,7 +20,7 @@ struct SchemaCheck {
     }
 
     func mismatches() -> [SchemaError] {
-        (project.tables.flatMap(check) + triggerChecks() + roleChecks() + project.functions.compactMap(check)).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
+        (project.tables.flatMap(check) + triggerChecks() + roleChecks() + typeChecks() + project.functions.compactMap(check)).sorted { ($0.file, $0.line, $0.column) < ($1.file, $1.line, $1.column) }
     }
 
     func check(_ table: TableModel) -> [SchemaError] {
@@ -58,7 +58,7 @@ struct SchemaCheck {
                 return column.position.error("column '\(column.name)' does not exist in \(table.qualifiedName)"
                     + NameSuggestion.hint(for: column.name, among: live.columns.map(\.name)))
             }
-            if actual.type.lowercased() != column.type.sqlName {
+            if !Self.sameType(actual.type, column.type) {
                 return column.position.error("column '\(column.name)' is \(actual.type) in the database, not \(column.type.sqlName)")
             }
             if actual.notNull && column.isNullable {

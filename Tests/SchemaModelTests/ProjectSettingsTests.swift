@@ -49,7 +49,7 @@ struct ProjectSettingsTests {
             Issue.record("expected errors")
         } catch let error as SchemaErrors {
             #expect(error.errors.map(\.description) == [
-                "schema/strata.yaml:1:1: unknown key 'databse' in the settings file (did you mean 'database'?); expected one of: database, server, auth, roles, tenancy, limits, rate_limits, trusted_documents, events, schedules, tracing",
+                "schema/strata.yaml:1:1: unknown key 'databse' in the settings file (did you mean 'database'?); expected one of: database, server, auth, roles, tenancy, limits, rate_limits, trusted_documents, events, schedules, tracing, types",
                 "schema/strata.yaml:4:9: port must be a whole number from 0 to 65535, got '99999'",
                 "schema/strata.yaml:5:3: unknown key 'hots' in server (did you mean 'host'?); expected one of: host, port, drain_timeout_ms, max_header_bytes, request_head_timeout_ms, request_timeout_ms, idle_timeout_ms, websocket_init_timeout_ms, websocket_ping_interval_ms, websocket_max_connections_per_tenant, websocket_max_messages_per_second_per_tenant, slow_operation_ms, console",
             ])

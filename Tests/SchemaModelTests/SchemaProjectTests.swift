@@ -96,7 +96,7 @@ struct SchemaProjectTests {
             """
         #expect(errors(["schema/tables/tasks.yaml": tasks, "schema/tables/users.yaml": users]) == [
             "schema/tables/tasks.yaml:7:10: unknown column type 'txt' (did you mean 'text'?); Strata knows: "
-                + ColumnType.writtenNames.joined(separator: ", "),
+                + ColumnType.writtenNames.joined(separator: ", ") + ", and the enums and domains declared under types: in strata.yaml",
             "schema/tables/tasks.yaml:11:13: relationship 'assignee' refers to unknown table 'user' (did you mean 'users'?)",
             "schema/tables/tasks.yaml:14:3: permissions for unknown role 'membr' (did you mean 'member'?); "
                 + "declare it under 'roles:' in strata.yaml (known: anonymous, member, admin)",

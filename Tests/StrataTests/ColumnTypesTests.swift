@@ -60,17 +60,8 @@ struct ColumnTypesTests {
         let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
-        let secret = ["STRATA_JWT_SECRET": "types-test-secret-of-thirty-two-bytes"]
-        let server = try StrataProcess(["serve", "--port", "0", "--schema", schema, "--database-url", database.url(user: "strata_authenticator")],
-                                       environment: secret)
-        let serving = try await server.waitForOutput(containing: "Strata is serving")
-        let port = try #require(HTTPProbe.port(in: serving))
-        let token = try await StrataProcess.run(["token", "--schema", schema, "--role", "admin"], environment: secret)
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        func ask(_ query: String, _ variables: String = "{}") async throws -> String {
-            let body = #"{"query":"# + String(decoding: try JSONEncoder().encode(query), as: UTF8.self) + #","variables":"# + variables + "}"
-            return try await HTTPProbe.graphQL(port: port, token: token, body).body.replacingOccurrences(of: " ", with: "")
-        }
+        let served = try await ServedProject.start(schema: schema, database: database)
+        func ask(_ query: String, _ variables: String = "{}") async throws -> String { try await served.ask(query, variables) }
         func codes(_ filter: String, order: String = "{id: asc}") async throws -> String {
             try await ask("{ devices(where: \(filter), order_by: \(order)) { code } }")
         }
@@ -107,7 +98,84 @@ struct ColumnTypesTests {
                                      #"{"d":{"code":"BAD","address":"10.0.0.1","uptime":"forever"}}"#)
         #expect(badWrite.contains(#""code":"data-exception""#) && badWrite.contains("forever"), "\(badWrite)")
 
-        server.signal(SIGTERM)
-        #expect(try await server.exitStatus() == 0)
+        #expect(try await served.stop() == 0)
+    }
+
+    @Test("enums as GraphQL enums (or scalars when their labels cannot be enum values) and domains as their base type, checks holding; strata check compares them")
+    func enumsAndDomains() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        for statement in [
+            "CREATE TYPE public.film_format AS ENUM ('digital', 'film_35mm', 'vhs')",
+            "CREATE TYPE public.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17')",
+            "CREATE DOMAIN public.year AS integer CHECK (VALUE BETWEEN 1888 AND 2155)",
+            "CREATE TABLE public.films (id serial PRIMARY KEY, title text NOT NULL, format public.film_format NOT NULL, "
+                + "rating public.mpaa_rating, release_year public.year NOT NULL)",
+            "INSERT INTO public.films (title, format, rating, release_year) VALUES ('Alien', 'film_35mm', 'R', 1979), "
+                + "('Up', 'digital', 'PG', 2009), ('Big', 'vhs', 'PG-13', 1988)",
+            "GRANT SELECT, INSERT, UPDATE ON public.films TO admin",
+            "GRANT USAGE ON SEQUENCE public.films_id_seq TO admin",
+        ] {
+            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
+        }
+        let schema = try TestScratch.directory("column-enums") + "/schema"
+        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
+        let settings = Self.settings + """
+
+            types:
+              film_format: { enum: [digital, film_35mm, vhs] }
+              mpaa_rating: { enum: [G, PG, PG-13, R, NC-17], as_scalar: true }
+              year: { domain: integer }
+            """
+        try settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
+        try """
+            table: public.films
+            primary_key: [id]
+            columns:
+              id: integer
+              title: text
+              format: film_format
+              rating: { type: mpaa_rating, nullable: true }
+              release_year: year
+            permissions:
+              admin:
+                select: { columns: "*" }
+                insert: { columns: [title, format, rating, release_year] }
+                update: { columns: [format, rating, release_year] }
+            """.write(toFile: schema + "/tables/films.yaml", atomically: true, encoding: .utf8)
+        let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let sdl = try await StrataProcess.run(["schema", "print", "--role", "admin", "--schema", schema])
+        #expect(sdl.stdout.contains("enum film_format {\n  digital\n  film_35mm\n  vhs\n}"), "\(sdl.stdout)")
+        #expect(sdl.stdout.contains("scalar mpaa_rating"))
+        #expect(sdl.stdout.contains("format: film_format!") && sdl.stdout.contains("rating: mpaa_rating") && sdl.stdout.contains("release_year: Int!"))
+
+        let served = try await ServedProject.start(schema: schema, database: database)
+        func ask(_ query: String, _ variables: String = "{}") async throws -> String { try await served.ask(query, variables) }
+        #expect(try await ask("{ films(where: {format: {_eq: film_35mm}}) { title format } }") == #"{"data":{"films":[{"title":"Alien","format":"film_35mm"}]}}"#)
+        #expect(try await ask(#"query($f: [film_format!]) { films(where: {format: {_in: $f}}, order_by: {id: asc}) { title } }"#, #"{"f":["digital","vhs"]}"#)
+            == #"{"data":{"films":[{"title":"Up"},{"title":"Big"}]}}"#)
+        #expect(try await ask(#"{ films(where: {rating: {_in: ["PG-13", "R"]}}, order_by: {id: asc}) { title rating } }"#)
+            == #"{"data":{"films":[{"title":"Alien","rating":"R"},{"title":"Big","rating":"PG-13"}]}}"#)
+        #expect(try await ask("{ films(where: {release_year: {_lt: 1990}}, order_by: {release_year: asc}) { title release_year } }")
+            == #"{"data":{"films":[{"title":"Alien","release_year":1979},{"title":"Big","release_year":1988}]}}"#)
+        // A value outside the enum is refused by validation; outside the scalar enum or the domain, by PostgreSQL, as the client's error.
+        #expect(try await ask("{ films(where: {format: {_eq: laserdisc}}) { title } }").contains(#""code":"validation-failed""#))
+        let insert = "mutation New($f: films_insert_input!) { insert_films_one(object: $f) { title format rating release_year } }"
+        #expect(try await ask(insert, #"{"f":{"title":"Her","format":"digital","rating":"R","release_year":2013}}"#)
+            == #"{"data":{"insert_films_one":{"title":"Her","format":"digital","rating":"R","release_year":2013}}}"#)
+        let badRating = try await ask(insert, #"{"f":{"title":"X","format":"vhs","rating":"PG-14","release_year":2000}}"#)
+        #expect(badRating.contains(#""code":"data-exception""#) && badRating.contains("PG-14"), "\(badRating)")
+        let badYear = try await ask(insert, #"{"f":{"title":"Y","format":"vhs","release_year":1700}}"#)
+        #expect(badYear.contains(#""code":"check-violation""#), "\(badYear)")
+        let updated = try await ask(#"mutation { update_films(where: {title: {_eq: "Up"}}, _set: {format: vhs, release_year: 2010}) { returning { format release_year } } }"#)
+        #expect(updated == #"{"data":{"update_films":{"returning":[{"format":"vhs","release_year":2010}]}}}"#)
+        #expect(try await served.stop() == 0)
+
+        // The database drifting from the declaration is reported at it.
+        _ = try await database.rows(PostgresQuery(unsafeSQL: "ALTER TYPE public.film_format ADD VALUE 'bluray'"))
+        let drift = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
+        #expect(drift.status == 1)
+        #expect(drift.stdout.contains("strata.yaml:8:3: enum public.film_format has the labels [digital, film_35mm, vhs, bluray] in the database, in that order, not [digital, film_35mm, vhs]"),
+                "\(drift.stdout)")
     }
 }
