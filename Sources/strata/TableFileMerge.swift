@@ -1,3 +1,4 @@
+import Foundation
 import SchemaModel
 
 /// `strata init` run again on a table file that exists: the parts it generates from the catalog
@@ -43,9 +44,13 @@ struct TableFileMerge {
         return (Array(section.lines[..<index]), Array(section.lines[index...]))
     }
 
-    /// The merged text and what changed, in words.
+    /// The merged text and what changed, in words. `additive` (`strata check --fix`): nothing the
+    /// file says is rewritten or removed; the columns, relationships and computed fields the
+    /// database gained are added.
     static func merge(existing text: String, model: TableModel, generated: String, table: ProjectGenerator.Exposed,
-                      relationships: [ProjectGenerator.Relationship], computed: [ProjectGenerator.ComputedField]) -> (text: String, changes: [String]) {
+                      relationships: [ProjectGenerator.Relationship], computed: [ProjectGenerator.ComputedField],
+                      additive: Bool = false) -> (text: String, changes: [String]) {
+        if additive { return add(to: text, model: model, generated: generated, table: table, relationships: relationships, computed: computed) }
         var changes: [String] = []
         let fresh = Dictionary(sections(generated).compactMap { section in section.key.map { ($0, section) } }, uniquingKeysWith: { first, _ in first })
         let existingColumns = Dictionary(model.columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -120,6 +125,39 @@ struct TableFileMerge {
         var lines = merged.flatMap(\.lines)
         while lines.last == "" { lines.removeLast() }
         return (lines.joined(separator: "\n") + "\n", changes)
+    }
+
+    private static func add(to text: String, model: TableModel, generated: String, table: ProjectGenerator.Exposed,
+                            relationships: [ProjectGenerator.Relationship], computed: [ProjectGenerator.ComputedField]) -> (text: String, changes: [String]) {
+        let known = Set(model.columns.map(\.name))
+        let generatedColumns = sections(generated).first { $0.key == "columns" }.map { entries(of: $0) } ?? []
+        let served = Set(table.columns.map(\.column.name))
+        let newColumns = generatedColumns.filter { !known.contains($0.name) && served.contains($0.name) }
+        var changes = newColumns.map { "column \($0.name) added" }
+        // The relationships and computed fields, as a full merge adds them, on the file with its columns as they are.
+        let merged = merge(existing: text, model: model, generated: text, table: table, relationships: relationships, computed: computed)
+        changes += merged.changes.filter { $0.hasPrefix("relationship ") || $0.hasPrefix("computed field ") }
+        guard !newColumns.isEmpty else { return (merged.text, changes) }
+        var result = sections(merged.text)
+        if let index = result.firstIndex(where: { $0.key == "columns" }) {
+            result[index].lines = trimmed(result[index].lines) + newColumns.flatMap(\.lines)
+        }
+        var lines = result.flatMap(\.lines)
+        while lines.last == "" { lines.removeLast() }
+        return (lines.joined(separator: "\n") + "\n", changes)
+    }
+
+    /// The entries of a mapping section (`  name:` and the lines indented under it).
+    static func entries(of section: Section) -> [(name: String, lines: [String])] {
+        var result: [(name: String, lines: [String])] = []
+        for line in split(section).body.dropFirst() {
+            if let match = line.firstMatch(of: #/^  ([A-Za-z_"][^:]*):/#) {
+                result.append((String(match.1).trimmingCharacters(in: CharacterSet(charactersIn: "\"")), [line]))
+            } else if !result.isEmpty {
+                result[result.count - 1].lines.append(line)
+            }
+        }
+        return result
     }
 
     /// A section's lines without the blank lines at its end.

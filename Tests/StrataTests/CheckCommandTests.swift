@@ -202,4 +202,34 @@ struct CheckCommandTests {
         served.signal(SIGTERM)
         #expect(try await served.exitStatus() == 0)
     }
+
+    @Test("--fix writes what the database gained — columns, relationships both ways from a foreign key on one of them — and the check then passes")
+    func fixesAdditiveDrift() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        for statement in [
+            "ALTER TABLE public.projects ADD COLUMN archived_at timestamptz",
+            "ALTER TABLE public.projects ADD COLUMN lead_id uuid REFERENCES public.users (id)",
+            "CREATE FUNCTION public.project_task_count(p public.projects) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM public.tasks WHERE project_id = p.id $$",
+            "GRANT SELECT ON public.projects TO admin, member",
+        ] {
+            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
+        }
+        let schema = try schema()
+        let before = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
+        #expect(before.status == 0, "new columns alone are not a mismatch: \(before.stdout)")
+        let fixed = try await StrataProcess.run(["check", "--fix", "--database-url", database.url(), "--schema", schema])
+        #expect(fixed.status == 0, "\(fixed.stdout)\(fixed.stderr)")
+        #expect(fixed.stdout.contains("fixed \(schema)/tables/projects.yaml: column archived_at added; column lead_id added; relationship lead added"),
+                "\(fixed.stdout)")
+        #expect(fixed.stdout.contains("fixed \(schema)/tables/users.yaml: relationship projects_by_lead_id added"), "\(fixed.stdout)")
+        #expect(fixed.stdout.contains("OK: 9 tables match the database."))
+        #expect(fixed.stdout.split(separator: "\n").filter { $0.hasPrefix("fixed ") }.count == 2, "only the tables that gained something: \(fixed.stdout)")
+        let projects = try String(contentsOfFile: schema + "/tables/projects.yaml", encoding: .utf8)
+        #expect(projects.contains("  archived_at:\n    type: timestamptz\n    nullable: true") && projects.contains("  lead:\n    object: users\n    columns: { lead_id: id }"),
+                "\(projects)")
+        #expect(projects.contains("  anonymous:\n    select:\n      columns: [id, name]"), "the permissions stay as written")
+        #expect(!projects.contains("task_count"), "a function is not drift: exposing it is the author's choice")
+        let again = try await StrataProcess.run(["check", "--fix", "--database-url", database.url(), "--schema", schema])
+        #expect(!again.stdout.contains("fixed "), "\(again.stdout)")
+    }
 }
