@@ -44,6 +44,11 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// Runs each statement in turn as the superuser: a test's own setup, written in the test.
+    public func execute(_ statements: [String]) async throws {
+        for statement in statements { _ = try await rows(PostgresQuery(unsafeSQL: statement)) }
+    }
+
     /// The rows of a query as text, for assertions.
     public func rows(_ query: PostgresQuery, as user: String = EmbeddedCluster.superuser) async throws -> [[String?]] {
         try await withConnection(as: user) { connection in

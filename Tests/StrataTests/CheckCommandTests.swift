@@ -18,7 +18,7 @@ struct CheckCommandTests {
     @Test("every drift from the YAML is reported at the YAML line that states it")
     func reportsDrift() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        for statement in [
+        try await database.execute([
             "ALTER TABLE public.tasks NO FORCE ROW LEVEL SECURITY",
             "ALTER TABLE public.comments RENAME COLUMN body TO text",
             "ALTER TABLE public.projects ALTER COLUMN description SET NOT NULL",
@@ -31,9 +31,7 @@ struct CheckCommandTests {
             "REVOKE SELECT ON public.projects FROM strata_worker",
             // An exposed function that can no longer write.
             "ALTER FUNCTION public.release_hold(uuid) STABLE",
-        ] {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        ])
         let result = try await StrataProcess.run(["check", "--database-url", database.url()])
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n").map(String.init)
@@ -75,7 +73,7 @@ struct CheckCommandTests {
     @Test("views with declared keys, unique indexes as keys, foreign keys on every partition and unchecked relationships pass")
     func acceptsKeysBeyondConstraints() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        for statement in [
+        try await database.execute([
             "CREATE TABLE public.shelves (code text NOT NULL, label text NOT NULL)",
             "CREATE UNIQUE INDEX shelves_code ON public.shelves (code)",
             "CREATE UNIQUE INDEX shelves_label ON public.shelves (lower(label))",
@@ -87,9 +85,7 @@ struct CheckCommandTests {
             "ALTER TABLE public.readings_2027 ADD FOREIGN KEY (task_id) REFERENCES public.tasks (id)",
             "CREATE VIEW public.open_tasks WITH (security_invoker = true) AS SELECT id, tenant_id, title FROM public.tasks WHERE status <> 'done'",
             "CREATE VIEW public.task_titles AS SELECT id, title FROM public.tasks",
-        ] {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        ])
         let tables = [
             "shelves.yaml": """
                 table: public.shelves
@@ -147,7 +143,7 @@ struct CheckCommandTests {
         let database = try await TestCluster.shared.makeDatabase()
         // Roles belong to the whole cluster: this one is the test's own.
         let unassumable = "check_unassumable_\(UInt32.random(in: 0...UInt32.max))"
-        for statement in [
+        try await database.execute([
             "CREATE ROLE \(unassumable) NOLOGIN",
             "REVOKE DELETE ON public.comments FROM member",
             // The preset column (author_id) is written too.
@@ -155,9 +151,7 @@ struct CheckCommandTests {
             "GRANT INSERT (task_id, body) ON public.comments TO member",
             "REVOKE SELECT (name) ON public.projects FROM anonymous",
             "REVOKE EXECUTE ON FUNCTION public.task_is_overdue(public.tasks) FROM member, PUBLIC",
-        ] {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        ])
         let schema = try schema(addingRoles: ["auditor_never_created", unassumable])
         let result = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(result.status == 1)
@@ -206,14 +200,12 @@ struct CheckCommandTests {
     @Test("--fix writes what the database gained — columns, relationships both ways from a foreign key on one of them — and the check then passes")
     func fixesAdditiveDrift() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        for statement in [
+        try await database.execute([
             "ALTER TABLE public.projects ADD COLUMN archived_at timestamptz",
             "ALTER TABLE public.projects ADD COLUMN lead_id uuid REFERENCES public.users (id)",
             "CREATE FUNCTION public.project_task_count(p public.projects) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM public.tasks WHERE project_id = p.id $$",
             "GRANT SELECT ON public.projects TO admin, member",
-        ] {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        ])
         let schema = try schema()
         let before = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(before.status == 0, "new columns alone are not a mismatch: \(before.stdout)")

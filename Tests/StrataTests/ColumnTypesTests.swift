@@ -50,9 +50,7 @@ struct ColumnTypesTests {
     @Test("character(n), interval, inet, cidr and tsvector filter, order and write as their PostgreSQL types; a bad value is a data-exception")
     func typesOverHTTP() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        for statement in Self.table.components(separatedBy: ";\n") {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        try await database.execute(Self.table.components(separatedBy: ";\n"))
         let schema = try TestScratch.directory("column-types") + "/schema"
         try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
         try Self.settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
@@ -104,7 +102,7 @@ struct ColumnTypesTests {
     @Test("enums as GraphQL enums (or scalars when their labels cannot be enum values) and domains as their base type, checks holding; strata check compares them")
     func enumsAndDomains() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        for statement in [
+        try await database.execute([
             "CREATE TYPE public.film_format AS ENUM ('digital', 'film_35mm', 'vhs')",
             "CREATE TYPE public.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17')",
             "CREATE DOMAIN public.year AS integer CHECK (VALUE BETWEEN 1888 AND 2155)",
@@ -114,9 +112,7 @@ struct ColumnTypesTests {
                 + "('Up', 'digital', 'PG', 2009), ('Big', 'vhs', 'PG-13', 1988)",
             "GRANT SELECT, INSERT, UPDATE ON public.films TO admin",
             "GRANT USAGE ON SEQUENCE public.films_id_seq TO admin",
-        ] {
-            _ = try await database.rows(PostgresQuery(unsafeSQL: statement))
-        }
+        ])
         let schema = try TestScratch.directory("column-enums") + "/schema"
         try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
         let settings = Self.settings + """
