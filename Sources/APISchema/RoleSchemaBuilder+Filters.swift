@@ -13,6 +13,9 @@ extension RoleSchemaBuilder {
         for column in view.columns {
             fields.append(SDLWriter.Field(column.name, comparison(column.type)))
         }
+        for field in view.computedFields {
+            fields.append(SDLWriter.Field(field.name, comparison(field.returns)))
+        }
         for relationship in view.relationships {
             guard let target = views[relationship.target] else { continue }
             defineBoolExp(target)
@@ -53,6 +56,7 @@ extension RoleSchemaBuilder {
         guard writer.claim(name + "#input") else { return }
         defineOrderByEnum()
         var fields = view.columns.map { SDLWriter.Field($0.name, "order_by") }
+        fields += view.computedFields.filter { $0.returns.isOrdered }.map { SDLWriter.Field($0.name, "order_by") }
         for relationship in view.relationships {
             guard let target = views[relationship.target] else { continue }
             switch relationship.kind {

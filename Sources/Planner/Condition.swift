@@ -9,6 +9,8 @@ indirect enum Condition: Sendable {
     case or([Condition])
     case not(Condition)
     case compare(ColumnModel, ComparisonOperator, Operand)
+    /// A computed field's value for the row, compared as a column of its type would be.
+    case computed(ComputedFieldModel, ComparisonOperator, Operand)
     /// Through a relationship: the related row (object) or some related row (array) matches.
     case relationship(RelationshipModel, Condition)
 
@@ -38,6 +40,8 @@ extension PlanBuilder {
             return .not(compile(inner, on: view, as: alias))
         case .compare(let column, let op, let operand):
             return comparison(.column(table: alias, SQLIdentifier(column.name)), column.type, op, operand)
+        case .computed(let field, let op, let operand):
+            return comparison(computedValue(field, row: alias), field.returns, op, operand)
         case .relationship(let relationship, let inner):
             guard let target = api.tables[relationship.target] else { return .boolean(false) }
             let related = nextAlias("r")

@@ -30,6 +30,10 @@ extension PlanBuilder {
                 if let direction = try direction(value, path: path) {
                     keys.append(direction(.column(table: alias, SQLIdentifier(key))))
                 }
+            } else if let field = view.computedFields.first(where: { $0.name == key }) {
+                if let direction = try direction(value, path: path) {
+                    keys.append(direction(computedValue(field, row: alias)))
+                }
             } else if let relationship = view.relationships.first(where: { $0.name == key && $0.kind == .object }),
                       let target = api.tables[relationship.target] {
                 let related = nextAlias("o")

@@ -26,6 +26,10 @@ extension PlanBuilder {
                 default:
                     if let column = view.columns.first(where: { $0.name == key }) {
                         terms.append(try comparisons(value, column: column, path: path))
+                    } else if let field = view.computedFields.first(where: { $0.name == key }) {
+                        // Compared as a column of its type; the value is the function's for the row.
+                        let column = ColumnModel(name: field.name, type: field.returns, isNullable: true, description: nil, position: field.position)
+                        terms.append(Self.computed(try comparisons(value, column: column, path: path), field))
                     } else if let relationship = view.relationships.first(where: { $0.name == key }),
                               let target = api.tables[relationship.target] {
                         if case .null = variables.layout(value) { continue }
@@ -38,6 +42,15 @@ extension PlanBuilder {
             return .and(terms)
         default:
             throw planningError("expected an object of type '\(view.name)_bool_exp'", at: input, path: path)
+        }
+    }
+
+    /// `condition`'s comparisons on the stand-in column of `field`, as comparisons of the field.
+    static func computed(_ condition: Condition, _ field: ComputedFieldModel) -> Condition {
+        switch condition {
+        case .and(let terms): .and(terms.map { computed($0, field) })
+        case .compare(_, let op, let operand): .computed(field, op, operand)
+        default: condition
         }
     }
 

@@ -44,6 +44,14 @@ public struct ColumnModel: Sendable, Hashable {
     public var isNullable: Bool
     public var description: String?
     public var position: SourcePosition
+
+    public init(name: String, type: ColumnType, isNullable: Bool, description: String? = nil, position: SourcePosition) {
+        self.name = name
+        self.type = type
+        self.isNullable = isNullable
+        self.description = description
+        self.position = position
+    }
 }
 
 public struct UniqueConstraint: Sendable, Hashable {

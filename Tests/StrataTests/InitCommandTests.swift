@@ -140,11 +140,13 @@ struct InitCommandTests {
 
         let served = try await ServedProject.start(schema: schema, database: database)
         let query = "{ books { title title_length publisher { name type query } book_authors(order_by: {position: asc}) { author { name mentor { name } } } "
-            + "editions { edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } }"
+            + "editions { edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } "
+            + "long_books: books(where: {title_length: {_gt: 10}}, order_by: {title_length: desc}) { isbn } short_books: books(where: {title_length: {_lt: 10}}) { isbn } }"
         let answer = try await served.ask(query).replacingOccurrences(of: "\n", with: "")
         #expect(answer.hasPrefix(#"{"data":"#), "\(answer)")
         for fragment in [#""title_length":16"#, #""type":"imprint""#, #""mentor":{"name":"Ursula"}"#, #""stars":5"#,
-                         #""loans_by_lender_id":[{"isbn":"9780000000001"}]"#, #""book_titles":[{"id":"9780000000001""#] {
+                         #""loans_by_lender_id":[{"isbn":"9780000000001"}]"#, #""book_titles":[{"id":"9780000000001""#,
+                         #""long_books":[{"isbn":"9780000000001"}]"#, #""short_books":[]"#] {
             #expect(answer.contains(fragment), "\(fragment) in \(answer)")
         }
         #expect(try await served.stop() == 0)
