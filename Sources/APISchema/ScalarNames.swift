@@ -23,6 +23,7 @@ enum ScalarNames {
         case .inet: "inet"
         case .tsvector: "tsvector"
         case .enumeration: "String"
+        case .bytea: "bytea"
         }
     }
 
@@ -41,6 +42,7 @@ enum ScalarNames {
         case "jsonb", "json": ("Any JSON value.", "https://www.rfc-editor.org/rfc/rfc8259")
         case "interval": ("A span of time as PostgreSQL writes it: '1 day 02:30:00', or ISO 8601's 'P1DT2H30M'.", nil)
         case "inet": ("An IPv4 or IPv6 host address or network, such as '192.168.0.1' or '10.0.0.0/8'.", nil)
+        case "bytea": ("Binary data, base64-encoded (RFC 4648).", "https://www.rfc-editor.org/rfc/rfc4648")
         case "tsvector": ("A document prepared for full-text search, as PostgreSQL writes it; filter it with _matches.", nil)
         default: ("", nil)
         }

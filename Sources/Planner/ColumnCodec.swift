@@ -29,7 +29,15 @@ enum ColumnCodec {
         case .inet: .inet
         case .tsvector: .tsvector
         case .enumeration: .text
+        case .bytea: .bytea
         }
+    }
+
+    /// A bound value (text) as a value of the column: cast to its type, or for `bytea` decoded
+    /// from base64.
+    static func input(_ value: SQLExpression, _ type: ColumnType) -> SQLExpression {
+        guard type.category == .bytea, type.declared == nil else { return .cast(value, sqlType(type)) }
+        return .builtin("decode", [.cast(value, .text), .name(SQLName("base64")!)])
     }
 
     /// Whether a GraphQL value of this column is bound as JSON text.
@@ -47,6 +55,9 @@ enum ColumnCodec {
         switch category {
         case .numeric:
             return .cast(value, .text)
+        case .bytea:
+            // Base64 without the line breaks `encode` puts every 76 characters.
+            return .builtin("translate", [.builtin("encode", [value, .name(SQLName("base64")!)]), .builtin("chr", [.integer(10)]), .value(.text(""))])
         case .bigint:
             let fits = SQLExpression.binary(.builtin("abs", [value]), .lessOrEqual, .integer(largestExactInteger))
             return .caseWhen([SQLWhen(fits, then: .builtin("to_json", [value]))], else: .builtin("to_json", [.cast(value, .text)]))

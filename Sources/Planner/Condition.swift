@@ -54,7 +54,7 @@ extension PlanBuilder {
 
     func comparison(_ column: SQLExpression, _ type: ColumnType, _ op: ComparisonOperator, _ operand: Condition.Operand) -> SQLExpression {
         let sqlType = ColumnCodec.sqlType(type)
-        func cast(_ value: SQLExpression) -> SQLExpression { .cast(value, sqlType) }
+        func cast(_ value: SQLExpression) -> SQLExpression { ColumnCodec.input(value, type) }
         switch (op, operand) {
         case (.isNull, .flag(let isNull)):
             return isNull ? .isNull(column) : .isNotNull(column)
@@ -120,7 +120,7 @@ extension PlanBuilder {
         var terms: [SQLExpression] = []
         if let tenantColumn = view.table.tenantColumn, let column = view.table.column(named: tenantColumn) {
             terms.append(.binary(.column(table: alias, SQLIdentifier(tenantColumn)), .equal,
-                                 .cast(parameter(.session(.tenantID)), ColumnCodec.sqlType(column.type))))
+                                 ColumnCodec.input(parameter(.session(.tenantID)), column.type)))
         }
         if let filter = view.select?.filter {
             let condition = permissionCondition(filter, on: view)

@@ -137,10 +137,10 @@ extension PlanBuilder {
         }
         for (name, preset) in view.insert?.presets ?? [:] {
             guard let column = view.table.column(named: name) else { continue }
-            row.values[name] = .cast(filterScalar(preset), ColumnCodec.sqlType(column.type))
+            row.values[name] = ColumnCodec.input(filterScalar(preset), column.type)
         }
         if let tenant = view.table.tenantColumn, let column = view.table.column(named: tenant) {
-            row.values[tenant] = .cast(parameter(.session(.tenantID)), ColumnCodec.sqlType(column.type))
+            row.values[tenant] = ColumnCodec.input(parameter(.session(.tenantID)), column.type)
         }
         return row
     }
@@ -149,7 +149,7 @@ extension PlanBuilder {
     func writtenValue(_ input: InputValue, column: ColumnModel) -> SQLExpression {
         let value: SQLExpression
         if case .scalar(let bind) = boundOperand(input, json: ColumnCodec.bindsAsJSON(column.type)) { value = bind } else { value = .null }
-        return .cast(value, ColumnCodec.sqlType(column.type))
+        return ColumnCodec.input(value, column.type)
     }
 
     /// A value a write binds: a scalar inside a variable read for its layout becomes a parameter
@@ -194,7 +194,7 @@ extension PlanBuilder {
     func presetAssignments(_ presets: [String: FilterValue], of view: TableView) -> [SQLAssignment] {
         presets.keys.sorted().compactMap { name in
             guard let column = view.table.column(named: name), let preset = presets[name] else { return nil }
-            return SQLAssignment(SQLIdentifier(name), .cast(filterScalar(preset), ColumnCodec.sqlType(column.type)))
+            return SQLAssignment(SQLIdentifier(name), ColumnCodec.input(filterScalar(preset), column.type))
         }
     }
 }

@@ -30,7 +30,7 @@ extension PlanBuilder {
             if let column = view.insertColumns.first(where: { $0.name == name }), let key = SQLName(name) {
                 let json = ColumnCodec.bindsAsJSON(column.type)
                 let member = SQLExpression.binary(.column(table: source, element), json ? .jsonMember : .jsonMemberText, .name(key))
-                values[name] = .cast(member, ColumnCodec.sqlType(column.type))
+                values[name] = ColumnCodec.input(member, column.type)
             } else if view.table.relationship(named: name) == nil {
                 throw planningError("field '\(name)' not found in type '\(view.name)_insert_input'",
                                     at: .json(.null, from: rows.member), path: path)
@@ -49,10 +49,10 @@ extension PlanBuilder {
         }
         for (name, preset) in view.insert?.presets ?? [:] {
             guard let column = view.table.column(named: name) else { continue }
-            values[name] = .cast(filterScalar(preset), ColumnCodec.sqlType(column.type))
+            values[name] = ColumnCodec.input(filterScalar(preset), column.type)
         }
         if let tenant = view.table.tenantColumn, let column = view.table.column(named: tenant) {
-            values[tenant] = .cast(parameter(.session(.tenantID)), ColumnCodec.sqlType(column.type))
+            values[tenant] = ColumnCodec.input(parameter(.session(.tenantID)), column.type)
         }
 
         let columns = view.table.columns.map(\.name).filter { values[$0] != nil }

@@ -130,7 +130,7 @@ public struct TriggerPlanner {
     /// The cast to a column's SQL type.
     func cast(_ value: SQLExpression, to column: String, of view: TableView) -> SQLExpression {
         guard let model = view.table.column(named: column) else { return value }
-        return .cast(value, ColumnCodec.sqlType(model.type))
+        return ColumnCodec.input(value, model.type)
     }
 
     /// The event's tenant as the target table's tenant column, when it has one.

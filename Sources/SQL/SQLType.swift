@@ -25,6 +25,7 @@ public struct SQLType: Sendable, Hashable {
     public static let interval = SQLType("interval")
     public static let inet = SQLType("inet")
     public static let tsvector = SQLType("tsvector")
+    public static let bytea = SQLType("bytea")
 
     /// A table's row type (`"public"."tasks"`), its name quoted as identifiers are.
     public static func row(of table: SQLQualifiedName) -> SQLType {

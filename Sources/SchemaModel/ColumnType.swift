@@ -9,6 +9,8 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         case interval, inet, tsvector
         /// A declared enum (`types:` in strata.yaml).
         case enumeration
+        /// Binary data, base64 in the API.
+        case bytea
     }
 
     public let category: Category
@@ -74,6 +76,7 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         "inet": (.inet, "inet", false),
         "cidr": (.inet, "cidr", false),
         "tsvector": (.tsvector, "tsvector", false),
+        "bytea": (.bytea, "bytea", false),
     ]
 
     /// The names an author may write, for "did you mean" hints.
@@ -82,5 +85,5 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     /// Numbers: summed, averaged and incremented.
     public var isNumeric: Bool { [.integer, .bigint, .numeric, .float].contains(category) }
     /// Ordered values: compared with `_gt` and friends, and given `min`/`max`.
-    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector, .enumeration].contains(category) }
+    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector, .enumeration, .bytea].contains(category) }
 }

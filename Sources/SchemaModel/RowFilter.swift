@@ -38,6 +38,8 @@ public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
     /// The operators a column of this type offers.
     public static func available(for type: ColumnType) -> [ComparisonOperator] {
         if type.category == .tsvector { return [.isNull, .matches] }
+        // Compared whole; a list of binary values is not offered.
+        if type.category == .bytea { return [.eq, .neq, .isNull] }
         var operators: [ComparisonOperator] = [.eq, .neq, .in, .nin, .isNull]
         if type.isOrdered { operators += [.gt, .gte, .lt, .lte] }
         if type.category == .text { operators += [.like, .nlike, .ilike, .nilike, .regex, .iregex] }

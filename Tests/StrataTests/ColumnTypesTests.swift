@@ -10,7 +10,7 @@ struct ColumnTypesTests {
     static let table = """
         CREATE TABLE public.devices (
             id serial PRIMARY KEY, code character(4) NOT NULL, address inet NOT NULL, network cidr,
-            uptime interval, notes text NOT NULL DEFAULT '',
+            uptime interval, notes text NOT NULL DEFAULT '', firmware bytea,
             search tsvector GENERATED ALWAYS AS (to_tsvector('english', notes)) STORED);
         INSERT INTO public.devices (code, address, network, uptime, notes) VALUES
             ('AB', '10.0.0.5', '10.0.0.0/8', '2 hours', 'The quick brown fox'),
@@ -30,12 +30,13 @@ struct ColumnTypesTests {
           network: { type: cidr, nullable: true }
           uptime: { type: interval, nullable: true }
           notes: text
+          firmware: { type: bytea, nullable: true }
           search: { type: tsvector, nullable: true }
         permissions:
           admin:
             select: { columns: "*" }
-            insert: { columns: [code, address, network, uptime, notes] }
-            update: { columns: [code, address, network, uptime, notes] }
+            insert: { columns: [code, address, network, uptime, notes, firmware] }
+            update: { columns: [code, address, network, uptime, notes, firmware] }
         """
 
     static let settings = """
@@ -88,6 +89,16 @@ struct ColumnTypesTests {
         let updated = try await ask(#"mutation { update_devices(where: {code: {_eq: "NEW"}}, _set: {uptime: "90 minutes", address: "10.1.1.1"}) { returning { uptime address } } }"#)
         #expect(updated == #"{"data":{"update_devices":{"returning":[{"uptime":"01:30:00","address":"10.1.1.1"}]}}}"#)
         #expect(try await codes(#"{search: {_matches: "fresh"}}"#) == #"{"data":{"devices":[{"code":"NEW"}]}}"#)
+
+        // bytea: base64 both ways, on one line however long; compared whole.
+        let blob = Data((0..<100).map { UInt8($0 * 7 % 256) }).base64EncodedString()
+        let stored = try await ask("mutation($id: Int!, $f: bytea) { update_devices_by_pk(pk_columns: {id: $id}, _set: {firmware: $f}) { firmware } }",
+                                   #"{"id":2,"f":"\#(blob)"}"#)
+        #expect(stored == #"{"data":{"update_devices_by_pk":{"firmware":"\#(blob)"}}}"#, "\(stored)")
+        #expect(try await ask("query($f: bytea) { devices(where: {firmware: {_eq: $f}}) { code } }", #"{"f":"\#(blob)"}"#)
+            == #"{"data":{"devices":[{"code":"CDEF"}]}}"#)
+        let notBase64 = try await ask("query { devices(where: {firmware: {_eq: \"not base64!\"}}) { code } }")
+        #expect(notBase64.contains(#""code":"data-exception""#), "\(notBase64)")
 
         // A value PostgreSQL cannot read as the type: the client's error, named, never database-error.
         let bad = try await ask(#"{ devices(where: {address: {_eq: "not-an-address"}}) { code } }"#)
