@@ -122,6 +122,7 @@ struct RoleSchemaBuilder {
 
     /// The scalar of a column type, defining a custom scalar the first time it is used.
     mutating func scalar(_ type: ColumnType) -> String {
+        if let element = type.element { return "[" + scalar(element) + "]" }
         let name = ScalarNames.name(of: type)
         if let declared = type.declared, let labels = declared.labels {
             if declared.asScalar {

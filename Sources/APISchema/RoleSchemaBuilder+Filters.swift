@@ -28,7 +28,7 @@ extension RoleSchemaBuilder {
     /// `<scalar>_comparison_exp` with the operators the type offers.
     mutating func comparison(_ type: ColumnType) -> String {
         let scalar = scalar(type)
-        let name = "\(scalar)_comparison_exp"
+        let name = type.element.map { "\(ScalarNames.name(of: $0))_array_comparison_exp" } ?? "\(scalar)_comparison_exp"
         guard !writer.has(name) else { return name }
         let fields = ComparisonOperator.available(for: type).map { op -> SDLWriter.Field in
             switch op {
@@ -36,6 +36,8 @@ extension RoleSchemaBuilder {
             case .isNull: SDLWriter.Field(op.rawValue, "Boolean")
             case .hasKey: SDLWriter.Field(op.rawValue, "String", description: "does the string exist as a top-level key in the column")
             case .matches: SDLWriter.Field(op.rawValue, "String", description: "does the document match the given web-search query (quoted phrases, or, -excluded words)")
+            case .contains where type.element != nil: SDLWriter.Field(op.rawValue, scalar, description: "does the array hold every element of the given list")
+            case .containedIn: SDLWriter.Field(op.rawValue, scalar, description: "is every element of the array in the given list")
             case .contains: SDLWriter.Field(op.rawValue, scalar, description: "does the column contain the given json value at the top level")
             case .like: SDLWriter.Field(op.rawValue, scalar, description: "does the column match the given pattern")
             case .nlike: SDLWriter.Field(op.rawValue, scalar, description: "does the column NOT match the given pattern")

@@ -24,6 +24,7 @@ enum ScalarNames {
         case .tsvector: "tsvector"
         case .enumeration: "String"
         case .bytea: "bytea"
+        case .array: type.element.map(name) ?? "String"
         }
     }
 

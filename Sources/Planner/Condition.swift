@@ -104,6 +104,7 @@ extension PlanBuilder {
         case .contains: .contains
         case .hasKey: .hasKey
         case .matches: .textSearchMatch
+        case .containedIn: .containedBy
         }
     }
 

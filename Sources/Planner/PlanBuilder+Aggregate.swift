@@ -127,9 +127,9 @@ extension PlanBuilder {
         case "avg", "stddev", "variance":
             return .cast(value, .doublePrecision)
         case "sum" where type.category == .integer:
-            return ColumnCodec.output(value, category: .bigint)
+            return ColumnCodec.output(value, type: ColumnType("bigint")!)
         default:
-            return ColumnCodec.output(value, category: type.category)
+            return ColumnCodec.output(value, type: type)
         }
     }
 

@@ -125,9 +125,9 @@ extension PlanBuilder {
             if name == "__typename" {
                 pairs.append((field.responseKey, typeName(view.name)))
             } else if let column = view.columns.first(where: { $0.name == name }) {
-                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, SQLIdentifier(name)), category: column.type.category)))
+                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, SQLIdentifier(name)), type: column.type)))
             } else if let function = view.computedFields.first(where: { $0.name == name }) {
-                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, Self.computedColumn(function)), category: function.returns.category)))
+                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, Self.computedColumn(function)), type: function.returns)))
             } else if let relationship = view.relationships.first(where: { $0.name == name }), let target = api.tables[relationship.target] {
                 let joined: SQLSelect
                 switch relationship.kind {

@@ -124,6 +124,8 @@ public enum SQLOperator: String, Sendable, Hashable {
     case contains = "@>"
     /// jsonb top-level key exists.
     case hasKey = "?"
+    /// Is contained by (arrays).
+    case containedBy = "<@"
     /// A `tsvector` matches a `tsquery`.
     case textSearchMatch = "@@"
     /// Addition, for `_inc`.

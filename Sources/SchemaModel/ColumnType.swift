@@ -11,6 +11,8 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         case enumeration
         /// Binary data, base64 in the API.
         case bytea
+        /// A one-dimensional array of a served type (`text[]`): a list in the API.
+        case array
     }
 
     public let category: Category
@@ -18,9 +20,24 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     public let sqlName: String
     /// The project's declared type this is (an enum or a domain); nil for PostgreSQL's own types.
     public let declared: DeclaredType?
+    /// An array's element type, kept in an array so the type can hold one of itself.
+    private let elements: [ColumnType]
+    /// The element type of an array; nil for every other type.
+    public var element: ColumnType? { elements.first }
 
     /// Reads a type name such as `uuid`, `int8`, `numeric(14, 2)` or `varchar(80)`.
     public init?(_ written: String) {
+        let trimmed = written.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("[]") {
+            guard let element = ColumnType(String(trimmed.dropLast(2))), element.category != .array,
+                  ![.json, .jsonb, .tsvector].contains(element.category) else { return nil }
+            category = .array
+            sqlName = element.sqlName + "[]"
+            declared = nil
+            elements = [element]
+            return
+        }
+        elements = []
         let lowered = written.lowercased().trimmingCharacters(in: .whitespaces)
         var base = lowered
         var modifier = ""
@@ -45,6 +62,7 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         }
         sqlName = declared.name
         self.declared = declared
+        elements = []
     }
 
     public var description: String { sqlName }
@@ -79,11 +97,11 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
         "bytea": (.bytea, "bytea", false),
     ]
 
-    /// The names an author may write, for "did you mean" hints.
+    /// The names an author may write, for "did you mean" hints (each also as `name[]`, an array).
     public static var writtenNames: [String] { known.keys.sorted() }
 
     /// Numbers: summed, averaged and incremented.
     public var isNumeric: Bool { [.integer, .bigint, .numeric, .float].contains(category) }
     /// Ordered values: compared with `_gt` and friends, and given `min`/`max`.
-    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector, .enumeration, .bytea].contains(category) }
+    public var isOrdered: Bool { ![.boolean, .json, .jsonb, .tsvector, .enumeration, .bytea, .array].contains(category) }
 }

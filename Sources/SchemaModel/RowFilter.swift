@@ -32,6 +32,8 @@ public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
     case `in` = "_in", nin = "_nin", isNull = "_is_null"
     case like = "_like", nlike = "_nlike", ilike = "_ilike", nilike = "_nilike", regex = "_regex", iregex = "_iregex"
     case contains = "_contains", hasKey = "_has_key"
+    /// An array holds no element the given list lacks.
+    case containedIn = "_contained_in"
     /// Full-text search: a `tsvector` matches a web-search query (`websearch_to_tsquery`).
     case matches = "_matches"
 
@@ -40,6 +42,8 @@ public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
         if type.category == .tsvector { return [.isNull, .matches] }
         // Compared whole; a list of binary values is not offered.
         if type.category == .bytea { return [.eq, .neq, .isNull] }
+        // Arrays compare whole, and by the elements one holds of another.
+        if type.category == .array { return [.eq, .neq, .isNull, .contains, .containedIn] }
         var operators: [ComparisonOperator] = [.eq, .neq, .in, .nin, .isNull]
         if type.isOrdered { operators += [.gt, .gte, .lt, .lte] }
         if type.category == .text { operators += [.like, .nlike, .ilike, .nilike, .regex, .iregex] }

@@ -10,12 +10,12 @@ struct ColumnTypesTests {
     static let table = """
         CREATE TABLE public.devices (
             id serial PRIMARY KEY, code character(4) NOT NULL, address inet NOT NULL, network cidr,
-            uptime interval, notes text NOT NULL DEFAULT '', firmware bytea,
+            uptime interval, notes text NOT NULL DEFAULT '', firmware bytea, tags text[] NOT NULL DEFAULT '{}', ports integer[],
             search tsvector GENERATED ALWAYS AS (to_tsvector('english', notes)) STORED);
-        INSERT INTO public.devices (code, address, network, uptime, notes) VALUES
-            ('AB', '10.0.0.5', '10.0.0.0/8', '2 hours', 'The quick brown fox'),
-            ('CDEF', '192.168.1.20', '192.168.1.0/24', '3 days', 'A lazy dog sleeps'),
-            ('G', '2001:db8::1', NULL, NULL, 'Quick thinking, lazy afternoon');
+        INSERT INTO public.devices (code, address, network, uptime, notes, tags, ports) VALUES
+            ('AB', '10.0.0.5', '10.0.0.0/8', '2 hours', 'The quick brown fox', '{lab,edge}', '{22,443}'),
+            ('CDEF', '192.168.1.20', '192.168.1.0/24', '3 days', 'A lazy dog sleeps', '{edge}', NULL),
+            ('G', '2001:db8::1', NULL, NULL, 'Quick thinking, lazy afternoon', '{}', '{80}');
         GRANT SELECT, INSERT, UPDATE ON public.devices TO admin;
         GRANT USAGE ON SEQUENCE public.devices_id_seq TO admin
         """
@@ -31,12 +31,14 @@ struct ColumnTypesTests {
           uptime: { type: interval, nullable: true }
           notes: text
           firmware: { type: bytea, nullable: true }
+          tags: text[]
+          ports: { type: "integer[]", nullable: true }
           search: { type: tsvector, nullable: true }
         permissions:
           admin:
             select: { columns: "*" }
-            insert: { columns: [code, address, network, uptime, notes, firmware] }
-            update: { columns: [code, address, network, uptime, notes, firmware] }
+            insert: { columns: [code, address, network, uptime, notes, firmware, tags, ports] }
+            update: { columns: [code, address, network, uptime, notes, firmware, tags, ports] }
         """
 
     static let settings = """
@@ -89,6 +91,20 @@ struct ColumnTypesTests {
         let updated = try await ask(#"mutation { update_devices(where: {code: {_eq: "NEW"}}, _set: {uptime: "90 minutes", address: "10.1.1.1"}) { returning { uptime address } } }"#)
         #expect(updated == #"{"data":{"update_devices":{"returning":[{"uptime":"01:30:00","address":"10.1.1.1"}]}}}"#)
         #expect(try await codes(#"{search: {_matches: "fresh"}}"#) == #"{"data":{"devices":[{"code":"NEW"}]}}"#)
+
+        // Arrays: lists both ways, compared whole or by the elements they hold.
+        let lists = try await ask("{ devices(order_by: {id: asc}) { tags ports } }")
+        #expect(lists == #"{"data":{"devices":[{"tags":["lab","edge"],"ports":[22,443]},{"tags":["edge"],"ports":null},{"tags":[],"ports":[80]},{"tags":[],"ports":null}]}}"#, "\(lists)")
+        #expect(try await codes(#"{tags: {_contains: ["edge"]}}"#) == #"{"data":{"devices":[{"code":"AB"},{"code":"CDEF"}]}}"#)
+        #expect(try await codes(#"{tags: {_contained_in: ["edge", "lab"]}, ports: {_is_null: false}}"#) == #"{"data":{"devices":[{"code":"AB"},{"code":"G"}]}}"#)
+        #expect(try await codes(#"{ports: {_eq: [80]}}"#) == #"{"data":{"devices":[{"code":"G"}]}}"#)
+        #expect(try await ask("query($p: [Int]) { devices(where: {ports: {_contains: $p}}) { code } }", #"{"p":[443]}"#)
+            == #"{"data":{"devices":[{"code":"AB"}]}}"#)
+        let listed = try await ask("mutation($t: [String]!, $p: [Int]) { update_devices(where: {code: {_eq: \"G\"}}, _set: {tags: $t, ports: $p}) { returning { tags ports } } }",
+                                   #"{"t":["roof","edge, \"quoted\""],"p":null}"#)
+        #expect(listed == #"{"data":{"update_devices":{"returning":[{"tags":["roof","edge,\"quoted\""],"ports":null}]}}}"#, "\(listed)")
+        let badPorts = try await ask(#"mutation { update_devices(where: {code: {_eq: "G"}}, _set: {ports: [1, 2]}) { affected_rows } }"#)
+        #expect(badPorts == #"{"data":{"update_devices":{"affected_rows":1}}}"#, "\(badPorts)")
 
         // bytea: base64 both ways, on one line however long; compared whole.
         let blob = Data((0..<100).map { UInt8($0 * 7 % 256) }).base64EncodedString()

@@ -14,6 +14,7 @@ struct ProjectGeneratorTests {
         #expect(ProjectGenerator.writtenType("timestamp with time zone") == "timestamptz")
         #expect(ProjectGenerator.writtenType("character varying(80)") == "varchar(80)")
         #expect(ProjectGenerator.writtenType("numeric(14,2)") == "numeric(14,2)")
-        #expect(ProjectGenerator.writtenType("mpaa_rating") == nil && ProjectGenerator.writtenType("text[]") == nil)
+        #expect(ProjectGenerator.writtenType("mpaa_rating") == nil && ProjectGenerator.writtenType("jsonb[]") == nil)
+        #expect(ProjectGenerator.writtenType("character varying(20)[]") == "varchar(20)[]")
     }
 }
