@@ -7,7 +7,7 @@ extension YAMLReader {
         var types: [String: DeclaredType] = [:]
         var graphQLNames: [String: String] = [:]
         for (name, key, value) in entries(node, context: "types") {
-            let fields = mapping(value, keys: ["enum", "domain", "as_scalar", "description"], context: "type '\(name)'")
+            let fields = mapping(value, keys: ["enum", "domain", "as_scalar"], context: "type '\(name)'")
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else {
                 fail(key, "'\(name)' is not a type name; write 'name' or 'schema.name'")
