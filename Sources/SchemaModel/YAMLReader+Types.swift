@@ -9,11 +9,11 @@ extension YAMLReader {
         for (name, key, value) in entries(node, context: "types") {
             let fields = mapping(value, keys: ["enum", "domain", "as_scalar"], context: "type '\(name)'")
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else {
+            guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }), let last = parts.last else {
                 fail(key, "'\(name)' is not a type name; write 'name' or 'schema.name'")
                 continue
             }
-            let graphQLName = String(parts.last!)
+            let graphQLName = String(last)
             guard isGraphQLName(graphQLName, at: key, what: "a type name") else { continue }
             if ColumnType(graphQLName) != nil || ["String", "Int", "Float", "Boolean", "ID", "bigint", "numeric", "uuid", "timestamptz",
                                                   "timestamp", "date", "time", "jsonb", "json", "interval", "inet", "tsvector", "order_by"].contains(graphQLName) {

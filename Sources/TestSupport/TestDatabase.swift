@@ -44,7 +44,8 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    /// Runs each statement in turn as the superuser: a test's own setup, written in the test.
+    /// Runs each statement in turn as the superuser: a test's own setup, written in the test's
+    /// source. Raw SQL, so no value from a request may ever be passed here.
     public func execute(_ statements: [String]) async throws {
         for statement in statements { _ = try await rows(PostgresQuery(unsafeSQL: statement)) }
     }

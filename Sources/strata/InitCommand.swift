@@ -73,7 +73,7 @@ struct InitCommand: AsyncParsableCommand {
             let text = file.text
             if let table = file.table, let model = existing["\(table.live.schema).\(table.live.name)"] {
                 described.insert("\(table.live.schema).\(table.live.name)")
-                path = model.position.file.hasPrefix("/") || model.position.file.hasPrefix(root) ? model.position.file : root + "/tables/" + (model.position.file as NSString).lastPathComponent
+                path = model.position.file  // the file it was read from, under root/tables
                 guard let old = manager.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else { continue }
                 let merge = TableFileMerge.merge(existing: old, model: model, generated: text, table: table,
                                                  relationships: file.relationships, computed: file.computed)
