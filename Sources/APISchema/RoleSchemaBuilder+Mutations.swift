@@ -100,7 +100,7 @@ extension RoleSchemaBuilder {
         let name = "\(view.name)_on_conflict"
         guard !writer.has(name) else { return true }
         writer.enumeration("\(view.name)_constraint", description: "unique or primary key constraints on table \"\(view.name)\"",
-                           values: view.constraints.map { ($0, "unique or primary key constraint") })
+                           values: view.constraints.map { ($0.value, "unique or primary key constraint") })
         writer.enumeration("\(view.name)_update_column", description: "update columns of table \"\(view.name)\"",
                            values: view.updateColumns.map { ($0.name, "column name") })
         defineBoolExp(view)

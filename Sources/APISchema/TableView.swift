@@ -55,5 +55,22 @@ public struct TableView: Sendable {
     }
 
     /// Constraints an upsert may name: the primary key's and the unique ones.
-    public var constraints: [String] { [table.primaryKeyConstraint] + table.uniqueConstraints.map(\.name) }
+    /// The keys `on_conflict` may name: each constraint's enum value (its name, made a GraphQL
+    /// name when it is not one: `Contact First Name` → `Contact_First_Name`) and PostgreSQL name.
+    public var constraints: [(value: String, sqlName: String)] {
+        var used: Set<String> = []
+        return ([table.primaryKeyConstraint] + table.uniqueConstraints.map(\.name)).map { name in
+            var value = Self.enumValue(name)
+            while !used.insert(value).inserted { value += "_" }
+            return (value, name)
+        }
+    }
+
+    static func enumValue(_ name: String) -> String {
+        var value = String(String.UnicodeScalarView(name.unicodeScalars.map { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? scalar : "_"
+        }))
+        if value.first.map({ ("0"..."9").contains($0) }) ?? true { value = "_" + value }
+        return ["true", "false", "null"].contains(value) ? value + "_" : value
+    }
 }

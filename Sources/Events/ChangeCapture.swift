@@ -8,6 +8,7 @@ public struct CapturedTable: Sendable, Equatable {
     public var table: String
     /// The name the API and the events use.
     public var apiName: String
+    /// The PostgreSQL names of its tenant and key columns, which the trigger reads.
     public var tenantColumn: String?
     public var primaryKey: [String]
     /// Some of `insert`, `update`, `delete`.
@@ -25,8 +26,8 @@ public struct CapturedTable: Sendable, Equatable {
     /// The tables of a project whose YAML enables events.
     public static func all(in project: SchemaProject) -> [CapturedTable] {
         project.tables.filter { !$0.events.isEmpty }.map { table in
-            CapturedTable(schema: table.schema, table: table.table, apiName: table.name, tenantColumn: table.tenantColumn,
-                          primaryKey: table.primaryKey, operations: ChangeOperation.allCases.filter(table.events.contains).map(\.rawValue))
+            CapturedTable(schema: table.schema, table: table.table, apiName: table.name, tenantColumn: table.tenantColumn.map(table.sqlName(ofColumn:)),
+                          primaryKey: table.primaryKey.map(table.sqlName(ofColumn:)), operations: ChangeOperation.allCases.filter(table.events.contains).map(\.rawValue))
         }
     }
 }

@@ -39,7 +39,7 @@ extension PlanBuilder {
         case .not(let inner):
             return .not(compile(inner, on: view, as: alias))
         case .compare(let column, let op, let operand):
-            return comparison(.column(table: alias, SQLIdentifier(column.name)), column.type, op, operand)
+            return comparison(.column(table: alias, column.sqlIdentifier), column.type, op, operand)
         case .computed(let field, let op, let operand):
             return comparison(computedValue(field, row: alias), field.returns, op, operand)
         case .relationship(let relationship, let inner):
@@ -110,7 +110,7 @@ extension PlanBuilder {
 
     /// `child.target = parent.source` for each column pair of the relationship.
     func link(_ relationship: RelationshipModel, parent: SQLIdentifier, child: SQLIdentifier) -> SQLExpression {
-        .and(relationship.columnMapping.map { pair in
+        .and(relationship.sqlColumnMapping.map { pair in
             .binary(.column(table: child, SQLIdentifier(pair.target)), .equal, .column(table: parent, SQLIdentifier(pair.source)))
         })
     }
@@ -120,7 +120,7 @@ extension PlanBuilder {
     func scope(_ view: TableView, as alias: SQLIdentifier) -> [SQLExpression] {
         var terms: [SQLExpression] = []
         if let tenantColumn = view.table.tenantColumn, let column = view.table.column(named: tenantColumn) {
-            terms.append(.binary(.column(table: alias, SQLIdentifier(tenantColumn)), .equal,
+            terms.append(.binary(.column(table: alias, column.sqlIdentifier), .equal,
                                  ColumnCodec.input(parameter(.session(.tenantID)), column.type)))
         }
         if let filter = view.select?.filter {
@@ -174,4 +174,14 @@ extension TableView {
     var tableName: SQLQualifiedName {
         SQLQualifiedName(schema: SQLIdentifier(table.schema), SQLIdentifier(table.table))
     }
+
+    /// The PostgreSQL column the API calls `name`: every statement names columns this way, also
+    /// in its subqueries; API names appear only as JSON keys.
+    func sqlColumn(_ name: String) -> SQLIdentifier {
+        SQLIdentifier(table.sqlName(ofColumn: name))
+    }
+}
+
+extension ColumnModel {
+    var sqlIdentifier: SQLIdentifier { SQLIdentifier(sqlName) }
 }

@@ -70,7 +70,7 @@ extension PlanBuilder {
             case "__typename":
                 pairs.append((function.responseKey, typeName("\(view.name)_aggregate_fields")))
             case "count":
-                pairs.append((function.responseKey, count(function, rows: rows)))
+                pairs.append((function.responseKey, count(function, of: view, rows: rows)))
             case "sum", "avg", "max", "min", "stddev", "variance":
                 var values: [(String, SQLExpression)] = []
                 for column in fields(function.subselections) {
@@ -82,7 +82,7 @@ extension PlanBuilder {
                         throw planningError("field '\(column.name)' not found in type '\(view.name)_\(function.name)_fields'",
                                             at: column, path: functionPath + [.field(column.responseKey)])
                     }
-                    let value = SQLExpression.aggregate(SQLAggregate(function.name, [.column(table: rows, SQLIdentifier(model.name))]))
+                    let value = SQLExpression.aggregate(SQLAggregate(function.name, [.column(table: rows, model.sqlIdentifier)]))
                     values.append((column.responseKey, aggregateOutput(value, function: function.name, type: model.type)))
                 }
                 pairs.append((function.responseKey, try aggregateObject(values, at: function, path: functionPath)))
@@ -95,8 +95,8 @@ extension PlanBuilder {
 
     /// `count(columns:, distinct:)`: rows, rows where the columns are all non-null, or distinct
     /// combinations of them.
-    private func count(_ field: SelectedField, rows: SQLIdentifier) -> SQLExpression {
-        let columns = countColumns(field).map { SQLExpression.column(table: rows, SQLIdentifier($0)) }
+    private func count(_ field: SelectedField, of view: TableView, rows: SQLIdentifier) -> SQLExpression {
+        let columns = countColumns(field).map { SQLExpression.column(table: rows, view.sqlColumn($0)) }
         let distinct = field.argument("distinct").flatMap(variables.boolean) ?? false
         switch columns.count {
         case 0:

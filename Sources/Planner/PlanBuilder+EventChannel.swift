@@ -121,12 +121,16 @@ extension PlanBuilder {
                                                           where: .and(scope(view, as: row))))])
     }
 
-    /// The row image's members the role may read.
+    /// The row image's members the role may read, under the names the API gives them.
     private func readable(_ view: TableView, image: SQLExpression) -> SQLExpression {
         let member = nextAlias("k")
+        let key = SQLExpression.column(table: member, "key")
+        let mapped = view.columns.filter { $0.sqlName != $0.name }
+        let apiKey = mapped.isEmpty ? key : .caseWhen(mapped.map { SQLWhen(.binary(key, .equal, .value(.text($0.sqlName))), then: .value(.text($0.name))) },
+                                                      else: key)
         return .subquery(SQLSelect(
-            [.init(.aggregate(SQLAggregate("jsonb_object_agg", [.column(table: member, "key"), .column(table: member, "value")])))],
+            [.init(.aggregate(SQLAggregate("jsonb_object_agg", [apiKey, .column(table: member, "value")])))],
             from: .function(.builtin("jsonb_each", [image]), as: member),
-            where: .quantified(.column(table: member, "key"), .equal, .any, .cast(.value(.textArray(view.columns.map(\.name))), SQLType.text.array))))
+            where: .quantified(key, .equal, .any, .cast(.value(.textArray(view.columns.map(\.sqlName))), SQLType.text.array))))
     }
 }

@@ -27,7 +27,7 @@ extension PlanBuilder {
             let batches = columns.isEmpty ? pending.map { [$0] } : [pending]
             for batch in batches {
                 let name = nextAlias("w")
-                let insert = SQLInsert(into: view.tableName, as: alias, columns: columns.map { SQLIdentifier($0) },
+                let insert = SQLInsert(into: view.tableName, as: alias, columns: columns.map { view.sqlColumn($0) },
                                        rows: columns.isEmpty ? [[]] : batch.map { row in columns.map { row[$0] ?? .defaultValue } },
                                        onConflict: conflict.clause, returning: returning)
                 statement.add(.insert(insert), named: name, of: view, kind: .insert(upsert: conflict.upsert))
@@ -119,8 +119,8 @@ extension PlanBuilder {
                 let steps = try insertSteps(target, objects: [data], onConflict: onConflict, parent: nil, statement: &statement,
                                             path: path + [.field(key)])
                 guard let step = steps.first else { continue }
-                for pair in relationship.columnMapping {
-                    try link(pair.source, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(pair.target)))],
+                for (pair, sqlPair) in zip(relationship.columnMapping, relationship.sqlColumnMapping) {
+                    try link(pair.source, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(sqlPair.target)))],
                                                               from: .table(SQLQualifiedName(step), as: step))), by: key)
                 }
             case .array:
@@ -129,8 +129,8 @@ extension PlanBuilder {
             }
         }
         if let parent {
-            for pair in parent.relationship.columnMapping {
-                try link(pair.target, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(pair.source)))],
+            for (pair, sqlPair) in zip(parent.relationship.columnMapping, parent.relationship.sqlColumnMapping) {
+                try link(pair.target, .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(sqlPair.source)))],
                                                           from: .table(SQLQualifiedName(parent.step), as: parent.step))),
                          by: parent.relationship.name)
             }
@@ -168,7 +168,8 @@ extension PlanBuilder {
             throw GraphQLError("The role may not update '\(view.name)', so it cannot upsert into it.", path: path, code: ErrorCode.permissionError)
         }
         guard let constraintInput = members.first(where: { $0.0 == "constraint" })?.1,
-              case .enumValue(let constraint) = variables.shape(constraintInput), view.constraints.contains(constraint) else {
+              case .enumValue(let value) = variables.shape(constraintInput),
+              let constraint = view.constraints.first(where: { $0.value == value })?.sqlName else {
             throw planningError("on_conflict needs a constraint of '\(view.name)'", at: input, path: path)
         }
         var columns: [String] = []
@@ -180,7 +181,7 @@ extension PlanBuilder {
             }
         }
         guard !columns.isEmpty else { return (SQLOnConflict(constraint: SQLIdentifier(constraint), .nothing), false) }
-        var assignments = columns.map { SQLAssignment(SQLIdentifier($0), .column(table: "excluded", SQLIdentifier($0))) }
+        var assignments = columns.map { SQLAssignment(view.sqlColumn($0), .column(table: "excluded", view.sqlColumn($0))) }
         assignments += presetAssignments(update.presets, of: view)
         var conditions = scope(view, as: target)
         conditions += restriction(update.filter, on: view, as: target)
@@ -194,7 +195,7 @@ extension PlanBuilder {
     func presetAssignments(_ presets: [String: FilterValue], of view: TableView) -> [SQLAssignment] {
         presets.keys.sorted().compactMap { name in
             guard let column = view.table.column(named: name), let preset = presets[name] else { return nil }
-            return SQLAssignment(SQLIdentifier(name), ColumnCodec.input(filterScalar(preset), column.type))
+            return SQLAssignment(column.sqlIdentifier, ColumnCodec.input(filterScalar(preset), column.type))
         }
     }
 }

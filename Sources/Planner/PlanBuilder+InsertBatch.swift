@@ -38,12 +38,12 @@ extension PlanBuilder {
             // A relationship member of a uniform row is null: no nested insert.
         }
         if let parent {
-            for pair in parent.relationship.columnMapping {
+            for (pair, sqlPair) in zip(parent.relationship.columnMapping, parent.relationship.sqlColumnMapping) {
                 guard values[pair.target] == nil else {
                     throw planningError("column '\(pair.target)' of '\(view.name)' is given both directly and by the nested insert of '\(parent.relationship.name)'",
                                         at: .json(.null, from: rows.member), path: path)
                 }
-                values[pair.target] = .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(pair.source)))],
+                values[pair.target] = .subquery(SQLSelect([.init(.column(table: nil, SQLIdentifier(sqlPair.source)))],
                                                           from: .table(SQLQualifiedName(parent.step), as: parent.step)))
             }
         }
@@ -61,7 +61,7 @@ extension PlanBuilder {
                               from: .numberedRows(elements, as: source, columns: [element], ordinality: ordinality),
                               orderBy: [SQLOrdering(.column(table: source, ordinality))])
         let name = nextAlias("w")
-        let insert = SQLInsert(into: view.tableName, as: alias, columns: columns.map { SQLIdentifier($0) }, query: query,
+        let insert = SQLInsert(into: view.tableName, as: alias, columns: columns.map { view.sqlColumn($0) }, query: query,
                                onConflict: conflict.clause, returning: returning)
         statement.add(.insert(insert), named: name, of: view, kind: .insert(upsert: conflict.upsert))
         return [name]

@@ -26,9 +26,9 @@ extension PlanBuilder {
         guard case .object(let members) = variables.shape(input) else { return [] }
         var keys: [SQLOrdering] = []
         for (key, value) in members {
-            if view.columns.contains(where: { $0.name == key }) {
+            if let column = view.columns.first(where: { $0.name == key }) {
                 if let direction = try direction(value, path: path) {
-                    keys.append(direction(.column(table: alias, SQLIdentifier(key))))
+                    keys.append(direction(.column(table: alias, column.sqlIdentifier)))
                 }
             } else if let field = view.computedFields.first(where: { $0.name == key }) {
                 if let direction = try direction(value, path: path) {
@@ -66,7 +66,7 @@ extension PlanBuilder {
                 aggregates.append((.aggregate(SQLAggregate("count", [])), value))
             } else if case .object(let columns) = variables.shape(value) {
                 for (column, direction) in columns {
-                    aggregates.append((.aggregate(SQLAggregate(function, [.column(table: related, SQLIdentifier(column))])), direction))
+                    aggregates.append((.aggregate(SQLAggregate(function, [.column(table: related, target.sqlColumn(column))])), direction))
                 }
             }
             let conditions = [link(relationship, parent: parent, child: related)] + scope(target, as: related)

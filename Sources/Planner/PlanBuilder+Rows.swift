@@ -51,17 +51,17 @@ extension PlanBuilder {
             if case .and(let terms) = condition, terms.isEmpty {} else { conditions.append(compile(condition, on: view, as: table)) }
         }
         if let cursor = arguments.cursor {
-            let after = comparison(.column(table: table, SQLIdentifier(cursor.column.name)), cursor.column.type,
+            let after = comparison(.column(table: table, cursor.column.sqlIdentifier), cursor.column.type,
                                    cursor.direction == .ascending ? .gt : .lt, .scalar(cursor.value))
             conditions.append(.or([.isNull(cursor.value), after]))
         }
         for (column, value) in arguments.primaryKey {
             let operand = scalarOperand(value, json: ColumnCodec.bindsAsJSON(column.type))
-            conditions.append(comparison(.column(table: table, SQLIdentifier(column.name)), column.type, .eq, operand))
+            conditions.append(comparison(.column(table: table, column.sqlIdentifier), column.type, .eq, operand))
         }
 
         var keys = try orderKeys(arguments.orderBy, on: view, as: table, path: path)
-        if let cursor = arguments.cursor { keys.insert(SQLOrdering(.column(table: table, SQLIdentifier(cursor.column.name)), cursor.direction), at: 0) }
+        if let cursor = arguments.cursor { keys.insert(SQLOrdering(.column(table: table, cursor.column.sqlIdentifier), cursor.direction), at: 0) }
         let distinctOn = try distinctColumns(arguments.distinctOn, on: view, as: table, keys: &keys, field: field, path: path)
 
         let shapeFields = shapes.map { fields($0.selections) }
@@ -75,7 +75,7 @@ extension PlanBuilder {
             }
         }
         var baseOutputs: [SQLSelect.Output] = view.table.columns.filter { needed.contains($0.name) }.map {
-            .init(.column(table: table, SQLIdentifier($0.name)), as: SQLIdentifier($0.name))
+            .init(.column(table: table, $0.sqlIdentifier), as: $0.sqlIdentifier)
         }
         for (index, key) in keys.enumerated() {
             baseOutputs.append(.init(key.expression, as: SQLIdentifier("__o\(index)")))
@@ -105,7 +105,7 @@ extension PlanBuilder {
             order.append((name, key.direction, key.nulls))
         }
         for column in aggregatedColumns {
-            outputs.append(.init(.column(table: row, SQLIdentifier(column)), as: SQLIdentifier(column)))
+            outputs.append(.init(.column(table: row, view.sqlColumn(column)), as: view.sqlColumn(column)))
         }
         if numbered {
             let orderings = order.map { SQLOrdering(.column(table: row, $0.0), $0.1, nulls: $0.2) }
@@ -125,7 +125,7 @@ extension PlanBuilder {
             if name == "__typename" {
                 pairs.append((field.responseKey, typeName(view.name)))
             } else if let column = view.columns.first(where: { $0.name == name }) {
-                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, SQLIdentifier(name)), type: column.type)))
+                pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, column.sqlIdentifier), type: column.type)))
             } else if let function = view.computedFields.first(where: { $0.name == name }) {
                 pairs.append((field.responseKey, ColumnCodec.output(.column(table: row, Self.computedColumn(function)), type: function.returns)))
             } else if let relationship = view.relationships.first(where: { $0.name == name }), let target = api.tables[relationship.target] {
@@ -189,7 +189,7 @@ extension PlanBuilder {
         default:
             return []
         }
-        let columns = names.map { SQLExpression.column(table: alias, SQLIdentifier($0)) }
+        let columns = names.map { SQLExpression.column(table: alias, view.sqlColumn($0)) }
         if keys.isEmpty {
             keys = columns.map { SQLOrdering($0) }
         } else if keys.count < columns.count || Set(keys.prefix(columns.count).map(\.expression)) != Set(columns) {

@@ -27,8 +27,8 @@ extension PlanBuilder {
                     throw planningError("column '\(key)' can be updated only once; it appears in both _set and _inc", at: value, path: path)
                 }
                 let given = writtenValue(value, column: column)
-                let current = SQLExpression.column(table: alias, SQLIdentifier(key))
-                assignments.append(SQLAssignment(SQLIdentifier(key), incrementing ? .binary(current, .plus, given) : given))
+                let current = SQLExpression.column(table: alias, column.sqlIdentifier)
+                assignments.append(SQLAssignment(column.sqlIdentifier, incrementing ? .binary(current, .plus, given) : given))
             }
         }
         guard !assignments.isEmpty else {
@@ -76,7 +76,7 @@ extension PlanBuilder {
     private func keyConditions(_ key: [(column: ColumnModel, value: InputValue)], row alias: SQLIdentifier) -> [SQLExpression] {
         key.map { column, value in
             let operand = boundOperand(value, json: ColumnCodec.bindsAsJSON(column.type))
-            return comparison(.column(table: alias, SQLIdentifier(column.name)), column.type, .eq, operand)
+            return comparison(.column(table: alias, column.sqlIdentifier), column.type, .eq, operand)
         }
     }
 }

@@ -52,13 +52,13 @@ extension PlanBuilder {
 
     /// What a write step of `view` returns for each row under `alias` (the statement's target).
     func returnedImage(_ view: TableView, row alias: SQLIdentifier) -> [SQLSelect.Output] {
-        view.table.columns.map { .init(.column(table: alias, SQLIdentifier($0.name)), as: SQLIdentifier($0.name)) }
+        view.table.columns.map { .init(.column(table: alias, $0.sqlIdentifier), as: $0.sqlIdentifier) }
             + returnedComputedFields(view).map { .init(computedValue($0, row: alias), as: Self.computedColumn($0)) }
     }
 
     /// The image's outputs read from rows that already carry them (a step's rows).
     private func copiedImage(_ view: TableView, from alias: SQLIdentifier) -> [SQLSelect.Output] {
-        view.table.columns.map { .init(.column(table: alias, SQLIdentifier($0.name)), as: SQLIdentifier($0.name)) }
+        view.table.columns.map { .init(.column(table: alias, $0.sqlIdentifier), as: $0.sqlIdentifier) }
             + returnedComputedFields(view).map { .init(.column(table: alias, Self.computedColumn($0)), as: Self.computedColumn($0)) }
     }
 
@@ -72,7 +72,7 @@ extension PlanBuilder {
         for step in steps where step.kind != .insert(upsert: false) && !view.table.primaryKey.isEmpty {
             let other = nextAlias("x")
             let sameKey = SQLExpression.and(view.table.primaryKey.map {
-                .binary(.column(table: other, SQLIdentifier($0)), .equal, .column(table: base, SQLIdentifier($0)))
+                .binary(.column(table: other, view.sqlColumn($0)), .equal, .column(table: base, view.sqlColumn($0)))
             })
             untouched.append(.not(.exists(SQLSelect([.init(.integer(1))], from: .table(SQLQualifiedName(step.name), as: other), where: sameKey))))
         }

@@ -12,7 +12,7 @@ extension TriggerPlanner {
         let recipient = SQLExpression.column(table: recipients, "value")
         let joins = imageJoins + [SQLJoin(leftLateral: .unionAll(resolver.recipients.map { values(at: $0, from: view) }, as: recipients))]
         let key = SQLExpression.builtin("concat", [.value(.text(trigger.handlerName + ":")), member("id"), .value(.text(":")), .cast(recipient, .text)])
-        var columns: [SQLIdentifier] = ["user_id", "kind", "payload", "idempotency_key"]
+        var columns = ["user_id", "kind", "payload", "idempotency_key"].map(target.sqlColumn)
         var outputs: [SQLSelect.Output] = [
             .init(cast(recipient, to: "user_id", of: target)), .init(.value(.text(resolver.kind))),
             .init(payload(resolver.payload, view)), .init(key),
@@ -36,7 +36,7 @@ extension TriggerPlanner {
         let (events, joins) = eventSource(view)
         let keys = member("primary_key", json: true)
         let entityID: SQLExpression = view.table.primaryKey.count == 1
-            ? .binary(keys, .jsonMemberText, .value(.text(view.table.primaryKey[0]))) : .cast(keys, .text)
+            ? .binary(keys, .jsonMemberText, .value(.text(view.table.sqlName(ofColumn: view.table.primaryKey[0])))) : .cast(keys, .text)
         let entity = member("table_name")
         let earlier = builder.nextAlias("h")
         let lastVersion = SQLExpression.subquery(SQLSelect(
@@ -48,7 +48,7 @@ extension TriggerPlanner {
                                            .rowNumber(partitionBy: [entityID], orderBy: [SQLOrdering(.column(table: Self.event, Self.position))]))
         let before = changedOnly ? changes(from: "old", to: "new") : member("old", json: true)
         let after = changedOnly ? changes(from: "new", to: "old") : member("new", json: true)
-        var columns: [SQLIdentifier] = ["entity", "entity_id", "operation", "actor_id", "before", "after", "change_event_id", "version"]
+        var columns = ["entity", "entity_id", "operation", "actor_id", "before", "after", "change_event_id", "version"].map(target.sqlColumn)
         var outputs: [SQLSelect.Output] = [
             .init(entity), .init(entityID), .init(member("op")),
             .init(cast(.caseWhen([SQLWhen(.binary(member("actor"), .notEqual, .value(.text(""))), then: member("actor"))], else: nil),

@@ -69,7 +69,7 @@ public struct TriggerPlanner {
         }
         if !trigger.columns.isEmpty {
             let changed = trigger.columns.map { name -> SQLExpression in
-                .binary(.column(table: image(.old), SQLIdentifier(name)), .isDistinctFrom, .column(table: image(.new), SQLIdentifier(name)))
+                .binary(.column(table: image(.old), view.sqlColumn(name)), .isDistinctFrom, .column(table: image(.new), view.sqlColumn(name)))
             }
             terms.append(.or([.binary(op, .notEqual, .value(.text(ChangeOperation.update.rawValue)))] + changed))
         }
@@ -95,7 +95,7 @@ public struct TriggerPlanner {
     func values(at path: RowPath, from view: TableView) -> SQLSelect {
         let start = image(path.image)
         guard !path.relationships.isEmpty else {
-            return SQLSelect([.init(.column(table: start, SQLIdentifier(path.column)), as: "value")])
+            return SQLSelect([.init(.column(table: start, view.sqlColumn(path.column)), as: "value")])
         }
         // Walk to the last table, then select from it the rows linked back to the row image by
         // a chain of EXISTS.
@@ -116,14 +116,14 @@ public struct TriggerPlanner {
                                                  where: .and(builder.scope(previous, as: aliases[index - 1]) + [linked(upTo: index - 1)])))])
         }
         let last = hops.count - 1
-        return SQLSelect([.init(.column(table: aliases[last], SQLIdentifier(path.column)), as: "value")],
+        return SQLSelect([.init(.column(table: aliases[last], hops[last].view.sqlColumn(path.column)), as: "value")],
                          from: .table(hops[last].view.tableName, as: aliases[last]),
                          where: .and(builder.scope(hops[last].view, as: aliases[last]) + [linked(upTo: last)]))
     }
 
     /// One value at `path` (object relationships only).
     func value(at path: RowPath, from view: TableView) -> SQLExpression {
-        path.relationships.isEmpty ? .column(table: image(path.image), SQLIdentifier(path.column))
+        path.relationships.isEmpty ? .column(table: image(path.image), view.sqlColumn(path.column))
             : .subquery(values(at: path, from: view).limited(to: 1))
     }
 
@@ -136,7 +136,7 @@ public struct TriggerPlanner {
     /// The event's tenant as the target table's tenant column, when it has one.
     func tenantColumn(of target: TableView) -> (SQLIdentifier, SQLExpression)? {
         guard let tenant = target.table.tenantColumn else { return nil }
-        return (SQLIdentifier(tenant), cast(member("tenant_id"), to: tenant, of: target))
+        return (target.sqlColumn(tenant), cast(member("tenant_id"), to: tenant, of: target))
     }
 
     /// A rendered statement with where each `$n` gets its value.

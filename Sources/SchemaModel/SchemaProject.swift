@@ -153,12 +153,13 @@ public struct SchemaProject: Sendable {
                     + NameSuggestion.hint(for: source, among: table.columns.map(\.name)))
                 continue
             }
-            guard target.column(named: targetColumn) != nil else {
+            guard let targetModel = target.column(named: targetColumn), let sourceModel = table.column(named: source) else {
                 reader.fail(value, "relationship '\(relationship.name)' maps to unknown column '\(targetColumn)' of '\(target.name)'"
                     + NameSuggestion.hint(for: targetColumn, among: target.columns.map(\.name)))
                 continue
             }
             resolved.columnMapping.append((source, targetColumn))
+            resolved.sqlColumnMapping.append((sourceModel.sqlName, targetModel.sqlName))
         }
         return resolved.columnMapping.isEmpty ? nil : resolved
     }

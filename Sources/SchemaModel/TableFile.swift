@@ -21,20 +21,35 @@ struct TableFile {
             reader.fail(root, "a table file needs 'table:', the SQL table it exposes (e.g. 'public.tasks')")
             return nil
         }
-        let parts = written.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard (1...2).contains(parts.count), parts.allSatisfy(isSQLName) else {
-            reader.fail(tableNode, "'\(written)' is not a table name; write 'table' or 'schema.table' with letters, digits and '_'")
+        guard let parts = sqlNameParts(written), (1...2).contains(parts.count) else {
+            reader.fail(tableNode, "'\(written)' is not a table name; write 'table' or 'schema.table', "
+                + "double-quoting a part that has a '.' or '\"' (a '\"' inside written twice)")
             return nil
         }
-        let name = fields["name"].flatMap { reader.graphQLName($0, what: "the table's API name") } ?? parts.last!
+        let name: String
+        if let node = fields["name"] {
+            guard let given = reader.graphQLName(node, what: "the table's API name") else { return nil }
+            name = given
+        } else {
+            guard reader.isGraphQLName(parts[parts.count - 1], at: tableNode, what: "the table's API name (give it one with 'name:')") else { return nil }
+            name = parts[parts.count - 1]
+        }
         var columns: [ColumnModel] = []
         if let node = fields["columns"] {
-            columns = reader.entries(node, context: "columns").compactMap { reader.column($0.name, $0.key, $0.value) }
+            var sqlNames: [String: String] = [:]
+            columns = reader.entries(node, context: "columns").compactMap { entry in
+                guard let column = reader.column(entry.name, entry.key, entry.value) else { return nil }
+                if let other = sqlNames.updateValue(column.name, forKey: column.sqlName) {
+                    reader.fail(entry.key, "columns '\(other)' and '\(column.name)' are both the PostgreSQL column '\(column.sqlName)'")
+                    return nil
+                }
+                return column
+            }
         } else {
             reader.fail(root, "table '\(name)' lists no columns; add 'columns:' with at least its primary key")
         }
         let table = TableModel(
-            schema: parts.count == 2 ? parts[0] : "public", table: parts.last!, name: name,
+            schema: parts.count == 2 ? parts[0] : "public", table: parts[parts.count - 1], name: name,
             description: fields["description"].flatMap { reader.string($0) },
             columns: columns, primaryKey: [], uniqueConstraints: [], tenantColumn: nil, relationships: [],
             computedFields: [], permissions: [:], events: [], position: reader.position(of: tableNode))
@@ -44,6 +59,47 @@ struct TableFile {
         file.readComputedFields(fields["computed_fields"], reader: &reader)
         if let events = fields["events"] { file.table.events = reader.events(events) }
         return file
+    }
+
+    /// `schema.table` split at its dots, a part in double quotes taken as written (`"a.b"`,
+    /// `""` for a quote); nil for an empty part or an unclosed quote.
+    static func sqlNameParts(_ text: String) -> [String]? {
+        var parts: [String] = []
+        var current = ""
+        var quoted = false
+        var wasQuoted = false
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            let next = text.index(after: index)
+            if quoted {
+                if character == "\"" {
+                    if next < text.endIndex, text[next] == "\"" {
+                        current.append("\"")
+                        index = text.index(after: next)
+                        continue
+                    }
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" && current.isEmpty && !wasQuoted {
+                quoted = true
+                wasQuoted = true
+            } else if character == "." {
+                guard !current.isEmpty else { return nil }
+                parts.append(current)
+                current = ""
+                wasQuoted = false
+            } else if wasQuoted || character == "\"" {
+                return nil
+            } else {
+                current.append(character)
+            }
+            index = next
+        }
+        guard !quoted, !current.isEmpty, !current.contains("\u{0}") else { return nil }
+        return parts + [current]
     }
 
     static func isSQLName(_ text: String) -> Bool {

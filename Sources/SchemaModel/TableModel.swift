@@ -28,6 +28,11 @@ public struct TableModel: Sendable, Hashable {
         columns.first { $0.name == name }
     }
 
+    /// The PostgreSQL name of the column the YAML and the API call `name`.
+    public func sqlName(ofColumn name: String) -> String {
+        column(named: name)?.sqlName ?? name
+    }
+
     public func relationship(named name: String) -> RelationshipModel? {
         relationships.first { $0.name == name }
     }
@@ -36,17 +41,33 @@ public struct TableModel: Sendable, Hashable {
     public var primaryKeyConstraint: String { "\(table)_pkey" }
 
     public var qualifiedName: String { "\(schema).\(table)" }
+
+    /// `schema.table` as a statement would write it, parts quoted where they need it.
+    public var quotedName: String { "\(Self.quoted(schema)).\(Self.quoted(table))" }
+
+    /// An identifier as written in SQL: bare when it is lower-case letters, digits and `_`,
+    /// otherwise in double quotes.
+    public static func quoted(_ identifier: String) -> String {
+        let plain = identifier.first.map { $0 == "_" || ("a"..."z").contains($0) } == true
+            && identifier.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        return plain ? identifier : "\"" + identifier.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
 }
 
 public struct ColumnModel: Sendable, Hashable {
+    /// The name the API and the rest of the YAML use for it.
     public var name: String
+    /// The column's name in PostgreSQL: `column:` in its YAML when that is not a GraphQL name
+    /// (`First Name`), otherwise its name.
+    public var sqlName: String
     public var type: ColumnType
     public var isNullable: Bool
     public var description: String?
     public var position: SourcePosition
 
-    public init(name: String, type: ColumnType, isNullable: Bool, description: String? = nil, position: SourcePosition) {
+    public init(name: String, sqlName: String? = nil, type: ColumnType, isNullable: Bool, description: String? = nil, position: SourcePosition) {
         self.name = name
+        self.sqlName = sqlName ?? name
         self.type = type
         self.isNullable = isNullable
         self.description = description
@@ -75,6 +96,8 @@ public struct RelationshipModel: Sendable, Hashable {
     public var target: String
     /// This table's column → the related table's column.
     public var columnMapping: [(source: String, target: String)]
+    /// The same pairs by the columns' PostgreSQL names.
+    public var sqlColumnMapping: [(source: String, target: String)] = []
     public var description: String?
     /// No foreign key backs it, on purpose (`unchecked: true`): `strata check` asks for none.
     public var unchecked = false

@@ -2,14 +2,23 @@ import Yams
 
 /// Columns, types, names and events in table files.
 extension YAMLReader {
-    /// `name: type`, or `name: { type:, nullable:, description: }`.
+    /// `name: type`, or `name: { type:, nullable:, description:, column: }` where `column:` is
+    /// its PostgreSQL name when that cannot be a GraphQL name (`column: First Name`).
     mutating func column(_ name: String, _ key: Node, _ value: Node) -> ColumnModel? {
-        guard isGraphQLName(name, at: key, what: "a column name") else { return nil }
+        guard isGraphQLName(name, at: key, what: "a column name (map a PostgreSQL name that is not one with 'column:')") else { return nil }
         var typeNode = value
         var isNullable = false
         var description: String?
+        var sqlName: String?
         if case .mapping = value {
-            let fields = mapping(value, keys: ["type", "nullable", "description"], context: "column '\(name)'")
+            let fields = mapping(value, keys: ["type", "nullable", "description", "column"], context: "column '\(name)'")
+            if let node = fields["column"] {
+                guard let written = string(node), !written.isEmpty, !written.contains("\u{0}") else {
+                    fail(node, "column '\(name)': 'column:' is the PostgreSQL column's name, a non-empty string")
+                    return nil
+                }
+                sqlName = written
+            }
             guard let type = fields["type"] else {
                 fail(key, "column '\(name)' needs 'type:', its PostgreSQL type")
                 return nil
@@ -19,7 +28,7 @@ extension YAMLReader {
             description = fields["description"].flatMap { string($0) }
         }
         guard let type = columnType(typeNode) else { return nil }
-        return ColumnModel(name: name, type: type, isNullable: isNullable, description: description, position: position(of: key))
+        return ColumnModel(name: name, sqlName: sqlName, type: type, isNullable: isNullable, description: description, position: position(of: key))
     }
 
     mutating func columnType(_ node: Node) -> ColumnType? {

@@ -52,7 +52,11 @@ struct CheckCommand: AsyncParsableCommand {
     /// Adds to each table file what the database gained; returns how many files changed.
     private func applyFixes(_ schema: SchemaProject, _ catalog: LiveCatalog) throws -> Int {
         let schemas = Array(Set(schema.tables.map(\.schema))).sorted()
-        let generator = ProjectGenerator(catalog: catalog, schemas: schemas)
+        let known = Dictionary(schema.tables.map { table in
+            ("\(table.schema).\(table.table)", Dictionary(table.columns.filter { $0.sqlName != $0.name }.map { ($0.sqlName, $0.name) },
+                                                         uniquingKeysWith: { first, _ in first }))
+        }, uniquingKeysWith: { first, _ in first })
+        let generator = ProjectGenerator(catalog: catalog, schemas: schemas, known: known)
         let (files, _) = generator.files()
         let models = Dictionary(schema.tables.map { ("\($0.schema).\($0.table)", $0) }, uniquingKeysWith: { first, _ in first })
         // Relationships may only lead to tables the YAML has, under the names it gives them, and

@@ -6,9 +6,30 @@ enum GraphQLNaming {
         return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
-    /// A PostgreSQL name the YAML can write unquoted: letters, digits and `_`.
-    static func isPlainSQLName(_ name: String) -> Bool {
-        isValid(name) || (name.hasPrefix("__") && isValid(String(name.dropFirst(2))))
+    /// The GraphQL name for a PostgreSQL name that is not one: lower case, each run of other
+    /// characters one `_` (`First Name` → `first_name`, `__secret` → `secret`, `2fa` → `_2fa`),
+    /// with a number after it when `taken` has it already.
+    static func mapped(_ name: String, avoiding taken: Set<String>) -> String {
+        var words: [String] = []
+        var current = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if scalar.isASCII && (("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)) {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        var base = words.isEmpty ? "column" : words.joined(separator: "_")
+        if let first = base.unicodeScalars.first, ("0"..."9").contains(first) { base = "_" + base }
+        var candidate = base
+        var suffix = 2
+        while taken.contains(candidate) {
+            candidate = "\(base)_\(suffix)"
+            suffix += 1
+        }
+        return candidate
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

@@ -46,7 +46,6 @@ struct InitCommand: AsyncParsableCommand {
         } catch let error as PSQLError {
             throw DatabaseFailure(error, connecting: endpoint)
         }
-        let generator = ProjectGenerator(catalog: catalog, schemas: schemas.isEmpty ? ["public"] : schemas)
         let root = (dir as NSString).appendingPathComponent("schema")
         let manager = FileManager.default
         // Run again: the files there are read first, so what their authors wrote is kept.
@@ -61,6 +60,10 @@ struct InitCommand: AsyncParsableCommand {
             }
             existing = Dictionary(project.tables.map { ("\($0.schema).\($0.table)", $0) }, uniquingKeysWith: { first, _ in first })
         }
+        let known = existing.mapValues { table in
+            Dictionary(table.columns.filter { $0.sqlName != $0.name }.map { ($0.sqlName, $0.name) }, uniquingKeysWith: { first, _ in first })
+        }
+        let generator = ProjectGenerator(catalog: catalog, schemas: schemas.isEmpty ? ["public"] : schemas, known: known)
         let descriptions = existing.mapValues { table in
             Dictionary(table.columns.compactMap { column in column.description.map { (column.name, $0) } }, uniquingKeysWith: { first, _ in first })
         }

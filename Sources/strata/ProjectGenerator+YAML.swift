@@ -74,7 +74,9 @@ extension ProjectGenerator {
                    descriptions: [String: String] = [:]) -> String {
         let live = table.live
         var lines = ["# Written by strata init from \(live.schema).\(live.name)\(live.isView ? ", a view (read-only)" : "")."]
-        lines.append("table: \(live.schema).\(live.name)")
+        let sqlName = [live.schema, live.name].map { GraphQLNaming.isValid($0) ? $0 : "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
+            .joined(separator: ".")
+        lines.append("table: \(sqlName.contains("\"") ? Self.quoted(sqlName) : sqlName)")
         if table.name != live.name { lines.append("name: \(table.name)") }
         if let comment = live.comment { lines.append("description: \(Self.quoted(comment))") }
         if table.guessedKey { lines.append("# A view has no key of its own: check that these columns identify its rows.") }
@@ -90,11 +92,13 @@ extension ProjectGenerator {
         for (column, type) in table.columns {
             let nullable = !column.notNull && !(live.isView && table.primaryKey.contains(column.name))
             let description = column.comment ?? descriptions[column.name]
-            if !nullable && description == nil {
+            let sqlName = table.sqlNames[column.name]
+            if !nullable && description == nil && sqlName == nil {
                 lines.append("  \(Self.scalar(column.name)): \(type)")
                 continue
             }
             lines.append("  \(Self.scalar(column.name)):")
+            if let sqlName { lines.append("    column: \(Self.quoted(sqlName))") }
             lines.append("    type: \(type)")
             if nullable { lines.append("    nullable: true") }
             if let description { lines.append("    description: \(Self.quoted(description))") }

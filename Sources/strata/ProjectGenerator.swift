@@ -8,8 +8,52 @@ import SchemaModel
 /// functions taking a table's row, the tenant column a row-level-security policy compares with
 /// a setting, and `admin` reading everything.
 struct ProjectGenerator {
+    /// The catalog with every column named as the API will name it: a column whose PostgreSQL
+    /// name cannot be a GraphQL name goes by a mapped one (`First Name` → `first_name`) in its
+    /// table, keys and foreign keys alike, so everything generated speaks of API names.
     let catalog: LiveCatalog
     let schemas: [String]
+    /// The PostgreSQL names of the mapped columns, by `schema.table`, then API name.
+    let sqlNames: [String: [String: String]]
+
+    /// - Parameter known: the API names a project already gives mapped columns, by `schema.table`
+    ///   then PostgreSQL name; kept on a re-run.
+    init(catalog: LiveCatalog, schemas: [String], known: [String: [String: String]] = [:]) {
+        var renamed = catalog
+        var sqlNames: [String: [String: String]] = [:]
+        for (key, table) in catalog.tables {
+            var taken = Set(table.columns.map(\.name).filter(GraphQLNaming.isValid))
+            var apiNames: [String: String] = [:]
+            for column in table.columns where !GraphQLNaming.isValid(column.name) {
+                let name = known[key]?[column.name] ?? GraphQLNaming.mapped(column.name, avoiding: taken)
+                taken.insert(name)
+                apiNames[column.name] = name
+                sqlNames[key, default: [:]][name] = column.name
+            }
+            guard !apiNames.isEmpty else { continue }
+            func api(_ names: [String]) -> [String] { names.map { apiNames[$0] ?? $0 } }
+            renamed.tables[key]?.columns = table.columns.map { column in
+                var column = column
+                column.name = apiNames[column.name] ?? column.name
+                return column
+            }
+            renamed.tables[key]?.primaryKey = api(table.primaryKey)
+            renamed.tables[key]?.unique = table.unique.mapValues(api)
+            renamed.tables[key]?.foreignKeys = table.foreignKeys.map { key in
+                var key = key
+                key.columns = api(key.columns)
+                return key
+            }
+            for (otherKey, other) in catalog.tables {
+                for (index, foreignKey) in other.foreignKeys.enumerated() where "\(foreignKey.targetSchema).\(foreignKey.targetTable)" == key {
+                    renamed.tables[otherKey]?.foreignKeys[index].targetColumns = api(foreignKey.targetColumns)
+                }
+            }
+        }
+        self.catalog = renamed
+        self.schemas = schemas
+        self.sqlNames = sqlNames
+    }
 
     /// A file to write, and what it could not say.
     struct File {
@@ -31,6 +75,8 @@ struct ProjectGenerator {
         var guessedKey: Bool
         var columns: [(column: LiveCatalog.Column, type: String)]
         var left: [String]
+        /// The PostgreSQL names of its mapped columns, by API name.
+        var sqlNames: [String: String] = [:]
     }
 
     /// The tables and views exposed, by API name, with what was left out and why.
@@ -41,20 +87,15 @@ struct ProjectGenerator {
             .sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
         let clashing = Dictionary(grouping: candidates, by: \.name).filter { $0.value.count > 1 }.keys
         var result: [Exposed] = []
+        var used: Set<String> = []
         for live in candidates {
             let qualified = "\(live.schema).\(live.name)"
-            guard GraphQLNaming.isPlainSQLName(live.schema) && GraphQLNaming.isPlainSQLName(live.name) else {
-                notes.append("\(qualified): left out, its name is not letters, digits and '_'")
-                continue
-            }
-            let name = clashing.contains(live.name) ? "\(live.schema)_\(live.name)" : live.name
+            let wanted = clashing.contains(live.name) ? "\(live.schema)_\(live.name)" : live.name
+            let name = GraphQLNaming.isValid(wanted) && !used.contains(wanted) ? wanted : GraphQLNaming.mapped(wanted, avoiding: used)
+            used.insert(name)
             var columns: [(LiveCatalog.Column, String)] = []
             var left: [String] = []
             for column in live.columns {
-                guard GraphQLNaming.isValid(column.name) else {
-                    left.append("\(column.name): not a valid GraphQL name")
-                    continue
-                }
                 guard let type = Self.writtenType(column.type) ?? declaredType(column.type)?.name else {
                     left.append("\(column.name): \(column.type) is not a type Strata serves yet")
                     continue
@@ -78,7 +119,8 @@ struct ProjectGenerator {
                 notes.append("\(qualified): left out, it has no key Strata can serve (give it a primary key, or write its file by hand)")
                 continue
             }
-            result.append(Exposed(live: live, name: name, primaryKey: key, guessedKey: guessed, columns: columns, left: left))
+            result.append(Exposed(live: live, name: name, primaryKey: key, guessedKey: guessed, columns: columns, left: left,
+                                  sqlNames: sqlNames["\(live.schema).\(live.name)"] ?? [:]))
         }
         return (result, notes)
     }

@@ -39,11 +39,11 @@ extension SchemaCheck {
         let name = table.qualifiedName
         let columnNames = Set(live.columns.map(\.name))
         func needs(_ privilege: String, _ columns: [String], at position: SourcePosition) {
-            let missing = columns.filter { columnNames.contains($0) && !privileges.may(privilege, name, column: $0) }
+            let missing = columns.map(table.sqlName(ofColumn:)).filter { columnNames.contains($0) && !privileges.may(privilege, name, column: $0) }
             guard !missing.isEmpty else { return }
-            let list = missing.joined(separator: ", ")
-            errors.append(position.error("role '\(role)' may \(privilege.lowercased()) \(list) of \(table.name), but the database does not "
-                + "grant it; run GRANT \(privilege) (\(list)) ON \(name) TO \(role)"))
+            let list = missing.map(TableModel.quoted).joined(separator: ", ")
+            errors.append(position.error("role '\(role)' may \(privilege.lowercased()) \(missing.joined(separator: ", ")) of \(table.name), but the database does not "
+                + "grant it; run GRANT \(privilege) (\(list)) ON \(table.quotedName) TO \(role)"))
         }
         if let select = permissions.select {
             needs("SELECT", select.columns, at: select.position)
@@ -64,7 +64,7 @@ extension SchemaCheck {
         }
         if let delete = permissions.delete, !privileges.deletable.contains(name) {
             errors.append(delete.position.error("role '\(role)' may delete from \(table.name), but the database does not grant it; "
-                + "run GRANT DELETE ON \(name) TO \(role)"))
+                + "run GRANT DELETE ON \(table.quotedName) TO \(role)"))
         }
         return errors
     }

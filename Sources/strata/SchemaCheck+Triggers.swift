@@ -30,7 +30,7 @@ extension SchemaCheck {
         func needs(_ privilege: String, on tableName: String, _ granted: Set<String>) {
             guard let table = project.table(named: tableName), !granted.contains(table.qualifiedName) else { return }
             errors.append(trigger.position.error("trigger '\(trigger.name)' needs \(privilege) on \(table.qualifiedName) for events.role '\(role)'; "
-                + "run GRANT \(privilege) ON \(table.qualifiedName) TO \(role)"))
+                + "run GRANT \(privilege) ON \(table.quotedName) TO \(role)"))
         }
         for table in readTables(trigger) { needs("SELECT", on: table, privileges.selectable) }
         switch trigger.resolver {

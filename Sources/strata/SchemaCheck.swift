@@ -38,15 +38,15 @@ struct SchemaCheck {
                     + "a tenant table must be a table or a view with security_invoker"))
             } else if !live.securityInvoker {
                 errors.append(table.position.error("view \(table.qualifiedName) reads its tables with its owner's rights, so their row-level security "
-                    + "does not apply to the requesting role; run ALTER VIEW \(table.qualifiedName) SET (security_invoker = true)"))
+                    + "does not apply to the requesting role; run ALTER VIEW \(table.quotedName) SET (security_invoker = true)"))
             }
         } else if table.tenantColumn != nil {
             if !live.rowSecurity {
                 errors.append(table.position.error("row-level security is not enabled on \(table.qualifiedName), a tenant table; "
-                    + "run ALTER TABLE \(table.qualifiedName) ENABLE ROW LEVEL SECURITY and add a policy on the tenant setting"))
+                    + "run ALTER TABLE \(table.quotedName) ENABLE ROW LEVEL SECURITY and add a policy on the tenant setting"))
             } else if !live.forcedRowSecurity {
                 errors.append(table.position.error("row-level security is not forced on \(table.qualifiedName), so its owner bypasses it; "
-                    + "run ALTER TABLE \(table.qualifiedName) FORCE ROW LEVEL SECURITY"))
+                    + "run ALTER TABLE \(table.quotedName) FORCE ROW LEVEL SECURITY"))
             }
         }
         return errors
@@ -54,9 +54,9 @@ struct SchemaCheck {
 
     func columnChecks(_ table: TableModel, _ live: LiveCatalog.Table) -> [SchemaError] {
         table.columns.compactMap { column in
-            guard let actual = live.column(named: column.name) else {
-                return column.position.error("column '\(column.name)' does not exist in \(table.qualifiedName)"
-                    + NameSuggestion.hint(for: column.name, among: live.columns.map(\.name)))
+            guard let actual = live.column(named: column.sqlName) else {
+                return column.position.error("column '\(column.sqlName)' does not exist in \(table.qualifiedName)"
+                    + NameSuggestion.hint(for: column.sqlName, among: live.columns.map(\.name)))
             }
             if !Self.sameType(actual.type, column.type) {
                 return column.position.error("column '\(column.name)' is \(actual.type) in the database, not \(column.type.sqlName)")
@@ -76,12 +76,13 @@ struct SchemaCheck {
         var errors: [SchemaError] = []
         // A view has no keys of its own: the YAML states the columns that identify its rows. A
         // table without a primary key may name a unique constraint or index on NOT NULL columns.
+        let primaryKey = table.primaryKey.map(table.sqlName(ofColumn:))
         let standsIn = live.primaryKey.isEmpty && live.unique.values.contains { columns in
-            columns == table.primaryKey && columns.allSatisfy { live.column(named: $0)?.notNull == true }
+            columns == primaryKey && columns.allSatisfy { live.column(named: $0)?.notNull == true }
         }
-        if !live.isView && !standsIn && live.primaryKey != table.primaryKey {
+        if !live.isView && !standsIn && live.primaryKey != primaryKey {
             let actual = live.primaryKey.isEmpty ? "no primary key" : "primary key (\(live.primaryKey.joined(separator: ", ")))"
-            errors.append(table.position.error("\(table.qualifiedName) has \(actual) in the database, not (\(table.primaryKey.joined(separator: ", ")))"))
+            errors.append(table.position.error("\(table.qualifiedName) has \(actual) in the database, not (\(primaryKey.joined(separator: ", ")))"))
         }
         for constraint in table.uniqueConstraints {
             guard let columns = live.unique[constraint.name] else {
@@ -89,7 +90,7 @@ struct SchemaCheck {
                     + NameSuggestion.hint(for: constraint.name, among: Array(live.unique.keys))))
                 continue
             }
-            if columns != constraint.columns {
+            if columns != constraint.columns.map(table.sqlName(ofColumn:)) {
                 errors.append(constraint.position.error("unique constraint '\(constraint.name)' covers (\(columns.joined(separator: ", "))) in the database"))
             }
         }
@@ -100,9 +101,9 @@ struct SchemaCheck {
     func relationshipCheck(_ relationship: RelationshipModel, of table: TableModel, _ live: LiveCatalog.Table) -> SchemaError? {
         guard let target = project.table(named: relationship.target),
               let liveTarget = catalog.table(target.schema, target.table) else { return nil }
-        let source = relationship.columnMapping.map(\.source)
-        let destination = relationship.columnMapping.map(\.target)
-        for (from, to) in relationship.columnMapping {
+        let source = relationship.sqlColumnMapping.map(\.source)
+        let destination = relationship.sqlColumnMapping.map(\.target)
+        for (from, to) in relationship.sqlColumnMapping {
             if let a = live.column(named: from), let b = liveTarget.column(named: to), a.type != b.type {
                 return relationship.position.error("relationship '\(relationship.name)' joins \(from) (\(a.type)) with \(target.name).\(to) (\(b.type))")
             }

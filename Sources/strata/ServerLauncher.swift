@@ -109,7 +109,7 @@ struct ServerLauncher {
         }
         if !settings.schedules.isEmpty {
             let tenants = settings.tenantsTable.flatMap { project.table(named: $0) }.flatMap { table in
-                table.primaryKey.first.map { (table: SQLQualifiedName(schema: SQLIdentifier(table.schema), SQLIdentifier(table.table)), key: SQLIdentifier($0)) }
+                table.primaryKey.first.map { (table: SQLQualifiedName(schema: SQLIdentifier(table.schema), SQLIdentifier(table.table)), key: SQLIdentifier(table.sqlName(ofColumn: $0))) }
             }
             services.append(Scheduler(configuration: .init(endpoint: connections.server, role: settings.eventRole, tenants: tenants),
                                       schedules: settings.schedules, metrics: countsMetrics ? EventMetrics(metrics) : nil, logger: logger))

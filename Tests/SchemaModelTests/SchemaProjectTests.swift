@@ -61,6 +61,32 @@ struct SchemaProjectTests {
             == .relationship("wallet", .column("user_id", [Comparison(op: .eq, value: .session(.userID))])))
     }
 
+    @Test("PostgreSQL names GraphQL cannot take: quoted table names and columns mapped with column:")
+    func mappedNames() throws {
+        let contacts = """
+            table: 'crm."Contact-List"'
+            name: contacts
+            primary_key: [id]
+            columns:
+              id: integer
+              first_name: { column: First Name, type: text }
+              quoted: { column: 'say "hi"', type: text }
+            """
+        let table = try #require(try load(["schema/tables/contacts.yaml": contacts]).table(named: "contacts"))
+        #expect(table.schema == "crm" && table.table == "Contact-List")
+        #expect(table.columns.map { "\($0.name)=\($0.sqlName)" } == ["id=id", "first_name=First Name", "quoted=say \"hi\""])
+        #expect(table.quotedName == #"crm."Contact-List""#)
+        #expect(SchemaModel.TableFile.sqlNameParts(#""a.b"."c""d""#) == ["a.b", #"c"d"#])
+        for wrong in [#"crm."unclosed"#, "a..b", #"a"b"#, #""x"y"#, "a.b.c"] {
+            let file = "table: '\(wrong.replacingOccurrences(of: "'", with: "''"))'\nname: t\nprimary_key: [id]\ncolumns:\n  id: integer\n"
+            #expect(errors(["schema/tables/t.yaml": file]).first?.contains("is not a table name") == true, "\(wrong)")
+        }
+        #expect(errors(["schema/tables/t.yaml": "table: public.\"My Table\"\nprimary_key: [id]\ncolumns:\n  id: integer\n"])
+            == [#"schema/tables/t.yaml:1:8: 'My Table' cannot be the table's API name (give it one with 'name:'): GraphQL names are letters, digits and '_', not starting with a digit or '__'"#])
+        #expect(errors(["schema/tables/t.yaml": "table: t\nprimary_key: [id]\ncolumns:\n  id: integer\n  First Name: text\n"])
+            == [#"schema/tables/t.yaml:5:3: 'First Name' cannot be a column name (map a PostgreSQL name that is not one with 'column:'): GraphQL names are letters, digits and '_', not starting with a digit or '__'"#])
+    }
+
     @Test("every mistake in every file is reported at once, with positions and suggestions")
     func mistakes() {
         let tasks = """

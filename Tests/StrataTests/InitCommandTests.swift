@@ -84,7 +84,7 @@ struct InitCommandTests {
             id uuid PRIMARY KEY DEFAULT gen_random_uuid(), isbn text NOT NULL REFERENCES library.books (isbn),
             lender_id integer NOT NULL REFERENCES library.authors (id), borrower_id integer NOT NULL REFERENCES library.authors (id));
         CREATE VIEW library.book_titles AS SELECT isbn AS id, title FROM library.books;
-        CREATE TABLE library."Weird-Name" (id integer PRIMARY KEY);
+        CREATE TABLE library."Weird-Name" (id integer PRIMARY KEY, "Book ISBN" text REFERENCES library.books (isbn), "2nd Title" text);
         CREATE FUNCTION library.book_title_length(b library.books) RETURNS integer LANGUAGE sql STABLE AS $$ SELECT length(b.title) $$;
         INSERT INTO library.publishers VALUES ('ORB', 'Orbit', 'imprint', 'none', 'hidden');
         INSERT INTO library.authors (id, name, mentor_id) VALUES (1, 'Ursula', NULL), (2, 'Iain', 1);
@@ -93,6 +93,7 @@ struct InitCommandTests {
         INSERT INTO library.editions VALUES ('9780000000001', 1, '1974-05-01');
         INSERT INTO library.edition_reviews (isbn, number, stars) VALUES ('9780000000001', 1, 5);
         INSERT INTO library.loans (isbn, lender_id, borrower_id) VALUES ('9780000000001', 1, 2);
+        INSERT INTO library."Weird-Name" VALUES (7, '9780000000001', 'Second');
         GRANT USAGE ON SCHEMA library TO admin;
         GRANT SELECT ON ALL TABLES IN SCHEMA library TO admin;
         """
@@ -108,9 +109,7 @@ struct InitCommandTests {
         let result = try await StrataProcess.run(["init", "--database-url", database.url(), "--schema", "library", "--dir", project])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for note in [
-            "note: library.Weird-Name: left out, its name is not letters, digits and '_'",
-            "note: library.publishers.__secret: not a valid GraphQL name: left out",
-            "9 file(s) written, 0 updated, for 8 table(s) and view(s)",
+            "10 file(s) written, 0 updated, for 9 table(s) and view(s)",
         ] {
             #expect(result.stdout.contains(note), "\(note)\n\(result.stdout)")
         }
@@ -120,6 +119,14 @@ struct InitCommandTests {
         let settings = try String(contentsOfFile: schema + "/strata.yaml", encoding: .utf8)
         #expect(settings.contains("types:\n  library.format: { enum: [hardcover, paperback, ebook] }\n  library.page_count: { domain: integer }"), "\(settings)")
 
+        // Names GraphQL cannot take are mapped, and the YAML says to what.
+        let weird = try String(contentsOfFile: schema + "/tables/weird_name.yaml", encoding: .utf8)
+        for line in [#"table: "library.\"Weird-Name\"""#, "name: weird_name", "  book_isbn:\n    column: \"Book ISBN\"\n    type: text",
+                     "  _2nd_title:\n    column: \"2nd Title\"", "    object: books\n    columns: { book_isbn: isbn }"] {
+            #expect(weird.contains(line), "\(line) in\n\(weird)")
+        }
+        let publishers = try String(contentsOfFile: schema + "/tables/publishers.yaml", encoding: .utf8)
+        #expect(publishers.contains("  secret:\n    column: \"__secret\""), "\(publishers)")
         let generated = try SchemaProject.load(directory: schema, environment: [:])
         #expect(generated.table(named: "books")?.columns.map { "\($0.name) \($0.type.sqlName)" }
             == ["isbn text", "title text", "publisher_code text", "format library.format", "tags text[]", "pages library.page_count"])
@@ -140,12 +147,14 @@ struct InitCommandTests {
         let served = try await ServedProject.start(schema: schema, database: database)
         let query = "{ books { title title_length publisher { name type query } book_authors(order_by: {position: asc}) { author { name mentor { name } } } "
             + "editions { edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } "
-            + "long_books: books(where: {title_length: {_gt: 10}}, order_by: {title_length: desc}) { isbn } short_books: books(where: {title_length: {_lt: 10}}) { isbn } }"
+            + "long_books: books(where: {title_length: {_gt: 10}}, order_by: {title_length: desc}) { isbn } short_books: books(where: {title_length: {_lt: 10}}) { isbn } "
+            + "weird_name(where: {_2nd_title: {_eq: \"Second\"}}) { book_isbn book { weird_name { id } } } publishers { secret } }"
         let answer = try await served.ask(query).replacingOccurrences(of: "\n", with: "")
         #expect(answer.hasPrefix(#"{"data":"#), "\(answer)")
         for fragment in [#""title_length":16"#, #""type":"imprint""#, #""mentor":{"name":"Ursula"}"#, #""stars":5"#,
                          #""loans_by_lender_id":[{"isbn":"9780000000001"}]"#, #""book_titles":[{"id":"9780000000001""#,
-                         #""long_books":[{"isbn":"9780000000001"}]"#, #""short_books":[]"#] {
+                         #""long_books":[{"isbn":"9780000000001"}]"#, #""short_books":[]"#,
+                         #""weird_name":[{"book_isbn":"9780000000001","book":{"weird_name":[{"id":7}]}}]"#, #""publishers":[{"secret":"hidden"}]"#] {
             #expect(answer.contains(fragment), "\(fragment) in \(answer)")
         }
         #expect(try await served.stop() == 0)
