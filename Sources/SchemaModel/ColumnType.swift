@@ -29,15 +29,10 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
     public init?(_ written: String) {
         let trimmed = written.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("[]") {
-            guard let element = ColumnType(String(trimmed.dropLast(2))), element.category != .array,
-                  ![.json, .jsonb, .tsvector].contains(element.category) else { return nil }
-            category = .array
-            sqlName = element.sqlName + "[]"
-            declared = nil
-            elements = [element]
+            guard let element = ColumnType(String(trimmed.dropLast(2))) else { return nil }
+            self.init(arrayOf: element)
             return
         }
-        elements = []
         let lowered = written.lowercased().trimmingCharacters(in: .whitespaces)
         var base = lowered
         var modifier = ""
@@ -49,9 +44,21 @@ public struct ColumnType: Sendable, Hashable, CustomStringConvertible {
             modifier = "(" + numbers.joined(separator: ",") + ")"
         }
         guard let (category, canonical, allowsModifier) = Self.known[base], modifier.isEmpty || allowsModifier else { return nil }
+        self.init(category: category, sqlName: canonical + modifier, declared: nil, elements: [])
+    }
+
+    private init(category: Category, sqlName: String, declared: DeclaredType?, elements: [ColumnType]) {
         self.category = category
-        self.sqlName = canonical + modifier
-        self.declared = nil
+        self.sqlName = sqlName
+        self.declared = declared
+        self.elements = elements
+    }
+
+    /// A one-dimensional array of `element` (`library.format[]`); nil for elements no array of
+    /// which is served (arrays, JSON, `tsvector`).
+    public init?(arrayOf element: ColumnType) {
+        guard element.category != .array, ![.json, .jsonb, .tsvector].contains(element.category) else { return nil }
+        self.init(category: .array, sqlName: element.sqlName + "[]", declared: nil, elements: [element])
     }
 
     /// A column of a declared type: an enum, or a domain acting as its base type.

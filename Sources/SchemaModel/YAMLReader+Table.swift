@@ -33,8 +33,13 @@ extension YAMLReader {
 
     mutating func columnType(_ node: Node) -> ColumnType? {
         guard let written = string(node) else { return nil }
-        if let declared = declaredTypes[written] ?? declaredTypes.values.first(where: { $0.qualifiedName.name == written && $0.qualifiedName.schema == "public" }) {
-            return ColumnType(declared: declared)
+        if let declared = declaredType(written) { return ColumnType(declared: declared) }
+        if written.hasSuffix("[]"), let declared = declaredType(String(written.dropLast(2))) {
+            guard let type = ColumnType(arrayOf: ColumnType(declared: declared)) else {
+                fail(node, "'\(written)' is an array of \(declared.name), whose base type Strata does not serve in arrays")
+                return nil
+            }
+            return type
         }
         guard let type = ColumnType(written) else {
             fail(node, "unknown column type '\(written)'\(NameSuggestion.hint(for: written, among: ColumnType.writtenNames + declaredTypes.keys.sorted())); "
@@ -42,6 +47,11 @@ extension YAMLReader {
             return nil
         }
         return type
+    }
+
+    /// An enum or domain of `types:` by its declared name, or without `public.`.
+    func declaredType(_ written: String) -> DeclaredType? {
+        declaredTypes[written] ?? declaredTypes.values.first { $0.qualifiedName.name == written && $0.qualifiedName.schema == "public" }
     }
 
     /// Whether `name` can be a GraphQL name (it becomes a field or type name in the API).

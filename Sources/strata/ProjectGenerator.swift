@@ -96,7 +96,7 @@ struct ProjectGenerator {
             var columns: [(LiveCatalog.Column, String)] = []
             var left: [String] = []
             for column in live.columns {
-                guard let type = Self.writtenType(column.type) ?? declaredType(column.type)?.name else {
+                guard let type = Self.writtenType(column.type) ?? declaredType(column.type)?.name ?? declaredArray(column.type) else {
                     left.append("\(column.name): \(column.type) is not a type Strata serves yet")
                     continue
                 }
@@ -169,12 +169,21 @@ struct ProjectGenerator {
         return nil
     }
 
+    /// An array of an enum or domain as a column's type (`library.format[]`); nil for others.
+    func declaredArray(_ formatted: String) -> String? {
+        guard formatted.hasSuffix("[]"), let element = declaredType(String(formatted.dropLast(2))),
+              ColumnType(arrayOf: ColumnType(declared: element)) != nil else { return nil }
+        return element.name + "[]"
+    }
+
     /// The declared types the exposed columns use, by name.
     func declaredTypes(of tables: [Exposed]) -> [String: DeclaredType] {
         var types: [String: DeclaredType] = [:]
         for table in tables {
             for (column, _) in table.columns where Self.writtenType(column.type) == nil {
-                if let declared = declaredType(column.type) { types[declared.name] = declared }
+                if let declared = declaredType(column.type) ?? (column.type.hasSuffix("[]") ? declaredType(String(column.type.dropLast(2))) : nil) {
+                    types[declared.name] = declared
+                }
             }
         }
         return types

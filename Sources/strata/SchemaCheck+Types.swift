@@ -36,6 +36,9 @@ extension SchemaCheck {
     /// written with or without its schema, which `format_type` leaves out when it is on the search path.
     static func sameType(_ actual: String, _ type: ColumnType) -> Bool {
         let actual = actual.lowercased()
+        if let element = type.element, element.declared != nil {
+            return actual.hasSuffix("[]") && sameType(String(actual.dropLast(2)), element)
+        }
         guard let declared = type.declared else { return actual == type.sqlName }
         let (schema, name) = declared.qualifiedName
         return actual == name.lowercased() || actual == "\(schema ?? "public").\(name)".lowercased()

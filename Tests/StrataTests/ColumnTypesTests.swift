@@ -134,9 +134,9 @@ struct ColumnTypesTests {
             "CREATE TYPE public.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17')",
             "CREATE DOMAIN public.year AS integer CHECK (VALUE BETWEEN 1888 AND 2155)",
             "CREATE TABLE public.films (id serial PRIMARY KEY, title text NOT NULL, format public.film_format NOT NULL, "
-                + "rating public.mpaa_rating, release_year public.year NOT NULL)",
-            "INSERT INTO public.films (title, format, rating, release_year) VALUES ('Alien', 'film_35mm', 'R', 1979), "
-                + "('Up', 'digital', 'PG', 2009), ('Big', 'vhs', 'PG-13', 1988)",
+                + "rating public.mpaa_rating, release_year public.year NOT NULL, releases public.film_format[] NOT NULL DEFAULT '{}', reissues public.year[])",
+            "INSERT INTO public.films (title, format, rating, release_year, releases, reissues) VALUES ('Alien', 'film_35mm', 'R', 1979, '{film_35mm,vhs}', '{2003}'), "
+                + "('Up', 'digital', 'PG', 2009, '{digital}', NULL), ('Big', 'vhs', 'PG-13', 1988, '{}', NULL)",
             "GRANT SELECT, INSERT, UPDATE ON public.films TO admin",
             "GRANT USAGE ON SEQUENCE public.films_id_seq TO admin",
         ])
@@ -159,11 +159,13 @@ struct ColumnTypesTests {
               format: film_format
               rating: { type: mpaa_rating, nullable: true }
               release_year: year
+              releases: film_format[]
+              reissues: { type: "year[]", nullable: true }
             permissions:
               admin:
                 select: { columns: "*" }
-                insert: { columns: [title, format, rating, release_year] }
-                update: { columns: [format, rating, release_year] }
+                insert: { columns: [title, format, rating, release_year, releases, reissues] }
+                update: { columns: [format, rating, release_year, releases, reissues] }
             """.write(toFile: schema + "/tables/films.yaml", atomically: true, encoding: .utf8)
         let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -192,6 +194,16 @@ struct ColumnTypesTests {
         #expect(badYear.contains(#""code":"check-violation""#), "\(badYear)")
         let updated = try await ask(#"mutation { update_films(where: {title: {_eq: "Up"}}, _set: {format: vhs, release_year: 2010}) { returning { format release_year } } }"#)
         #expect(updated == #"{"data":{"update_films":{"returning":[{"format":"vhs","release_year":2010}]}}}"#)
+        // Arrays of an enum and of a domain: lists of the enum and of the base type, cast element by element.
+        #expect(sdl.stdout.contains("releases: [film_format!]!") || sdl.stdout.contains("releases: [film_format]!"), "\(sdl.stdout)")
+        #expect(try await ask("{ films(where: {releases: {_contains: [vhs]}}, order_by: {id: asc}) { title releases reissues } }")
+            == #"{"data":{"films":[{"title":"Alien","releases":["film_35mm","vhs"],"reissues":[2003]}]}}"#)
+        #expect(try await ask("query($r: [film_format]) { films(where: {releases: {_contained_in: $r}}, order_by: {id: asc}) { title } }", #"{"r":["vhs","digital"]}"#)
+            == #"{"data":{"films":[{"title":"Up"},{"title":"Big"},{"title":"Her"}]}}"#)
+        let reissued = try await ask(#"mutation { update_films(where: {title: {_eq: "Big"}}, _set: {releases: [digital, vhs], reissues: [1999, 2008]}) { returning { releases reissues } } }"#)
+        #expect(reissued == #"{"data":{"update_films":{"returning":[{"releases":["digital","vhs"],"reissues":[1999,2008]}]}}}"#, "\(reissued)")
+        let badReissue = try await ask(#"mutation { update_films(where: {title: {_eq: "Big"}}, _set: {reissues: [1700]}) { affected_rows } }"#)
+        #expect(badReissue.contains(#""code":"check-violation""#), "\(badReissue)")
         #expect(try await served.stop() == 0)
 
         // The database drifting from the declaration is reported at it.

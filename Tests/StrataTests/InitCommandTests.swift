@@ -76,7 +76,8 @@ struct InitCommandTests {
         CREATE TABLE library.book_authors (
             isbn text REFERENCES library.books (isbn), author_id integer REFERENCES library.authors (id), position integer NOT NULL,
             PRIMARY KEY (isbn, author_id));
-        CREATE TABLE library.editions (isbn text REFERENCES library.books (isbn), number integer, published_on date, PRIMARY KEY (isbn, number));
+        CREATE TABLE library.editions (isbn text REFERENCES library.books (isbn), number integer, published_on date, formats library.format[],
+                                       PRIMARY KEY (isbn, number));
         CREATE TABLE library.edition_reviews (
             id bigserial PRIMARY KEY, isbn text NOT NULL, number integer NOT NULL, stars integer NOT NULL,
             FOREIGN KEY (isbn, number) REFERENCES library.editions (isbn, number));
@@ -90,7 +91,7 @@ struct InitCommandTests {
         INSERT INTO library.authors (id, name, mentor_id) VALUES (1, 'Ursula', NULL), (2, 'Iain', 1);
         INSERT INTO library.books VALUES ('9780000000001', 'The Dispossessed', 'ORB', 'paperback', '{sf}', 387);
         INSERT INTO library.book_authors VALUES ('9780000000001', 1, 1), ('9780000000001', 2, 2);
-        INSERT INTO library.editions VALUES ('9780000000001', 1, '1974-05-01');
+        INSERT INTO library.editions VALUES ('9780000000001', 1, '1974-05-01', '{hardcover,ebook}');
         INSERT INTO library.edition_reviews (isbn, number, stars) VALUES ('9780000000001', 1, 5);
         INSERT INTO library.loans (isbn, lender_id, borrower_id) VALUES ('9780000000001', 1, 2);
         INSERT INTO library."Weird-Name" VALUES (7, '9780000000001', 'Second');
@@ -125,6 +126,8 @@ struct InitCommandTests {
                      "  _2nd_title:\n    column: \"2nd Title\"", "    object: books\n    columns: { book_isbn: isbn }"] {
             #expect(weird.contains(line), "\(line) in\n\(weird)")
         }
+        let editions = try String(contentsOfFile: schema + "/tables/editions.yaml", encoding: .utf8)
+        #expect(editions.contains("  formats:\n    type: library.format[]\n    nullable: true"), "\(editions)")
         let publishers = try String(contentsOfFile: schema + "/tables/publishers.yaml", encoding: .utf8)
         #expect(publishers.contains("  secret:\n    column: \"__secret\""), "\(publishers)")
         let generated = try SchemaProject.load(directory: schema, environment: [:])
@@ -146,12 +149,12 @@ struct InitCommandTests {
 
         let served = try await ServedProject.start(schema: schema, database: database)
         let query = "{ books { title title_length publisher { name type query } book_authors(order_by: {position: asc}) { author { name mentor { name } } } "
-            + "editions { edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } "
+            + "editions { formats edition_reviews { stars } } } authors(order_by: {id: asc}) { name loans_by_lender_id { isbn } } book_titles { id title } "
             + "long_books: books(where: {title_length: {_gt: 10}}, order_by: {title_length: desc}) { isbn } short_books: books(where: {title_length: {_lt: 10}}) { isbn } "
             + "weird_name(where: {_2nd_title: {_eq: \"Second\"}}) { book_isbn book { weird_name { id } } } publishers { secret } }"
         let answer = try await served.ask(query).replacingOccurrences(of: "\n", with: "")
         #expect(answer.hasPrefix(#"{"data":"#), "\(answer)")
-        for fragment in [#""title_length":16"#, #""type":"imprint""#, #""mentor":{"name":"Ursula"}"#, #""stars":5"#,
+        for fragment in [#""title_length":16"#, #""type":"imprint""#, #""mentor":{"name":"Ursula"}"#, #""stars":5"#, #""formats":["hardcover","ebook"]"#,
                          #""loans_by_lender_id":[{"isbn":"9780000000001"}]"#, #""book_titles":[{"id":"9780000000001""#,
                          #""long_books":[{"isbn":"9780000000001"}]"#, #""short_books":[]"#,
                          #""weird_name":[{"book_isbn":"9780000000001","book":{"weird_name":[{"id":7}]}}]"#, #""publishers":[{"secret":"hidden"}]"#] {
