@@ -9,7 +9,8 @@ import TestSupport
 import Testing
 
 /// One operation under `Golden/`: `<name>.graphql` opens with `# key: value` lines saying who
-/// runs it (`role`, `tenant` acme|globex|initech — the last one seeded past every row cap —, `user`), its `variables` (JSON) and `operation` name.
+/// runs it (`role`, `tenant` acme|globex|initech — the last one seeded past every row cap —, `user`), its `variables` (JSON) and `operation` name,
+/// and on which project's API (`project: types` for `TypesProject/`, a column of every type; the demo otherwise).
 /// `<name>.sql` holds its planned statement and parameters, `<name>.json` its result on the
 /// seeded database.
 struct GoldenCase: Sendable, CustomTestStringConvertible {
@@ -20,6 +21,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     let user: String?
     let variables: [String: JSONValue]
     let operationName: String?
+    var project = "demo"
 
     var testDescription: String { name }
 
@@ -44,7 +46,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
             }
             return GoldenCase(name: String(file.dropLast(".graphql".count)), text: text, role: header["role"] ?? "member",
                               tenant: tenants[header["tenant"] ?? "acme"] ?? DemoTenants.acme,
-                              user: header["user"], variables: variables, operationName: header["operation"])
+                              user: header["user"], variables: variables, operationName: header["operation"], project: header["project"] ?? "demo")
         }
     }()
 
@@ -55,7 +57,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
 
     /// Parses, validates, coerces the variables and plans, as the server does.
     func plan() throws -> QueryPlan {
-        let api = try DemoAPI.role(role)
+        let api = try DemoAPI.role(role, project: project)
         let document = try Parser.parse(Source(text, name: name + ".graphql"))
         let errors = Validator.validate(document, against: api.schema)
         guard errors.isEmpty else { throw GraphQLErrors(errors) }
@@ -77,17 +79,23 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// The demo schema's role APIs, built once.
+/// The role APIs of the demo schema and of the golden types project, built once.
 enum DemoAPI {
     static let project: SchemaProject? = try? SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
+    static let typesDirectory = ProjectFiles.root + "/Tests/PlannerTests/TypesProject"
 
     private static let roles: [String: RoleSchema] = {
         guard let project else { return [:] }
         return (try? RoleSchema.buildAll(project)) ?? [:]
     }()
 
-    static func role(_ name: String) throws -> RoleSchema {
-        guard let api = roles[name] else { throw GraphQLErrors([GraphQLError("no role \(name) in the demo schema")]) }
+    private static let typesRoles: Result<[String: RoleSchema], any Error> = Result {
+        try RoleSchema.buildAll(try SchemaProject.load(directory: typesDirectory + "/schema", environment: [:]))
+    }
+
+    static func role(_ name: String, project: String = "demo") throws -> RoleSchema {
+        let apis = project == "types" ? try typesRoles.get() : roles
+        guard let api = apis[name] else { throw GraphQLErrors([GraphQLError("no role \(name) in the \(project) schema")]) }
         return api
     }
 }

@@ -21,8 +21,9 @@ actor GoldenDatabase {
         let task = Task {
             let database = try await TestCluster.shared.makeDatabase()
             let seed = try String(contentsOfFile: ProjectFiles.root + "/Tests/PlannerTests/seed.sql", encoding: .utf8)
+            let types = try String(contentsOfFile: DemoAPI.typesDirectory + "/setup.sql", encoding: .utf8)
             try await database.withConnection { connection in
-                for statement in SQLScript(seed).statements {
+                for statement in SQLScript(seed).statements + SQLScript(types).statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement.text), logger: logger)
                 }
             }
