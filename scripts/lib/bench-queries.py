@@ -107,7 +107,9 @@ try:
               f"{served['cpu_us']:>7.1f}µs {served['switches']:>10.2f} {served['p50']:>6.2f}ms {served['p99']:>6.2f}ms")
     floor = measured(pid, lambda: healthz(port))
     print(f"{'/healthz':<14} {'':>16} {floor['rate']:>8.0f}/s {'':>7} {'':>7} {floor['cpu_us']:>7.1f}µs {floor['switches']:>10.2f}")
-    print(f"idle RSS of the server: {idle_rss / 1024:.1f} MiB (target 30); "
+    time.sleep(2)
+    after_runs = rss_kib(pid)
+    print(f"idle RSS of the server: {idle_rss / 1024:.1f} MiB after startup (target 30), {after_runs / 1024:.1f} MiB idle after the runs; "
           f"each idle keep-alive connection adds {idle_connection_cost(port, pid):.1f} KiB ({IDLE_CONNECTIONS} open)")
 finally:
     server.terminate()
