@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import explain, free_port, pgbench, sql as run_sql, start_server, wrk_post
+from bench_server import explain, free_port, pgbench, process_counters, sql as run_sql, start_server, wrk_post
 
 bin_dir, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 strata = os.path.join(bin_dir, "strata")
@@ -39,12 +39,38 @@ def wrk(port, token, clients=None):
     return wrk_post(data, port, token, json.dumps({"query": MUTATION}), clients or connections, seconds)
 
 
-def drained():
-    deadline = time.time() + 300
-    while int(sql("SELECT count(*) FROM strata.event_deliveries WHERE handler = 'lag-probe'")) > 0:
+def wait_until_none(count_query, what, minutes):
+    deadline = time.time() + minutes * 60
+    while int(sql(count_query)) > 0:
         if time.time() > deadline:
-            sys.exit("the probe did not catch up within five minutes")
+            sys.exit(f"{what} did not catch up within {minutes} minutes")
         time.sleep(0.5)
+
+
+def drained():
+    wait_until_none("SELECT count(*) FROM strata.event_deliveries WHERE handler = 'lag-probe'", "the probe", 5)
+
+
+def backlog_drained():
+    wait_until_none("SELECT count(*) FROM strata.event_deliveries WHERE NOT dead", "the server's workers", 10)
+    sql("VACUUM ANALYZE public.tasks, public.entity_history, public.notifications")
+
+
+def busy_seconds():
+    """CPU seconds the whole machine has spent busy (not idle, not waiting on I/O)."""
+    with open("/proc/stat") as stat:
+        fields = [int(field) for field in stat.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def with_cpu(pid, run):
+    """`run()`'s rate, and the CPU µs per operation of Strata's process and of the whole machine
+    (PostgreSQL, the client, Strata) during it."""
+    strata_before, busy_before = process_counters(pid)[0], busy_seconds()
+    rate = run()
+    strata_after, busy_after = process_counters(pid)[0], busy_seconds()
+    operations = rate * seconds
+    return rate, ((strata_after - strata_before) * 1e6 / operations, (busy_after - busy_before) * 1e6 / operations)
 
 
 def lag_after(first_event):
@@ -78,9 +104,12 @@ try:
     # A task from variables: Strata against pgbench running the statement Strata sends.
     task_variables = {"task": {"project_id": PROJECT, "title": "bench task", "status": "todo"}}
     task_sql, task_binds = explain(strata, data, "queries/bench/insert_task.graphql", task_variables, ACME, ALAN)
-    task_limit = pgbench(data, task_sql, task_binds, connections, seconds, ACME, ALAN)
+    task_limit, limit_cpu = with_cpu(server.pid, lambda: pgbench(data, task_sql, task_binds, connections, seconds, ACME, ALAN))
+    # The tasks pgbench wrote leave change events the server's own workers turn into history
+    # rows: let that backlog drain first, so Strata's run does not pay for pgbench's.
+    backlog_drained()
     task_body = json.dumps({"query": open("queries/bench/insert_task.graphql").read(), "variables": task_variables})
-    task_served = wrk_post(data, port, token, task_body, connections, seconds)
+    task_served, served_cpu = with_cpu(server.pid, lambda: wrk_post(data, port, token, task_body, connections, seconds))
 
     sql("DROP TRIGGER strata_capture ON public.comments")
     without_events = wrk(port, token)
@@ -108,6 +137,8 @@ try:
     print(f"{connections} connections, {seconds} s per run, loopback, one 2-core machine shared by PostgreSQL, Strata, wrk and the reader")
     print(f"insert_tasks_one from variables: pgbench on its SQL {task_limit:.0f}/s, Strata {task_served:.0f}/s, "
           f"{task_served / task_limit:.2f}x (target 0.85x)")
+    print(f"  CPU per insert, whole machine: pgbench's run {limit_cpu[1]:.0f} µs (Strata's workers {limit_cpu[0]:.0f} µs of it), "
+          f"Strata's run {served_cpu[1]:.0f} µs (Strata's process {served_cpu[0]:.0f} µs of it)")
     print("insert_comments_one as member; commit timestamps on")
     print(f"{'change events':<40} {'mutations/s':>12} {'of off':>7}")
     print(f"{'off (no trigger)':<40} {without_events:>12.0f} {1:>6.2f}x")
