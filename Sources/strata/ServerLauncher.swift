@@ -186,7 +186,7 @@ struct ServerLauncher {
                                     graphQL: endpoint, metrics: metricsPort == nil && countsMetrics ? metrics : nil, logger: logger)
         let application = http.makeService { url in
             Console.announce("Strata is serving \(url)/graphql  (health: \(url)/healthz)")
-            StartupPages.release()
+            StartupPages.releaseWhenSettled()
         }
         let reload = APIReload(schemaDirectory: schemaDirectory, queriesDirectory: queriesDirectory, endpoint: endpoint, pools: pool,
                                metrics: requestMetrics, fallbackSecret: fallbackSecret, started: settings, logger: logger)

@@ -6,12 +6,22 @@ import Foundation
 /// Hands back the executable's pages that only startup used. Reading the YAML, migrating,
 /// building every role's schema and its introspection touch a large part of the program's code
 /// and constant data, which then sit in the process's memory doing nothing: most of an idle
-/// server's RSS. Once the server listens, the clean pages mapped from the executable are paged
-/// out (`MADV_PAGEOUT`); the ones requests use come back on first use, from the page cache.
-/// Written (private dirty) pages stay: paging them out needs swap, which the kernel then skips.
+/// server's RSS. Once the server listens and its other services have started, the clean pages
+/// mapped from the executable are paged out (`MADV_PAGEOUT`); the ones requests use come back
+/// on first use, from the page cache. Written (private dirty) pages stay: paging them out needs
+/// swap, which the kernel then skips.
 enum StartupPages {
     /// `MADV_PAGEOUT` (Linux 5.4); older kernels answer EINVAL, and nothing happens.
     private static let pageOut: Int32 = 21
+
+    /// Pages out once the services started beside the listener (event workers, the change
+    /// feed, schedules) have had time to finish starting too.
+    static func releaseWhenSettled(after delay: Duration = .seconds(3)) {
+        Task.detached(priority: .background) {
+            try? await Task.sleep(for: delay)
+            release()
+        }
+    }
 
     /// Pages out the executable's clean mapped pages; returns how many mappings it advised.
     @discardableResult

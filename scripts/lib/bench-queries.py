@@ -81,7 +81,7 @@ port = free_port()
 server = start_server(strata, data, port, connections)
 try:
     pid = server.pid  # `strata dev` serves in this process; the cluster runs apart
-    time.sleep(2)
+    time.sleep(5)  # the server hands back its startup pages 3 s after it listens
     idle_rss = rss_kib(pid)
     sql(data, GROW)
     # The grown rows leave change events the server's own workers turn into history and
