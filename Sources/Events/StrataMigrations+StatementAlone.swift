@@ -5,6 +5,10 @@ extension StrataMigrations {
     /// deferrable constraint or trigger, whose check would run at a commit after the answer.
     public static let deferrableState = "ST409"
 
+    /// The functions of Strata's migrations that planned statements call: a server refuses to
+    /// serve a database without them.
+    public static let functionsStatementsCall = ["strata.permission_check(boolean, text)", "strata.deferrable_found()"]
+
     /// `strata.deferrable_found()` raises `ST409`, which rolls the statement back. A mutation
     /// that is one statement runs without `BEGIN … COMMIT`, committing when PostgreSQL finishes
     /// it; a check deferred to that commit could fail after the rows were sent, so such a

@@ -55,6 +55,7 @@ struct ServerLauncher {
 
     func run() async throws {
         try await checkLoginRole()
+        try await checkStrataFunctions()
         try await checkSchema()
         if countsMetrics { MetricsSystem.bootstrap(metrics.factory) }
         var services: [any Service] = []
@@ -247,6 +248,23 @@ struct ServerLauncher {
         case .warn, .ignore:
             logger.warning("the schema does not match the database; requests using these parts will fail:\n\(list)")
         }
+    }
+
+    /// Refuses to serve a database that lacks functions Strata's statements call: one migrated
+    /// by an older Strata, whose every write would otherwise fail.
+    func checkStrataFunctions() async throws {
+        guard duties.serves else { return }
+        let missing: [String]
+        do {
+            missing = try await connections.server.withConnection(logger: logger) { connection in
+                try await MissingFunctions.among(StrataMigrations.functionsStatementsCall, on: connection, logger: logger)
+            }
+        } catch let error as PSQLError {
+            throw DatabaseFailure(error, connecting: connections.server)
+        }
+        guard !missing.isEmpty else { return }
+        throw LaunchError(message: "refusing to serve: the database lacks \(missing.joined(separator: ", ")), which this Strata's statements call; "
+            + "run `strata migrate` with this version first")
     }
 
     /// Refuses to serve as a role that row-level security does not apply to.
