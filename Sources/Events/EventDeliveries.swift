@@ -29,12 +29,13 @@ public struct EventDeliveries {
     /// deliveries another reader is handling, or whose earlier delivery waits for a retry, is
     /// left alone, which keeps each tenant's events in order.
     func claim(_ handler: String, limit: Int) async throws -> [Claimed] {
-        // The deliveries waiting for a retry are few: gathered once, each holds back its
-        // tenant's later events. (A subquery per candidate row made a long backlog quadratic.)
+        // The deliveries waiting for a retry are few: gathered once (from an index of the ones
+        // tried before, `attempts > 0`), each holds back its tenant's later events. (A subquery
+        // per candidate row made a long backlog quadratic.)
         let rows = try await connection.guardedQuery("""
             WITH waiting AS MATERIALIZED (
                 SELECT coalesce(tenant_id, '') AS tenant, min(event_id) AS first_event FROM strata.event_deliveries
-                WHERE handler = \(handler) AND NOT dead AND available_at > now() GROUP BY 1
+                WHERE handler = \(handler) AND attempts > 0 AND NOT dead AND available_at > now() GROUP BY 1
             )
             SELECT d.event_id, e.tenant_id, e.table_name, e.op, e.primary_key::text, e.old::text, e.new::text, e.actor,
                    e.transaction_id::text, d.attempts, (extract(epoch FROM clock_timestamp() - e.created_at) * 1000000)::bigint

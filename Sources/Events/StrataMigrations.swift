@@ -5,7 +5,7 @@ import Database
 /// it holds.
 public enum StrataMigrations {
     public static let set = MigrationSet(migrations: [changeEvents, permissionCheck, changeNotifications, eventChannels, declaredHandlers, domainEventsAndSchedules,
-                                                                 changeFeed, channelStart, rateUsage, statementAlone], versionPrefix: "strata/")
+                                                                 changeFeed, channelStart, rateUsage, statementAlone, delayedDeliveries], versionPrefix: "strata/")
 
     /// `strata.change_events`, the handlers and their deliveries, the trigger function that fills
     /// them, and the functions that attach that trigger to the tables whose YAML enables events.

@@ -121,7 +121,7 @@ struct CommandLineTests {
         #expect(first.status == 0, "\(first.stderr)")
         // The project's two and Strata's own (change events, permission checks, change notifications, event channels,
         // declared handlers, domain events and schedules, the change feed, the channel start, shared rate counts).
-        #expect(first.stdout.contains("12 migration(s) applied"))
+        #expect(first.stdout.contains("13 migration(s) applied"))
 
         let tenants = project + "/migrations/0002_tenants.sql"
         try (try String(contentsOfFile: tenants, encoding: .utf8) + "\n-- edited later\n").write(toFile: tenants, atomically: true, encoding: .utf8)
