@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +9,8 @@ import Glibc
 /// oversized headers, request heads trickled a byte at a time.
 final class RawConnection: Sendable {
     let descriptor: Int32
+    /// Bytes read past a response head, handed out by the next `readBytes`.
+    private let unread = Mutex<[UInt8]>([])
 
     init(port: Int, timeout: Int = 30) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -54,9 +57,42 @@ final class RawConnection: Sendable {
         String(decoding: await readBytes(), as: UTF8.self)
     }
 
+    /// A response's head, however many reads it takes (up to `seconds`), and what came with
+    /// it. After a `101 Switching Protocols`, bytes past the head are frames already: they are
+    /// kept for the next `readBytes` rather than returned with the head.
+    func readHead(within seconds: Int) async -> String {
+        var bytes: [UInt8] = []
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let end = Array("\r\n\r\n".utf8)
+        while ContinuousClock.now < deadline {
+            let more = await readBytes()
+            bytes += more
+            if let range = Self.firstRange(of: end, in: bytes) {
+                let head = Array(bytes[..<range.upperBound])
+                guard String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 101") else { break }
+                unread.withLock { $0 = Array(bytes[range.upperBound...]) }
+                return String(decoding: head, as: UTF8.self)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func firstRange(of needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
+        guard bytes.count >= needle.count else { return nil }
+        for start in 0...(bytes.count - needle.count) where bytes[start..<start + needle.count].elementsEqual(needle) {
+            return start..<start + needle.count
+        }
+        return nil
+    }
+
     /// The bytes one read returns; empty once the server has closed.
     func readBytes() async -> [UInt8] {
-        (try? await OwnThread.run {
+        let kept = unread.withLock { bytes -> [UInt8] in
+            defer { bytes = [] }
+            return bytes
+        }
+        if !kept.isEmpty { return kept }
+        return (try? await OwnThread.run {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
             return count > 0 ? Array(buffer[0..<count]) : []
