@@ -222,7 +222,7 @@ public final class GraphQLExecutor: Sendable {
                 writesNeedTransactions.store(true, ordering: .relaxed)
                 logger.notice("the database has a deferrable constraint or trigger: mutations run in transactions from now on")
             } catch {
-                return .executionErrors([report.clientError(for: error, path: failingField.withLock { $0 }.map { [.field($0)] } ?? [])])
+                return failed(error, in: failingField)
             }
         }
         do {
@@ -233,9 +233,14 @@ public final class GraphQLExecutor: Sendable {
             }
             return .data(data)
         } catch {
-            let field = failingField.withLock { $0 }
-            return .executionErrors([report.clientError(for: error, path: field.map { [.field($0)] } ?? [])])
+            return failed(error, in: failingField)
         }
+    }
+
+    /// A mutation's error, its path the field that was running.
+    private func failed(_ error: any Error, in failingField: borrowing Mutex<String?>) -> Outcome {
+        let field = failingField.withLock { $0 }
+        return .executionErrors([report.clientError(for: error, path: field.map { [.field($0)] } ?? [])])
     }
 
     /// The `data` object of a mutation: each field's JSON, its statements run in order through

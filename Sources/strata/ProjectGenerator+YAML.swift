@@ -74,8 +74,7 @@ extension ProjectGenerator {
                    descriptions: [String: String] = [:]) -> String {
         let live = table.live
         var lines = ["# Written by strata init from \(live.schema).\(live.name)\(live.isView ? ", a view (read-only)" : "")."]
-        let sqlName = [live.schema, live.name].map { GraphQLNaming.isValid($0) ? $0 : "\"" + $0.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" }
-            .joined(separator: ".")
+        let sqlName = [live.schema, live.name].map { GraphQLNaming.isValid($0) ? $0 : TableModel.quoted($0) }.joined(separator: ".")
         lines.append("table: \(sqlName.contains("\"") ? Self.quoted(sqlName) : sqlName)")
         if table.name != live.name { lines.append("name: \(table.name)") }
         if let comment = live.comment { lines.append("description: \(Self.quoted(comment))") }

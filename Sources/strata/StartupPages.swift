@@ -23,24 +23,19 @@ enum StartupPages {
         }
     }
 
-    /// Pages out the executable's clean mapped pages; returns how many mappings it advised.
-    @discardableResult
-    static func release() -> Int {
+    /// Pages out the executable's clean mapped pages.
+    private static func release() {
         #if os(Linux)
         guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
-              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
-        var advised = 0
+              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
         for line in maps.split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count == 6, fields[5].trimmingCharacters(in: .whitespaces) == executable else { continue }
             let range = fields[0].split(separator: "-")
             guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
                   let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            if madvise(address, Int(end - start), pageOut) == 0 { advised += 1 }
+            _ = madvise(address, Int(end - start), pageOut)
         }
-        return advised
-        #else
-        return 0
         #endif
     }
 }

@@ -41,23 +41,11 @@ struct ColumnTypesTests {
             update: { columns: [code, address, network, uptime, notes, firmware, tags, ports] }
         """
 
-    static let settings = """
-        auth:
-          jwt: { algorithms: [HS256], secret: "${STRATA_JWT_SECRET:-}" }
-          claims: { role: role, user_id: sub }
-          default_role: admin
-        roles:
-          admin: {}
-        """
-
     @Test("character(n), interval, inet, cidr and tsvector filter, order and write as their PostgreSQL types; a bad value is a data-exception")
     func typesOverHTTP() async throws {
         let database = try await TestCluster.shared.makeDatabase()
         try await database.execute(Self.table.components(separatedBy: ";\n"))
-        let schema = try TestScratch.directory("column-types") + "/schema"
-        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
-        try Self.settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
-        try Self.yaml.write(toFile: schema + "/tables/devices.yaml", atomically: true, encoding: .utf8)
+        let schema = try ServedProject.writeSchema(in: TestScratch.directory("column-types"), tables: ["devices": Self.yaml])
         let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
@@ -140,17 +128,14 @@ struct ColumnTypesTests {
             "GRANT SELECT, INSERT, UPDATE ON public.films TO admin",
             "GRANT USAGE ON SEQUENCE public.films_id_seq TO admin",
         ])
-        let schema = try TestScratch.directory("column-enums") + "/schema"
-        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
-        let settings = Self.settings + """
+        let settings = ServedProject.adminSettings + """
 
             types:
               film_format: { enum: [digital, film_35mm, vhs] }
               mpaa_rating: { enum: [G, PG, PG-13, R, NC-17], as_scalar: true }
               year: { domain: integer }
             """
-        try settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
-        try """
+        let schema = try ServedProject.writeSchema(in: TestScratch.directory("column-enums"), settings: settings, tables: ["films": """
             table: public.films
             primary_key: [id]
             columns:
@@ -166,7 +151,7 @@ struct ColumnTypesTests {
                 select: { columns: "*" }
                 insert: { columns: [title, format, rating, release_year, releases, reissues] }
                 update: { columns: [format, rating, release_year, releases, reissues] }
-            """.write(toFile: schema + "/tables/films.yaml", atomically: true, encoding: .utf8)
+            """])
         let check = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let sdl = try await StrataProcess.run(["schema", "print", "--role", "admin", "--schema", schema])

@@ -31,10 +31,7 @@ struct LoneStatementWritesTests {
             "GRANT SELECT, INSERT, UPDATE ON public.ledger TO admin",
             "GRANT USAGE ON SEQUENCE public.ledger_id_seq TO admin",
         ])
-        let schema = try TestScratch.directory("lone-statements") + "/schema"
-        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
-        try ColumnTypesTests.settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
-        try Self.yaml.write(toFile: schema + "/tables/ledger.yaml", atomically: true, encoding: .utf8)
+        let schema = try ServedProject.writeSchema(in: TestScratch.directory("lone-statements"), tables: ["ledger": Self.yaml])
         let served = try await ServedProject.start(schema: schema, database: database)
 
         // No deferrable check anywhere: one round trip, committed.

@@ -65,13 +65,10 @@ struct MappedNamesTests {
     func servesMappedNames() async throws {
         let database = try await TestCluster.shared.makeDatabase(migrated: false)
         let project = try TestScratch.directory("mapped-names")
-        let schema = project + "/schema"
-        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
+        let schema = try ServedProject.writeSchema(in: project, tables: ["owners": Self.owners + "\nevents: true\n",
+                                                                        "contacts": Self.contacts + "\nevents: true\n"])
         try FileManager.default.createDirectory(atPath: project + "/migrations", withIntermediateDirectories: true)
         try (Self.tables.joined(separator: ";\n") + ";\n").write(toFile: project + "/migrations/0001_crm.sql", atomically: true, encoding: .utf8)
-        try ColumnTypesTests.settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
-        try (Self.owners + "\nevents: true\n").write(toFile: schema + "/tables/owners.yaml", atomically: true, encoding: .utf8)
-        try (Self.contacts + "\nevents: true\n").write(toFile: schema + "/tables/contacts.yaml", atomically: true, encoding: .utf8)
         // Change capture on the quoted tables, keyed by their key columns' PostgreSQL names.
         let migrate = try await StrataProcess.run(["migrate", "--database-url", database.url()], directory: project)
         #expect(migrate.status == 0, "\(migrate.stdout)\(migrate.stderr)")
@@ -127,14 +124,12 @@ struct MappedNamesTests {
     func mappingErrors() async throws {
         let database = try await TestCluster.shared.makeDatabase()
         try await database.execute(Self.tables)
-        let schema = try TestScratch.directory("mapped-names-wrong") + "/schema"
-        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
-        try ColumnTypesTests.settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
-        try Self.owners.replacingOccurrences(of: "column: Full Name", with: "column: Fullname")
-            .write(toFile: schema + "/tables/owners.yaml", atomically: true, encoding: .utf8)
-        try Self.contacts.replacingOccurrences(of: "  score: { column: 'Score \"%\"', type: integer }", with: "  score: { column: 'Score \"%\"', type: integer }\n  points: { column: 'Score \"%\"', type: integer }")
+        let twoNames = Self.contacts
+            .replacingOccurrences(of: "  score: { column: 'Score \"%\"', type: integer }", with: "  score: { column: 'Score \"%\"', type: integer }\n  points: { column: 'Score \"%\"', type: integer }")
             .replacingOccurrences(of: "two_factor, score] }", with: "two_factor, score, points] }")
-            .write(toFile: schema + "/tables/contacts.yaml", atomically: true, encoding: .utf8)
+        let schema = try ServedProject.writeSchema(in: TestScratch.directory("mapped-names-wrong"),
+                                                   tables: ["owners": Self.owners.replacingOccurrences(of: "column: Full Name", with: "column: Fullname"),
+                                                            "contacts": twoNames])
         let loaded = try await StrataProcess.run(["check", "--database-url", database.url(), "--schema", schema])
         #expect(loaded.status != 0)
         #expect(loaded.stderr.contains(#"contacts.yaml:12:3: columns 'score' and 'points' are both the PostgreSQL column 'Score "%"'"#), "\(loaded.stderr)")

@@ -5,6 +5,28 @@ import TestSupport
 /// token of one role: a client's view of the project.
 struct ServedProject {
     static let secret = ["STRATA_JWT_SECRET": "served-project-secret-of-thirty-two-bytes"]
+
+    /// `strata.yaml` of a project served to one role, `admin`, with HS256 tokens.
+    static let adminSettings = """
+        auth:
+          jwt: { algorithms: [HS256], secret: "${STRATA_JWT_SECRET:-}" }
+          claims: { role: role, user_id: sub }
+          default_role: admin
+        roles:
+          admin: {}
+        """
+
+    /// Writes `<project>/schema/strata.yaml` and `<project>/schema/tables/<name>.yaml` for each
+    /// of `tables`; returns the schema directory.
+    static func writeSchema(in project: String, settings: String = adminSettings, tables: [String: String]) throws -> String {
+        let schema = project + "/schema"
+        try FileManager.default.createDirectory(atPath: schema + "/tables", withIntermediateDirectories: true)
+        try settings.write(toFile: schema + "/strata.yaml", atomically: true, encoding: .utf8)
+        for (name, text) in tables {
+            try text.write(toFile: schema + "/tables/\(name).yaml", atomically: true, encoding: .utf8)
+        }
+        return schema
+    }
     let server: StrataProcess
     let port: Int
     let token: String
