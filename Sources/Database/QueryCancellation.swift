@@ -41,7 +41,7 @@ public final class QueryCancellation: Sendable {
 
 extension Optional where Wrapped == QueryCancellation {
     /// `body`, with `handler` called on a cancel from this source or from the running task.
-    func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T) async throws -> T {
+    public func whileRunning<T>(onCancel handler: @escaping @Sendable () -> Void, _ body: () async throws -> T) async throws -> T {
         try Task.checkCancellation()
         return try await withTaskCancellationHandler {
             if let source = self { try await source.whileRunning(onCancel: handler, body) } else { try await body() }

@@ -20,18 +20,52 @@ extension SessionPool {
         }
     }
 
+    /// Runs `body` on one leased connection under `settings`, each statement it runs through
+    /// the `SessionTransaction` committing on its own (no `BEGIN`): for statements whose number
+    /// or form is known only once the connection is there (coalesced requests). Session scope only.
+    public func withConnection<T: Sendable>(settings: ConnectionSettings, cancellation: QueryCancellation? = nil,
+                                            _ body: (SessionTransaction) async throws -> T) async throws -> T {
+        guard configuration.roles.contains(settings.role) else { throw SessionPoolError.roleNotAllowed(settings.role) }
+        precondition(configuration.scope == .session, "statements on one connection without a transaction need session-scoped settings")
+        let lease = try await lease(settings, cancellation: cancellation)
+        var current: ConnectionSettings? = lease.matches ? settings : nil
+        let session = SessionTransaction(pool: self, lease: lease, cancellation: cancellation)
+        do {
+            if !lease.matches {
+                try await setSessionSettings(settings, on: lease, cancellation: cancellation)
+                current = settings
+            }
+            let result = try await body(session)
+            await release(lease, settings: current, prepared: session.prepared)
+            return result
+        } catch {
+            await release(lease, settings: current, prepared: session.prepared)
+            throw error
+        }
+    }
+
+    /// Gives the leased connection's session `settings` (one statement, binds only).
+    func setSessionSettings(_ settings: ConnectionSettings, on lease: Lease, cancellation: QueryCancellation?) async throws {
+        count { $0.settingsSwitches += 1 }
+        let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
+        _ = try await cancellable(lease, cancellation) {
+            try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
+                                                  on: lease.connection, logger: self.logger)
+        }
+    }
+
+    /// Whether a request would be given a connection now, without waiting.
+    public var hasFreeConnection: Bool {
+        storage.withLock { $0.state.idleCount > 0 || $0.state.connections.count < configuration.maximumConnections }
+    }
+
     private func sessionQuery(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
                               cancellation: QueryCancellation?) async throws -> ByteBuffer? {
         let lease = try await lease(settings, cancellation: cancellation)
         var current: ConnectionSettings? = lease.matches ? settings : nil
         do {
             if !lease.matches {
-                count { $0.settingsSwitches += 1 }
-                let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
-                _ = try await cancellable(lease, cancellation) {
-                    try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
-                                                          on: lease.connection, logger: self.logger)
-                }
+                try await setSessionSettings(settings, on: lease, cancellation: cancellation)
                 current = settings
             }
             let result = try await cancellable(lease, cancellation) {

@@ -23,11 +23,7 @@ extension SessionPool {
         let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
         do {
             if scope == .session, !lease.matches {
-                count { $0.settingsSwitches += 1 }
-                _ = try await cancellable(lease, cancellation) {
-                    try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
-                                                          on: lease.connection, logger: self.logger)
-                }
+                try await setSessionSettings(settings, on: lease, cancellation: cancellation)
                 current = settings
             }
             try await cancellable(lease, cancellation) { try await lease.connection.query("BEGIN", logger: self.logger) }
@@ -55,7 +51,8 @@ extension SessionPool {
     }
 }
 
-/// The open transaction of `SessionPool.transaction`.
+/// Statements on one leased connection: in the open transaction of `SessionPool.transaction`,
+/// or each committing on its own in `SessionPool.withConnection`.
 public final class SessionTransaction: Sendable {
     let pool: SessionPool
     let lease: SessionPool.Lease

@@ -40,6 +40,9 @@ public final class SessionPool: Service, Sendable {
         public var breaker: CircuitBreaker.Configuration
         /// PostgreSQL's `plan_cache_mode` for its connections; nil leaves the server's default.
         public var planCacheMode: String?
+        /// Whether concurrent requests of one query with the same settings that would wait for
+        /// a connection run as one statement (session scope only).
+        public var coalescesRequests = true
 
         public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
                     statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000,
@@ -94,23 +97,33 @@ public final class SessionPool: Service, Sendable {
         public var breakerRefusals = 0
         /// Connections opened.
         public var opened = 0
+        /// Statements that each answered several coalesced requests, and those requests.
+        public var batches = 0
+        public var coalescedRequests = 0
 
         public init() {}
 
         static func + (lhs: Counts, rhs: Counts) -> Counts {
-            Counts(settingsSwitches: lhs.settingsSwitches + rhs.settingsSwitches, exhausted: lhs.exhausted + rhs.exhausted,
-                   breakerRefusals: lhs.breakerRefusals + rhs.breakerRefusals, opened: lhs.opened + rhs.opened)
-        }
-
-        init(settingsSwitches: Int, exhausted: Int, breakerRefusals: Int, opened: Int) {
-            self.settingsSwitches = settingsSwitches
-            self.exhausted = exhausted
-            self.breakerRefusals = breakerRefusals
-            self.opened = opened
+            var sum = lhs
+            sum.settingsSwitches += rhs.settingsSwitches
+            sum.exhausted += rhs.exhausted
+            sum.breakerRefusals += rhs.breakerRefusals
+            sum.opened += rhs.opened
+            sum.batches += rhs.batches
+            sum.coalescedRequests += rhs.coalescedRequests
+            return sum
         }
     }
 
     public var counts: Counts { storage.withLock { $0.counts } }
+
+    /// One statement answered `requests` coalesced requests.
+    public func countBatch(of requests: Int) {
+        count { counts in
+            counts.batches += 1
+            counts.coalescedRequests += requests
+        }
+    }
 
     func count(_ change: (inout Counts) -> Void) {
         storage.withLock { change(&$0.counts) }
@@ -119,8 +132,9 @@ public final class SessionPool: Service, Sendable {
     public let configuration: Configuration
     /// The loop the pool's connections live on, and its timers run on.
     let eventLoop: any EventLoop
-    /// Runs a statement's check and write on that loop.
-    let executor: EventLoopExecutor
+    /// Runs a statement's check and write on that loop; requests that prefer it reach their
+    /// connections with no hop to another thread.
+    public let executor: EventLoopExecutor
     let logger: Logger
     let storage: Mutex<Storage>
     /// The statements that set a request's settings for the session, or for one transaction.

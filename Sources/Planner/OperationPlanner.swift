@@ -83,10 +83,13 @@ public enum OperationPlanner {
         }
         let statement = SQLSelect([.init(try builder.jsonObject(pairs, at: nil, path: []), as: PlanBuilder.dataColumn)])
         let planned = try builder.statement(SQLRenderer.render(statement), at: nil, path: [])
-        let cohort = operation.operation == .subscription ? CohortPlan(statement: statement, parameters: builder.parameters) : nil
+        // One statement for many: a live query's subscribers, or a query's requests coalesced.
+        let many = builder.streamPlan == nil ? CohortPlan(statement: statement, parameters: builder.parameters) : nil
+        let isSubscription = operation.operation == .subscription
         return QueryPlan(body: .statement(sql: planned.sql, parameters: planned.parameters),
                          structuralVariables: builder.variables.structural, laidOutVariables: builder.variables.laidOut,
-                         readTables: builder.readTables, cohort: builder.streamPlan == nil ? cohort : nil, stream: builder.streamPlan)
+                         readTables: builder.readTables, cohort: isSubscription ? many : nil, batch: isSubscription ? nil : many,
+                         stream: builder.streamPlan)
     }
 
     /// A live query is refreshed by change events: every table it reads — through relationships,

@@ -28,13 +28,17 @@ public struct QueryPlan: Sendable {
     public let readTables: Set<String>
     /// A subscription's statement for many subscribers at once.
     public let cohort: CohortPlan?
+    /// A query's statement for many requests at once: concurrent requests of this plan with the
+    /// same settings, coalesced while they wait for a connection.
+    public let batch: CohortPlan?
     /// A stream subscription's start and batches.
     public let stream: StreamPlan?
 
     init(body: Body, structuralVariables: Set<String>, laidOutVariables: Set<String> = [], readTables: Set<String> = [],
-         cohort: CohortPlan? = nil, stream: StreamPlan? = nil) {
+         cohort: CohortPlan? = nil, batch: CohortPlan? = nil, stream: StreamPlan? = nil) {
         self.body = body
         self.cohort = cohort
+        self.batch = batch
         self.stream = stream
         self.structuralVariables = structuralVariables
         self.laidOutVariables = laidOutVariables.subtracting(structuralVariables)

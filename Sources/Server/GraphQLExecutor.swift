@@ -60,6 +60,8 @@ public final class GraphQLExecutor: Sendable {
     /// Set once the database turned out to have a deferrable constraint or trigger: from then on
     /// every mutation runs in a transaction (see `runMutation`).
     let writesNeedTransactions = Atomic<Bool>(false)
+    /// Each pool part's coalesced requests, by the part's identity.
+    let batches: [ObjectIdentifier: RequestBatches]
 
     /// - Parameter pools: where statements run, each on the pool of the calling event loop; nil
     ///   serves introspection only (for tests).
@@ -68,6 +70,11 @@ public final class GraphQLExecutor: Sendable {
         self.trusted = trusted
         self.apis = apis
         self.pools = pools
+        var batches: [ObjectIdentifier: RequestBatches] = [:]
+        for pool in pools?.partitions ?? [] where pool.configuration.scope == .session && pool.configuration.coalescesRequests {
+            batches[ObjectIdentifier(pool)] = RequestBatches(pool: pool)
+        }
+        self.batches = batches
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
@@ -184,7 +191,15 @@ public final class GraphQLExecutor: Sendable {
             let session = prepared.session
             let binds = parameters.map { $0.value(variables: prepared.variables, session: session) }
             do {
-                let bytes = try await pool.query(statement, binds: binds, settings: Self.settings(prepared), cancellation: cancellation)
+                let bytes: ByteBuffer?
+                if let batch = prepared.entry.plan.batch, let batchStatement = prepared.entry.batchStatement,
+                   let batches = batches[ObjectIdentifier(pool)] {
+                    bytes = try await batches.query(statement, binds: binds, batch: batchStatement, plan: batch,
+                                                    values: { CohortPlan.member(batch.memberValues(variables: prepared.variables, session: session)) },
+                                                    settings: Self.settings(prepared), cancellation: cancellation)
+                } else {
+                    bytes = try await pool.query(statement, binds: binds, settings: Self.settings(prepared), cancellation: cancellation)
+                }
                 return .data(bytes ?? ByteBuffer(string: "null"))
             } catch {
                 return .executionErrors([report.clientError(for: error, path: [])])

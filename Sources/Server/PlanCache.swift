@@ -52,6 +52,8 @@ final class PlanCache: Sendable {
         let statements: [PreparedSQL]
         /// The `data` JSON of a plan known without the database (introspection, `__typename`).
         let constantData: ByteBuffer?
+        /// `plan.batch`, prepared: the statement of coalesced requests.
+        let batchStatement: PreparedSQL?
 
         init(plan: QueryPlan, cost: Int = 1) {
             self.plan = plan
@@ -60,6 +62,7 @@ final class PlanCache: Sendable {
                 let lists = Set(statement.parameters.indices.filter { statement.parameters[$0].isList })
                 return PreparedSQL(statement.sql, listParameters: lists)
             }
+            batchStatement = plan.batch?.prepared
             if case .constant(let data) = plan.body {
                 constantData = ByteBuffer(string: data.serialized)
             } else {

@@ -64,6 +64,15 @@ struct ListenOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Database connections for requests (env: STRATA_CONNECTIONS; default 8).", valueName: "n"))
     var connections: Int?
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Run every request's statement alone, never coalesced with concurrent requests of the same query waiting for a connection (env: STRATA_COALESCING=off)."))
+    var noCoalescing = false
+
+    /// Whether requests waiting for a connection may run as one statement.
+    var coalescesRequests: Bool {
+        !noCoalescing && ProcessInfo.processInfo.environment["STRATA_COALESCING"] != "off"
+    }
+
     @Option(name: .long, help: ArgumentHelp(
         "Threads serving requests (env: STRATA_THREADS; default: half the cores when PostgreSQL runs on this machine, else every core).",
         valueName: "n"))

@@ -38,7 +38,7 @@ struct DevCommand: AsyncParsableCommand {
             Console.announce("Database: \(connections.server.displayName)")
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
-                                     fallbackSecret: secret, poolSize: try listen.poolSize(),
+                                     fallbackSecret: secret, poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests,
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true,
                                      schemaMismatches: .warn, logger: logger).run()

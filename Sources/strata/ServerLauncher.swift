@@ -31,6 +31,8 @@ struct ServerLauncher {
     /// The HS secret when the project sets none (the development secret).
     var fallbackSecret: String?
     var poolSize: Int
+    /// Whether requests of one query waiting for a connection run as one statement.
+    var coalescesRequests = true
     var allowUnsafeRole: Bool
     var duties: Duties = .serveAndWork
     /// Serve `/metrics` (and the health checks) on this port instead of the main one.
@@ -124,7 +126,7 @@ struct ServerLauncher {
     func apiServices(feed: ChangeFeed, readiness: [any ReadinessCheck], tracing: RequestTracing? = nil) async throws -> [any Service] {
         let client = PostgresClient(configuration: connections.server.clientConfiguration, backgroundLogger: logger)
         let settings = project.settings
-        let pool = SessionPools(configuration: .init(
+        var poolConfiguration = SessionPool.Configuration(
             endpoint: connections.server, maximumConnections: poolSize,
             scope: settings.poolMode == .transaction ? .transaction : .session,
             statementTimeoutMilliseconds: settings.limits.statementTimeoutMilliseconds, roles: Set(project.roleNames),
@@ -132,8 +134,9 @@ struct ServerLauncher {
             maximumWaiting: settings.resilience.maximumWaiting,
             breaker: CircuitBreaker.Configuration(failureThreshold: settings.resilience.breakerFailures,
                                                   window: .milliseconds(settings.resilience.breakerWindowMilliseconds),
-                                                  probeInterval: .milliseconds(settings.resilience.breakerProbeMilliseconds))),
-            logger: logger)
+                                                  probeInterval: .milliseconds(settings.resilience.breakerProbeMilliseconds)))
+        poolConfiguration.coalescesRequests = coalescesRequests
+        let pool = SessionPools(configuration: poolConfiguration, logger: logger)
         let apis: [String: RoleSchema]
         do {
             apis = try RoleSchema.buildAll(project)

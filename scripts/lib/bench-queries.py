@@ -3,7 +3,9 @@ data (Acme: 4,000 more tasks, 12,000 comments), then for each benchmark query me
 its final SQL (prepared, settings fixed per connection) and wrk against Strata's /graphql, and
 prints both with their ratio, Strata's CPU time and context switches per request (from /proc,
 around the wrk run), and the latency percentiles wrk saw. Then the memory: the idle server's
-RSS, and what each open idle keep-alive connection adds to it.
+RSS, and what each open idle keep-alive connection adds to it. Last, request coalescing: each
+query with four times as many clients as the pool has connections, on this server and on one
+started with --no-coalescing, with the requests each statement answered (from pg_stat_database).
 
     bench-queries.py STRATA DATA_DIR CONNECTIONS SECONDS"""
 import json
@@ -77,6 +79,21 @@ def idle_connection_cost(port, pid):
     return (after - before) / IDLE_CONNECTIONS
 
 
+def commits():
+    return int(sql(data, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
+
+
+def crowded(pid, port, token):
+    """Each query's figures with 4 × `connections` clients on the pool's `connections`."""
+    figures = {}
+    for name, path, variables, _ in QUERIES:
+        body = json.dumps({"query": open(path).read(), "variables": variables})
+        before = commits()
+        figures[name] = measured(pid, lambda: wrk_post(data, port, token, body, 4 * connections, seconds, details=True))
+        figures[name]["per_statement"] = figures[name]["requests"] / max(1, commits() - before)
+    return figures
+
+
 port = free_port()
 server = start_server(strata, data, port, connections)
 try:
@@ -111,6 +128,17 @@ try:
     after_runs = rss_kib(pid)
     print(f"idle RSS of the server: {idle_rss / 1024:.1f} MiB after startup (target 30), {after_runs / 1024:.1f} MiB idle after the runs; "
           f"each idle keep-alive connection adds {idle_connection_cost(port, pid):.1f} KiB ({IDLE_CONNECTIONS} open)")
+    coalesced = crowded(pid, port, token)
+    server.terminate()
+    server.wait(timeout=60)
+    server = start_server(strata, data, port, connections, extra=["--no-coalescing"])
+    alone = crowded(server.pid, port, token)
+    print(f"request coalescing, {4 * connections} clients on {connections} connections: coalesced vs --no-coalescing")
+    print(f"{'query':<14} {'coalesced':>10} {'req/stmt':>8} {'CPU/req':>9} {'p99':>8} {'alone':>10} {'CPU/req':>9} {'p99':>8} {'gain':>6}")
+    for name, *_ in QUERIES:
+        on, off = coalesced[name], alone[name]
+        print(f"{name:<14} {on['rate']:>8.0f}/s {on['per_statement']:>8.2f} {on['cpu_us']:>7.1f}µs {on['p99']:>6.2f}ms "
+              f"{off['rate']:>8.0f}/s {off['cpu_us']:>7.1f}µs {off['p99']:>6.2f}ms {on['rate'] / off['rate']:>5.2f}x")
 finally:
     server.terminate()
     server.wait(timeout=60)

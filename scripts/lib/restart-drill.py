@@ -95,6 +95,9 @@ down_at = time.monotonic()
 pg("stop", "-D", data_dir + "/pg", "-m", "fast", "-w")
 stopped_at = time.monotonic()
 time.sleep(2)
+# Down for certain until the start begins: PostgreSQL accepts connections before `pg_ctl -w`
+# notices and returns, so requests ending before `back_at` may already be served.
+starting_at = time.monotonic()
 pg("start", "-D", data_dir + "/pg", "-w", "-t", "60", "-l", data_dir + "/pg/restart.log")
 back_at = time.monotonic()
 deadline = back_at + 10
@@ -121,7 +124,7 @@ statuses = {}
 for (_, _, kind, status, code, _) in events:
     key = "%s %s %s" % (kind, status, code or "")
     statuses[key] = statuses.get(key, 0) + 1
-outage = [e for e in events if e[0] >= stopped_at and e[1] < back_at]
+outage = [e for e in events if e[0] >= stopped_at and e[1] < starting_at]
 report = {
     "requests": len(events),
     "statuses": statuses,

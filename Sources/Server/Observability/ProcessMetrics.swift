@@ -16,6 +16,8 @@ public final class ProcessMetrics: Sendable {
     private let exhausted: FollowingCounter
     private let breakerRefusals: FollowingCounter
     private let opened: FollowingCounter
+    private let batches: FollowingCounter
+    private let coalescedRequests: FollowingCounter
     private let messagesSent: FollowingCounter
     private let refusedConnections: FollowingCounter
     private let refreshes: FollowingCounter
@@ -35,6 +37,10 @@ public final class ProcessMetrics: Sendable {
         exhausted = FollowingCounter(metrics.counter("strata_pool_refusals_total", refusals, labels: [("reason", "exhausted")]))
         breakerRefusals = FollowingCounter(metrics.counter("strata_pool_refusals_total", refusals, labels: [("reason", "breaker")]))
         opened = FollowingCounter(metrics.counter("strata_pool_connections_opened_total", "Database connections the request pool opened."))
+        batches = FollowingCounter(metrics.counter("strata_pool_batches_total",
+                                                   "Statements that answered several requests of one query at once, coalesced while they waited for a connection."))
+        coalescedRequests = FollowingCounter(metrics.counter("strata_pool_coalesced_requests_total",
+                                                             "Requests answered by a statement run for several of them (strata_pool_batches_total)."))
         messagesSent = FollowingCounter(metrics.counter("strata_websocket_messages_sent_total", "Messages sent to GraphQL WebSocket clients, every type."))
         refusedConnections = FollowingCounter(metrics.counter("strata_websocket_connections_refused_total",
                                                               "WebSocket connections refused because their tenant held its connection cap."))
@@ -55,6 +61,8 @@ public final class ProcessMetrics: Sendable {
                 exhausted.follow(counts.exhausted)
                 breakerRefusals.follow(counts.breakerRefusals)
                 opened.follow(counts.opened)
+                batches.follow(counts.batches)
+                coalescedRequests.follow(counts.coalescedRequests)
             }
             if let sockets {
                 let byRole = sockets.connectionsByRole

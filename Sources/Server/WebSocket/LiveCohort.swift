@@ -60,7 +60,7 @@ final class LiveCohort: Sendable {
         self.key = key
         self.tables = tables
         self.plan = plan
-        self.statement = PreparedSQL(plan.sql, listParameters: Set(plan.binds.indices.filter { plan.isList($0 + 1) }))
+        self.statement = plan.prepared
         self.interval = interval
         self.executor = executor
         self.service = service

@@ -1,0 +1,164 @@
+import APISchema
+import Database
+import GraphQLLanguage
+import GraphQLTypeSystem
+import Logging
+import NIOCore
+import Planner
+import SchemaModel
+import Testing
+import TestSupport
+@testable import Server
+
+/// Concurrent requests of one query waiting for a connection run as one statement, and each
+/// gets what it would have got alone: its own data, its own error, its own cancellation.
+@Suite("Request coalescing")
+struct RequestCoalescingTests {
+    static let session = Session(role: "member", tenantID: DemoTenants.acme, userID: "10000000-0000-4000-8000-000000000002")
+
+    /// The demo API on a pool of one connection, which `hold` keeps busy until `release`.
+    struct Bench {
+        let database: TestDatabase
+        let pool: SessionPool
+        let executor: GraphQLExecutor
+        let batches: RequestBatches
+
+        static func start() async throws -> Bench {
+            let database = try await TestCluster.shared.makeDatabase()
+            try await database.loadDemoData()
+            let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
+            let logger = Logger(label: "strata.test")
+            let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 1,
+                                                        statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames)), logger: logger)
+            let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: SessionPools(pool), limits: .default, logger: logger)
+            return Bench(database: database, pool: pool, executor: executor, batches: try #require(executor.batches[ObjectIdentifier(pool)]))
+        }
+
+        func prepared(_ query: String, _ variables: [String: JSONValue]) throws -> GraphQLExecutor.Prepared {
+            guard case .ready(let prepared) = executor.prepare(GraphQLRequest(query: query, variables: variables), session: session) else {
+                throw GraphQLError("not prepared: \(query)")
+            }
+            return prepared
+        }
+
+        /// Keeps the pool's only connection until the returned continuation is resumed.
+        func hold() async throws -> (release: CheckedContinuation<Void, Never>, done: Task<Void, any Error>) {
+            let (gate, opened) = AsyncStream.makeStream(of: CheckedContinuation<Void, Never>.self)
+            let pool = self.pool
+            let done = Task {
+                try await pool.transaction(settings: ConnectionSettings(role: "member", tenantID: DemoTenants.acme, userID: nil, claims: "{}")) { _ in
+                    await withCheckedContinuation { release in opened.yield(release) }
+                }
+            }
+            var iterator = gate.makeAsyncIterator()
+            return (try #require(await iterator.next()), done)
+        }
+
+        /// Waits until `count` requests wait in batches.
+        func waitForMembers(_ count: Int) async throws {
+            for _ in 0..<400 where batches.waitingMembers < count { try await Task.sleep(for: .milliseconds(25)) }
+            #expect(batches.waitingMembers == count)
+        }
+
+        func stop() async {
+            await pool.shutdown()
+        }
+    }
+
+    static func text(_ outcome: GraphQLExecutor.Outcome) -> String? {
+        if case .data(let bytes) = outcome { return String(buffer: bytes) }
+        return nil
+    }
+
+    static func code(_ outcome: GraphQLExecutor.Outcome) -> String? {
+        if case .executionErrors(let errors) = outcome { return errors.first?.code }
+        return nil
+    }
+
+    static let titles = "query($n: Int!) { tasks(order_by: {title: asc}, limit: $n) { title } }"
+
+    @Test("requests waiting for a connection run as one statement, each answered with its own data")
+    func oneStatement() async throws {
+        let bench = try await Bench.start()
+        let requests = try (1...6).map { try bench.prepared(Self.titles, ["n": .number("\($0)")]) }
+        // A request finding the connection free runs alone, never held back for others.
+        let alone = try await requests.asyncMap { Self.text(await bench.executor.run($0)) }
+        #expect(bench.pool.counts.batches == 0)
+
+        let (release, held) = try await bench.hold()
+        let answers = requests.map { prepared in Task { Self.text(await bench.executor.run(prepared)) } }
+        try await bench.waitForMembers(requests.count)
+        release.resume()
+        try await held.value
+        let coalesced = await answers.asyncMap { await $0.value }
+        #expect(coalesced == alone, "each request gets what it got alone")
+        let counts = coalesced.map { ($0?.components(separatedBy: "\"title\"").count ?? 0) - 1 }
+        #expect(counts.first == 1 && counts.enumerated().allSatisfy { $1 == min($0 + 1, counts.last ?? 0) } && (counts.last ?? 0) > 1,
+                "each its own limit: \(counts)")
+        #expect(bench.pool.counts.batches == 1)
+        #expect(bench.pool.counts.coalescedRequests == requests.count)
+        await bench.stop()
+    }
+
+    @Test("a request whose variable the database refuses gets its own error; the others their data")
+    func oneBadMember() async throws {
+        let bench = try await Bench.start()
+        let byPk = "query($id: uuid!) { tasks_by_pk(id: $id) { title } }"
+        let ids = try await bench.database.rows("SELECT id::text FROM public.tasks WHERE tenant_id::text = \(DemoTenants.acme) ORDER BY title")
+            .compactMap { $0.first ?? nil }
+        try #require(ids.count >= 2)
+        let requests = try (ids + ["not-a-uuid"]).map { try bench.prepared(byPk, ["id": .string($0)]) }
+        let (release, held) = try await bench.hold()
+        let answers = requests.map { prepared in Task { await bench.executor.run(prepared) } }
+        try await bench.waitForMembers(requests.count)
+        release.resume()
+        try await held.value
+        let outcomes = await answers.asyncMap { await $0.value }
+        for outcome in outcomes.dropLast() {
+            #expect(Self.text(outcome)?.contains("\"title\"") == true)
+        }
+        #expect(Self.code(outcomes[ids.count]) == "data-exception")
+        #expect(bench.pool.counts.batches == 0, "the failed batch answered nobody; each ran alone")
+        await bench.stop()
+    }
+
+    @Test("a request whose client hangs up leaves its batch; the others are answered")
+    func memberLeaves() async throws {
+        let bench = try await Bench.start()
+        let requests = try (1...3).map { try bench.prepared(Self.titles, ["n": .number("\($0)")]) }
+        let cancellations = requests.map { _ in QueryCancellation() }
+        let (release, held) = try await bench.hold()
+        let answers = zip(requests, cancellations).map { prepared, cancellation in
+            Task { await bench.executor.run(prepared, cancellation: cancellation) }
+        }
+        try await bench.waitForMembers(requests.count)
+        cancellations[1].cancel()
+        try await bench.waitForMembers(2)
+        release.resume()
+        try await held.value
+        let outcomes = await answers.asyncMap { await $0.value }
+        #expect(Self.text(outcomes[0])?.contains("\"title\"") == true)
+        #expect(Self.text(outcomes[1]) == nil)
+        #expect(Self.text(outcomes[2])?.contains("\"title\"") == true)
+        #expect(bench.pool.counts.batches == 1)
+        #expect(bench.pool.counts.coalescedRequests == 2)
+        await bench.stop()
+    }
+
+    @Test("a heavy query's batches stay small; a cheap one's grow to the most")
+    func capacity() {
+        #expect(RequestBatches.capacity(memberCost: nil, maximum: 32) == RequestBatches.firstMembers)
+        #expect(RequestBatches.capacity(memberCost: .microseconds(10), maximum: 32) == 32)
+        #expect(RequestBatches.capacity(memberCost: .microseconds(250), maximum: 32) == 8)
+        #expect(RequestBatches.capacity(memberCost: .milliseconds(40), maximum: 32) == 2)
+        #expect(RequestBatches.capacity(memberCost: .zero, maximum: 32) == 32)
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
