@@ -100,6 +100,42 @@ struct RequestCoalescingTests {
         await bench.stop()
     }
 
+    @Test("lists of any length and values of any text travel with each request in a batch")
+    func listsAndNulls() async throws {
+        let bench = try await Bench.start()
+        let ids = try await bench.database.rows("SELECT id::text FROM public.tasks WHERE tenant_id::text = \(DemoTenants.acme) ORDER BY title")
+            .compactMap { $0.first ?? nil }
+        try #require(ids.count >= 2)
+        let query = "query($ids: [uuid!], $statuses: [String!], $status: String) { tasks(where: {id: {_in: $ids}, status: {_nin: $statuses, _neq: $status}}, order_by: {title: asc}) { id status } }"
+        // One plan for all (only whether a scalar is null shapes it): lists of any length, values of any text.
+        let variables: [[String: JSONValue]] = [
+            ["ids": .array([.string(ids[0])]), "statuses": .array([]), "status": .string("x")],
+            ["ids": .array(ids.map { .string($0) }), "statuses": .array([.string("done")]), "status": .string("no such status")],
+            ["ids": .array([]), "statuses": .array([]), "status": .string("")],
+            ["ids": .array(ids.map { .string($0) }), "statuses": .array([.string("a\"b\\c,{d}"), .string("NULL"), .string(""), .string("done")]),
+             "status": .string("it's")],
+        ]
+        let requests = try variables.map { try bench.prepared(query, $0) }
+        let alone = await requests.asyncMap { Self.outcomeText(await bench.executor.run($0)) }
+        let (release, held) = try await bench.hold()
+        let answers = requests.map { prepared in Task { Self.outcomeText(await bench.executor.run(prepared)) } }
+        try await bench.waitForMembers(requests.count)
+        release.resume()
+        try await held.value
+        let coalesced = await answers.asyncMap { await $0.value }
+        #expect(coalesced == alone, "each request gets what it got alone")
+        #expect(coalesced[0]?.contains(ids[0]) == true && coalesced[0]?.contains(ids[1]) == false)
+        #expect(coalesced[2]?.contains("[]") == true)
+        #expect(coalesced[3] == coalesced[1], "quotes, commas, braces, NULL and empty strings inside a list are values, not syntax")
+        #expect(bench.pool.counts.batches == 1 && bench.pool.counts.coalescedRequests == requests.count)
+        await bench.stop()
+    }
+
+    /// The data, or the first error's code.
+    static func outcomeText(_ outcome: GraphQLExecutor.Outcome) -> String? {
+        text(outcome) ?? code(outcome).map { "error " + $0 }
+    }
+
     @Test("a request whose variable the database refuses gets its own error; the others their data")
     func oneBadMember() async throws {
         let bench = try await Bench.start()
