@@ -117,6 +117,12 @@ public final class SessionPool: Service, Sendable {
 
     public var counts: Counts { storage.withLock { $0.counts } }
 
+    /// A request refused because too many wait already, counted with the pool's own refusals.
+    public func refuseExhausted() -> SessionPoolError {
+        count { $0.exhausted += 1 }
+        return .poolExhausted
+    }
+
     /// One statement answered `requests` coalesced requests.
     public func countBatch(of requests: Int) {
         count { counts in

@@ -59,6 +59,16 @@ final class RequestBatches: Sendable {
         var nextID = 0
         /// What one member has cost in the batches of each statement (its name), averaged.
         var memberCosts: [String: Duration] = [:]
+        /// Members of batches that have not started: requests waiting for a connection, which
+        /// count toward the pool's `maximumWaiting` beside its own waiters (a batch waiting for a
+        /// connection is one of those).
+        var waiting = 0
+    }
+
+    private enum Entry {
+        case alone
+        case refused
+        case joined(batch: Int, member: Int, leads: Bool)
     }
 
     let pool: SessionPool
@@ -84,19 +94,24 @@ final class RequestBatches: Sendable {
     func query(_ single: PreparedSQL, binds: [SQLValue], batch: PreparedSQL, plan: CohortPlan, values: () -> String,
                settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> ByteBuffer? {
         let key = Key(statement: single.name, settings: settings)
-        let joined = state.withLock { state -> (batch: Int, member: Int, leads: Bool)? in
+        let entry = state.withLock { state -> Entry in
             var leads = false
             let id: Int
             if let open = state.open[key] {
                 id = open
             } else {
-                guard !pool.hasFreeConnection else { return nil }
+                guard !pool.hasFreeConnection else { return .alone }
                 state.nextID += 1
                 id = state.nextID
                 state.batches[id] = Batch(key: key)
                 state.open[key] = id
                 leads = true
             }
+            guard state.waiting + pool.statistics.waiting < pool.configuration.maximumWaiting else {
+                if leads { state.batches[id] = nil; state.open[key] = nil }
+                return .refused
+            }
+            state.waiting += 1
             state.nextID += 1
             let member = state.nextID
             state.batches[id]?.members[member] = Member(values: values(), binds: binds)
@@ -104,10 +119,13 @@ final class RequestBatches: Sendable {
             if state.batches[id]?.order.count ?? 0 >= Self.capacity(memberCost: state.memberCosts[key.statement], maximum: maximumMembers) {
                 state.open[key] = nil
             }
-            return (id, member, leads)
+            return .joined(batch: id, member: member, leads: leads)
         }
-        guard let joined else {
-            return try await pool.query(single, binds: binds, settings: settings, cancellation: cancellation)
+        let joined: (batch: Int, member: Int, leads: Bool)
+        switch entry {
+        case .alone: return try await pool.query(single, binds: binds, settings: settings, cancellation: cancellation)
+        case .refused: throw pool.refuseExhausted()
+        case .joined(let batch, let member, let leads): joined = (batch, member, leads)
         }
         if joined.leads {
             Task(executorPreference: pool.executor) {
@@ -128,7 +146,7 @@ final class RequestBatches: Sendable {
 
     /// Requests waiting in batches that have not started.
     var waitingMembers: Int {
-        state.withLock { state in state.batches.values.filter { !$0.started }.reduce(0) { $0 + $1.members.count } }
+        state.withLock { $0.waiting }
     }
 
     /// How many members a batch of a statement takes, given what one has cost.
@@ -170,6 +188,7 @@ final class RequestBatches: Sendable {
         let (reply, cancellation) = state.withLock { state -> (CheckedContinuation<ByteBuffer?, any Error>?, QueryCancellation?) in
             guard var left = state.batches[batch], let gone = left.members.removeValue(forKey: member) else { return (nil, nil) }
             left.order.removeAll { $0 == member }
+            if !left.started { state.waiting -= 1 }
             state.batches[batch] = left.finished && left.members.isEmpty ? nil : left
             let abandoned = left.started && !left.finished && left.members.isEmpty
             return (gone.reply, abandoned ? left.cancellation : nil)
@@ -183,6 +202,7 @@ final class RequestBatches: Sendable {
         try state.withLock { state in
             guard var started = state.batches[batch] else { throw CancellationError() }
             if state.open[started.key] == batch { state.open[started.key] = nil }
+            if !started.started { state.waiting -= started.order.count }
             started.started = true
             state.batches[batch] = started
             guard !started.order.isEmpty else { throw CancellationError() }
@@ -243,6 +263,11 @@ final class RequestBatches: Sendable {
         let replies = state.withLock { state -> [(CheckedContinuation<ByteBuffer?, any Error>, Answer)] in
             guard var ended = state.batches[batch] else { return [] }
             if state.open[ended.key] == batch { state.open[ended.key] = nil }
+            // A batch that never got a connection ends its members' wait here.
+            if !ended.started {
+                state.waiting -= ended.order.count
+                ended.started = true
+            }
             var replies: [(CheckedContinuation<ByteBuffer?, any Error>, Answer)] = []
             for id in ended.order {
                 let answer = answers[id] ?? .failure(failure ?? CancellationError())

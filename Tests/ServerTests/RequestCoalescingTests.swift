@@ -23,13 +23,14 @@ struct RequestCoalescingTests {
         let executor: GraphQLExecutor
         let batches: RequestBatches
 
-        static func start() async throws -> Bench {
+        static func start(maximumWaiting: Int = 1_024) async throws -> Bench {
             let database = try await TestCluster.shared.makeDatabase()
             try await database.loadDemoData()
             let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
             let logger = Logger(label: "strata.test")
             let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 1,
-                                                        statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames)), logger: logger)
+                                                        statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames),
+                                                        acquireTimeout: .seconds(60), maximumWaiting: maximumWaiting), logger: logger)
             let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: SessionPools(pool), limits: .default, logger: logger)
             return Bench(database: database, pool: pool, executor: executor, batches: try #require(executor.batches[ObjectIdentifier(pool)]))
         }
@@ -178,6 +179,27 @@ struct RequestCoalescingTests {
         #expect(Self.text(outcomes[2])?.contains("\"title\"") == true)
         #expect(bench.pool.counts.batches == 1)
         #expect(bench.pool.counts.coalescedRequests == 2)
+        await bench.stop()
+    }
+
+    @Test("requests waiting in batches count toward the most that may wait: past it they are refused at once")
+    func waitingBound() async throws {
+        // Three requests wait in one batch, which itself waits in the pool's queue: four of four places.
+        let bench = try await Bench.start(maximumWaiting: 4)
+        let requests = try (1...5).map { try bench.prepared(Self.titles, ["n": .number("\($0)")]) }
+        let (release, held) = try await bench.hold()
+        let answers = requests.prefix(3).map { prepared in Task { Self.outcomeText(await bench.executor.run(prepared)) } }
+        try await bench.waitForMembers(3)
+        for _ in 0..<400 where bench.pool.statistics.waiting < 1 { try await Task.sleep(for: .milliseconds(25)) }
+        var refused: [String?] = []
+        for prepared in requests.suffix(2) { refused.append(Self.outcomeText(await bench.executor.run(prepared))) }
+        #expect(refused == ["error pool-exhausted", "error pool-exhausted"])
+        #expect(bench.pool.counts.exhausted == 2)
+        release.resume()
+        try await held.value
+        let served = await answers.asyncMap { await $0.value }
+        #expect(served.allSatisfy { $0?.contains("\"title\"") == true })
+        #expect(bench.batches.waitingMembers == 0)
         await bench.stop()
     }
 
