@@ -34,7 +34,7 @@ struct GraphQLTestServer {
                       requestHeadTimeout: Duration = .seconds(300), idleTimeout: Duration = .seconds(300),
                       requestTimeout: Duration? = .seconds(30), sockets: SocketSettings = SocketSettings(initTimeout: .seconds(120)), live: Bool = false,
                       rateLimits: [String: RoleRateLimits] = [:], trustedDocuments: TrustedDocumentsMode = .off,
-                      auth: (inout AuthSettings) -> Void = { _ in }, console: Bool = false,
+                      auth: (inout AuthSettings) -> Void = { _ in }, console: Bool = false, acquireTimeout: Duration = .seconds(2),
                       rateClock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) async throws -> GraphQLTestServer {
         let database = try await TestCluster.shared.makeDatabase()
         let logger = Logger(label: "strata.test")
@@ -45,7 +45,8 @@ struct GraphQLTestServer {
         let roles = Set(project.roleNames)
         // One connection per event loop: requests run where their connection lives.
         let pool = SessionPools(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 2,
-                                                     statementTimeoutMilliseconds: 60_000, roles: roles), logger: logger)
+                                                     statementTimeoutMilliseconds: 60_000, roles: roles, acquireTimeout: acquireTimeout),
+                                  logger: logger)
         let apis = try RoleSchema.buildAll(project)
         let trusted = TrustedDocuments(mode: trustedDocuments, entries: try TrustedDocuments.load(
             directory: ProjectFiles.root + "/queries", displayDirectory: "queries", apis: apis).get())
