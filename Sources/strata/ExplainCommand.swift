@@ -101,18 +101,28 @@ struct ExplainCommand: AsyncParsableCommand {
         }
         if let cohort = plan.cohort {
             // What refreshes this live query: its cohort's statement, here with this session alone.
-            print("\n-- refreshed with the other subscribers of its cohort (same plan, role and tenant) by:")
-            print(cohort.sql)
-            let binds = cohort.bindValues(members: [CohortPlan.member(cohort.memberValues(variables: values, session: session))])
-            for (index, (bind, value)) in zip(cohort.binds, binds).enumerated() {
-                print("-- $\(index + 1) = " + (bind == .members ? "each member's values  → \(value.shown)" : value.shown))
-            }
-            let cohortSession = Session(role: session.role, tenantID: session.tenantID, claimsJSON: "{}")
-            if analyze { try await explainAnalyze(cohort.sql, binds: binds, session: cohortSession) }
+            try await explainMany(cohort, heading: "refreshed with the other subscribers of its cohort (same plan, role and tenant) by",
+                                  values: values, session: session,
+                                  runAs: Session(role: session.role, tenantID: session.tenantID, claimsJSON: "{}"))
+        }
+        if let batch = plan.batch {
+            try await explainMany(batch, heading: "run with concurrent requests of the same plan and session, when they wait for a connection, as",
+                                  values: values, session: session, runAs: session)
         }
         if plan.stream != nil {
             print("-- a stream: each run binds the cursor reached so far to the variable $@cursor")
         }
+    }
+
+    /// A statement for many members, printed with this session's values as its one member.
+    private func explainMany(_ many: CohortPlan, heading: String, values: [String: JSONValue], session: Session, runAs: Session) async throws {
+        print("\n-- " + heading + ":")
+        print(many.sql)
+        let binds = many.bindValues(members: [CohortPlan.member(many.memberValues(variables: values, session: session))])
+        for (index, (bind, value)) in zip(many.binds, binds).enumerated() {
+            print("-- $\(index + 1) = " + (bind == .members ? "each member's values  → \(value.shown)" : value.shown))
+        }
+        if analyze { try await explainAnalyze(many.sql, binds: binds, session: runAs) }
     }
 
     private func explainAnalyze(_ sql: String, binds: [SQLValue], session: Session) async throws {

@@ -15,6 +15,9 @@ struct ExplainCommandTests {
         #expect(result.stdout.hasPrefix(#"SELECT "pg_catalog"."json_build_object"('tasks_by_pk', "#))
         #expect(result.stdout.contains("-- $1 = $session.tenant_id  → \"\(DemoTenants.acme)\""))
         #expect(result.stdout.contains(#"-- $2 = variable $id  → "12000000-0000-4000-8000-000000000001""#))
+        #expect(result.stdout.contains("-- run with concurrent requests of the same plan and session, when they wait for a connection, as:\nSELECT"))
+        #expect(result.stdout.contains(#"-- $1 = each member's values  → "[[\"\#(DemoTenants.acme)\",\"12000000-0000-4000-8000-000000000001\"]]""#),
+                "\(result.stdout)")
     }
 
     @Test("a mutation prints one statement per field, numbered, with values inside variables shown")
