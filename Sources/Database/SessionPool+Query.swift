@@ -98,15 +98,12 @@ extension SessionPool {
             // On the connection's loop — the pool's, where a request's task is already — the check and the
             // statement's write happen with nothing in between: the connection cannot close
             // between them unseen.
-            func run() async throws -> T {
+            outcome = .success(try await withTaskExecutorPreference(executor) {
                 guard !lease.connection.isClosed else { throw SessionPoolError.connectionLost }
                 return try await cancellation.whileRunning(onCancel: {
                     signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
                 }, body)
-            }
-            // A job running on the loop belongs to a task that prefers the loop's executor (tasks reach
-            // a loop's thread through nothing else), so it stays there without a new preference.
-            outcome = .success(executor.loop.inEventLoop ? try await run() : try await withTaskExecutorPreference(executor) { try await run() })
+            })
         } catch {
             outcome = .failure(error)
         }
