@@ -61,6 +61,16 @@ struct RequestCoalescingTests {
             #expect(batches.waitingMembers == count)
         }
 
+        /// Each request's outcome when all of them had to wait for the connection together.
+        func runWaiting(_ requests: [GraphQLExecutor.Prepared]) async throws -> [GraphQLExecutor.Outcome] {
+            let (release, held) = try await hold()
+            let answers = requests.map { prepared in Task { await executor.run(prepared) } }
+            try await waitForMembers(requests.count)
+            release.resume()
+            try await held.value
+            return await answers.asyncMap { await $0.value }
+        }
+
         func stop() async {
             await pool.shutdown()
         }
@@ -86,12 +96,7 @@ struct RequestCoalescingTests {
         let alone = try await requests.asyncMap { Self.text(await bench.executor.run($0)) }
         #expect(bench.pool.counts.batches == 0)
 
-        let (release, held) = try await bench.hold()
-        let answers = requests.map { prepared in Task { Self.text(await bench.executor.run(prepared)) } }
-        try await bench.waitForMembers(requests.count)
-        release.resume()
-        try await held.value
-        let coalesced = await answers.asyncMap { await $0.value }
+        let coalesced = try await bench.runWaiting(requests).map(Self.text)
         #expect(coalesced == alone, "each request gets what it got alone")
         let counts = coalesced.map { ($0?.components(separatedBy: "\"title\"").count ?? 0) - 1 }
         #expect(counts.first == 1 && counts.enumerated().allSatisfy { $1 == min($0 + 1, counts.last ?? 0) } && (counts.last ?? 0) > 1,
@@ -118,12 +123,7 @@ struct RequestCoalescingTests {
         ]
         let requests = try variables.map { try bench.prepared(query, $0) }
         let alone = await requests.asyncMap { Self.outcomeText(await bench.executor.run($0)) }
-        let (release, held) = try await bench.hold()
-        let answers = requests.map { prepared in Task { Self.outcomeText(await bench.executor.run(prepared)) } }
-        try await bench.waitForMembers(requests.count)
-        release.resume()
-        try await held.value
-        let coalesced = await answers.asyncMap { await $0.value }
+        let coalesced = try await bench.runWaiting(requests).map(Self.outcomeText)
         #expect(coalesced == alone, "each request gets what it got alone")
         #expect(coalesced[0]?.contains(ids[0]) == true && coalesced[0]?.contains(ids[1]) == false)
         #expect(coalesced[2]?.contains("[]") == true)
@@ -145,12 +145,7 @@ struct RequestCoalescingTests {
             .compactMap { $0.first ?? nil }
         try #require(ids.count >= 2)
         let requests = try (ids + ["not-a-uuid"]).map { try bench.prepared(byPk, ["id": .string($0)]) }
-        let (release, held) = try await bench.hold()
-        let answers = requests.map { prepared in Task { await bench.executor.run(prepared) } }
-        try await bench.waitForMembers(requests.count)
-        release.resume()
-        try await held.value
-        let outcomes = await answers.asyncMap { await $0.value }
+        let outcomes = try await bench.runWaiting(requests)
         for outcome in outcomes.dropLast() {
             #expect(Self.text(outcome)?.contains("\"title\"") == true)
         }
