@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "DatabaseTests",
             dependencies: ["Database", "SQL", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
-                           .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
         .testTarget(
             name: "EventsTests",

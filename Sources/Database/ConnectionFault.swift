@@ -12,13 +12,14 @@ public enum ConnectionFault {
             default: return false
             }
         }
+        if error is WireConnectionFailure || error is WireProtocolError { return true }
+        if let state = DatabaseServerError.of(error)?.sqlState {
+            return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
+        }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
             return true
-        case .server:
-            let state = error.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state == "57P01" || state == "57P02" || state == "57P03"
         default:
             return false
         }

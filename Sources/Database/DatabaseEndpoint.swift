@@ -115,7 +115,7 @@ public struct DatabaseEndpoint: Sendable, Equatable {
         }
     }
 
-    private var tlsConfiguration: TLSConfiguration {
+    var tlsConfiguration: TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         // libpq's prefer and require encrypt without checking the certificate.
         if tls != .verifyFull { configuration.certificateVerification = .none }

@@ -51,7 +51,7 @@ extension SessionPool {
         case .use(let id, let matches):
             // The state hands out only ids it holds in `live` (set when each opened).
             let live = storage.live[id]!
-            return .grant(.lease(Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches)))
+            return .grant(.lease(Lease(id: id, connection: live.connection, matches: matches)))
         case .open(let id):
             return .grant(.open(id: id))
         case .wait:
@@ -105,43 +105,29 @@ extension SessionPool {
 
     /// Closes a broken connection and gives its place back.
     private func discard(_ lease: Lease) async {
-        try? await lease.connection.close()
+        await lease.connection.close()
         forget(id: lease.id)
     }
 
     /// Opens connection `id`: UTC timestamps, the statement timeout, a name in `pg_stat_activity`.
     private func open(id: Int) async throws -> Lease {
+        let parameters = [
+            ("TimeZone", "UTC"),
+            ("statement_timeout", String(configuration.statementTimeoutMilliseconds)),
+            ("application_name", "strata"),
+        ] + (configuration.planCacheMode.map { [("plan_cache_mode", $0)] } ?? [])
         do {
-            var configuration = try self.configuration.endpoint.connectionConfiguration()
-            configuration.options.additionalStartupParameters = [
-                ("TimeZone", "UTC"),
-                ("statement_timeout", String(self.configuration.statementTimeoutMilliseconds)),
-                ("application_name", "strata"),
-            ] + (self.configuration.planCacheMode.map { [("plan_cache_mode", $0)] } ?? [])
-            configuration.options.connectTimeout = .milliseconds(Int64(min(self.configuration.statementTimeoutMilliseconds, 10_000)))
-            let connection: PostgresConnection
-            do {
-                connection = try await PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
-            } catch {
-                storage.withLock { $0.breaker.recordFailure(at: .now) }
-                throw error
-            }
+            let connection = try await WireConnection.connect(
+                to: configuration.endpoint, on: eventLoop, parameters: parameters,
+                timeout: .milliseconds(min(configuration.statementTimeoutMilliseconds, 10_000)))
             storage.withLock { storage in
                 storage.breaker.recordSuccess()
                 storage.counts.opened += 1
+                storage.live[id] = Live(connection: connection, prepared: [])
             }
-            do {
-                var backendID: Int32 = 0
-                for try await row in try await connection.query("SELECT pg_backend_pid()", logger: logger) {
-                    backendID = try row.decode(Int32.self)
-                }
-                storage.withLock { $0.live[id] = Live(connection: connection, backendID: backendID, prepared: []) }
-                return Lease(id: id, connection: connection, backendID: backendID, matches: false)
-            } catch {
-                try? await connection.close()
-                throw error
-            }
+            return Lease(id: id, connection: connection, matches: false)
         } catch {
+            storage.withLock { $0.breaker.recordFailure(at: .now) }
             forget(id: id)
             throw error
         }
@@ -156,7 +142,7 @@ extension SessionPool {
             return storage.isShutDown || lease.connection.isClosed || count > configuration.preparedStatementLimit
         }
         if retire {
-            try? await lease.connection.close()
+            await lease.connection.close()
             forget(id: lease.id)
             return
         }
@@ -167,7 +153,7 @@ extension SessionPool {
             case .resume(let waiter, let id, let matches):
                 // `id` is the connection being released, which is in `live` until forgotten.
                 let live = storage.live[id]!
-                return (waiter, Lease(id: id, connection: live.connection, backendID: live.backendID, matches: matches))
+                return (waiter, Lease(id: id, connection: live.connection, matches: matches))
             }
         }
         if let (waiter, lease) = next { waiter.resume(returning: .lease(lease)) }

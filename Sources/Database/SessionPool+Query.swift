@@ -49,8 +49,7 @@ extension SessionPool {
         count { $0.settingsSwitches += 1 }
         let settingsBinds = zip(ConnectionSettings.names, settings.values).flatMap { [SQLValue.text($0), .text($1)] }
         _ = try await cancellable(lease, cancellation) {
-            try await PlannedStatement.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds,
-                                                  on: lease.connection, logger: self.logger)
+            try await lease.connection.firstValue(of: self.sessionSettingsStatement, binds: settingsBinds)
         }
     }
 
@@ -69,7 +68,7 @@ extension SessionPool {
                 current = settings
             }
             let result = try await cancellable(lease, cancellation) {
-                try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: self.logger)
+                try await lease.connection.firstValue(of: statement, binds: binds)
             }
             await release(lease, settings: current, prepared: [statement.name])
             return result
@@ -84,7 +83,6 @@ extension SessionPool {
     /// before returning, so a late cancel can never reach the connection's next holder.
     func cancellable<T: Sendable>(_ lease: Lease, _ cancellation: QueryCancellation?,
                                   _ body: @Sendable () async throws -> T) async throws -> T {
-        // PostgresNIO never answers a statement written to a connection already closed.
         guard !lease.connection.isClosed else {
             storage.withLock { $0.breaker.recordFailure(at: .now) }
             throw SessionPoolError.connectionLost
@@ -92,7 +90,7 @@ extension SessionPool {
         let signal = CancelSignal(executor: executor)
         let endpoint = configuration.endpoint
         let logger = self.logger
-        let backendID = lease.backendID
+        let backendID = lease.connection.processID
         let outcome: Result<T, any Error>
         do {
             // On the connection's loop — the pool's, where a request's task is already — the check and the
@@ -116,7 +114,7 @@ extension SessionPool {
             storage.withLock { $0.breaker.recordFailure(at: .now) }
             throw error
         case .failure(let error):
-            if wasCancelled, let error = error as? PSQLError, error.serverInfo?[.sqlState] == "57014" { throw CancellationError() }
+            if wasCancelled, DatabaseServerError.of(error)?.sqlState == "57014" { throw CancellationError() }
             throw error
         }
     }

@@ -26,23 +26,22 @@ extension SessionPool {
                 try await setSessionSettings(settings, on: lease, cancellation: cancellation)
                 current = settings
             }
-            try await cancellable(lease, cancellation) { try await lease.connection.query("BEGIN", logger: self.logger) }
+            try await cancellable(lease, cancellation) { try await lease.connection.simpleQuery("BEGIN") }
             if scope == .transaction {
                 count { $0.settingsSwitches += 1 }
                 _ = try await transaction.run(transactionSettingsStatement, binds: settingsBinds)
             }
             let result = try await body(transaction)
-            try await cancellable(lease, cancellation) { try await lease.connection.query("COMMIT", logger: self.logger) }
+            try await cancellable(lease, cancellation) { try await lease.connection.simpleQuery("COMMIT") }
             await release(lease, settings: current, prepared: transaction.prepared)
             return result
         } catch {
-            // A closed connection has nothing to roll back (the server did), and PostgresNIO
-            // would never answer a statement written to it.
+            // A closed connection has nothing to roll back: the server did.
             if !lease.connection.isClosed {
                 do {
-                    try await lease.connection.guardedQuery("ROLLBACK", logger: logger)
+                    try await lease.connection.simpleQuery("ROLLBACK")
                 } catch {
-                    try? await lease.connection.close()
+                    await lease.connection.close()
                 }
             }
             await release(lease, settings: current, prepared: transaction.prepared)
@@ -75,9 +74,9 @@ public final class SessionTransaction: Sendable {
 
     func run(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
         names.withLock { $0.append(statement.name) }
-        let lease = self.lease, logger = pool.logger
+        let lease = self.lease
         return try await pool.cancellable(lease, cancellation) {
-            try await PlannedStatement.firstValue(of: statement, binds: binds, on: lease.connection, logger: logger)
+            try await lease.connection.firstValue(of: statement, binds: binds)
         }
     }
 }

@@ -63,15 +63,13 @@ public final class SessionPool: Service, Sendable {
     /// A connection lent to one request.
     struct Lease: Sendable {
         let id: Int
-        let connection: PostgresConnection
-        let backendID: Int32
+        let connection: WireConnection
         /// Whether the connection already holds the request's settings.
         let matches: Bool
     }
 
     struct Live: Sendable {
-        var connection: PostgresConnection
-        var backendID: Int32
+        var connection: WireConnection
         var prepared: Set<String>
     }
 
@@ -162,15 +160,10 @@ public final class SessionPool: Service, Sendable {
         self.transactionSettingsStatement = PreparedSQL(SQLRenderer.render(sample.statement(scope: .transaction)).text)
     }
 
-    /// A pool dropped without `shutdown` (a caller that failed part-way) still closes what it
-    /// holds: PostgresNIO requires every connection to be closed before it goes away.
+    /// A pool dropped without `shutdown` (a caller that failed part-way) still closes what it holds.
     deinit {
         let connections = storage.withLock { storage in storage.live.values.map(\.connection) }
-        for connection in connections where !connection.isClosed {
-            let closing: EventLoopFuture<Void> = connection.close()
-            // The connection must outlive its close.
-            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
-        }
+        for connection in connections { connection.closeSoon() }
     }
 
     /// Runs until shutdown, then closes every connection.
@@ -180,14 +173,14 @@ public final class SessionPool: Service, Sendable {
     }
 
     public func shutdown() async {
-        let (waiters, idle) = storage.withLock { storage -> ([Waiter], [PostgresConnection]) in
+        let (waiters, idle) = storage.withLock { storage -> ([Waiter], [WireConnection]) in
             storage.isShutDown = true
             let drained = storage.state.drain()
             let connections = drained.idle.compactMap { storage.live.removeValue(forKey: $0)?.connection }
             return (drained.waiters, connections)
         }
         for waiter in waiters { waiter.resume(throwing: SessionPoolError.shutDown) }
-        for connection in idle { try? await connection.close() }
+        for connection in idle { await connection.close() }
     }
 
     /// Connections open now, idle ones, and requests waiting.

@@ -46,7 +46,7 @@ struct DatabaseErrorReport: Sendable {
             logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             return GraphQLError("The database is unavailable. Try again shortly.", code: ErrorCode.databaseUnavailable)
         }
-        guard let error = error as? PSQLError, let info = error.serverInfo, let state = info[.sqlState] else {
+        guard let info = DatabaseServerError.of(error), let state = info.sqlState else {
             logger.error("database request failed", metadata: ["error": "\(String(reflecting: error))"])
             return GraphQLError("The database could not be reached.", code: ErrorCode.databaseUnavailable)
         }

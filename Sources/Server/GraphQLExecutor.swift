@@ -233,7 +233,7 @@ public final class GraphQLExecutor: Sendable {
                     try await pool.query(statements[index], binds: binds, settings: settings, cancellation: cancellation)
                 }
                 return .data(data)
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == StrataMigrations.deferrableState {
+            } catch where DatabaseServerError.of(error)?.sqlState == StrataMigrations.deferrableState {
                 writesNeedTransactions.store(true, ordering: .relaxed)
                 logger.notice("the database has a deferrable constraint or trigger: mutations run in transactions from now on")
             } catch {

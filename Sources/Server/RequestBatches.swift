@@ -229,14 +229,14 @@ final class RequestBatches: Sendable {
                         pool.countBatch(of: members.count)
                         return Dictionary(uniqueKeysWithValues: zip(members, elements).map { ($0.id, .success(ByteBuffer(string: $1))) })
                     }
-                } catch let error as PSQLError where error.serverInfo != nil && error.serverInfo?[.sqlState] != "57014" {
+                } catch where DatabaseServerError.of(error).map({ $0.sqlState != "57014" }) ?? false {
                     // Failed on the server: below, each member runs alone on this connection, to get what it would alone.
                 }
                 var answers: [Int: Answer] = [:]
                 for member in members where isWaiting(member.id, in: batch) {
                     let answer = await Self.answer { try await connection.query(single, binds: member.binds) }
                     // A broken connection or a cancel ends the batch for everyone left.
-                    if case .failure(let error) = answer, (error as? PSQLError)?.serverInfo == nil { throw error }
+                    if case .failure(let error) = answer, DatabaseServerError.of(error) == nil { throw error }
                     answers[member.id] = answer
                 }
                 return answers

@@ -1,0 +1,119 @@
+import NIOCore
+import NIOSSL
+
+/// Drives a `WireStateMachine` on its connection's event loop: frames what PostgreSQL sends into
+/// messages, writes what the machine asks for, and hands each statement's outcome to the task
+/// that waits for it. Everything here runs on that loop.
+final class WireChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var machine: WireStateMachine
+    private var context: ChannelHandlerContext?
+    private var reader = BackendMessageReader()
+    private var startup: EventLoopPromise<WireConnection.BackendKey>?
+    private var pending: UnsafeContinuation<ByteBuffer?, any Error>?
+    private var failure: (any Error)?
+    private let tls: (context: NIOSSLContext, serverHostname: String?)?
+
+    init(machine: WireStateMachine, tls: (context: NIOSSLContext, serverHostname: String?)?,
+         startup: EventLoopPromise<WireConnection.BackendKey>) {
+        self.machine = machine
+        self.tls = tls
+        self.startup = startup
+    }
+
+    var prepared: Set<String> { machine.prepared }
+
+    /// Sends `request`; `continuation` gets its first value, its error, or the connection's failure.
+    func run(_ request: WireStateMachine.Request, _ continuation: UnsafeContinuation<ByteBuffer?, any Error>) {
+        guard pending == nil else {
+            continuation.resume(throwing: WireConnectionFailure("a statement was sent to a connection still busy with another"))
+            return
+        }
+        pending = continuation
+        perform(context == nil ? .complete(.failure(WireConnectionFailure.closed(by: nil))) : machine.run(request))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        perform(machine.start())
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if machine.awaitsTLSAnswer {
+            guard let answer = incoming.readInteger(as: UInt8.self) else { return }
+            // Bytes after the answer would be read as if they came over TLS: refuse them.
+            guard incoming.readableBytes == 0 else {
+                perform(.close(WireProtocolError("bytes after its answer to the TLS request")))
+                return
+            }
+            perform(machine.tlsAnswer(answer))
+            return
+        }
+        reader.append(&incoming)
+        do {
+            while self.context != nil, let message = try reader.next() {
+                perform(machine.received(message))
+            }
+        } catch {
+            perform(.close(error))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if failure == nil { failure = error }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        perform(machine.closed(because: failure))
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    private func perform(_ action: WireStateMachine.Action) {
+        switch action {
+        case .none:
+            break
+        case .send(let message):
+            guard let context else { return }
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            message.write(into: &buffer)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        case .startTLS:
+            guard let context, let tls else { return }
+            do {
+                let handler = try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                try context.pipeline.syncOperations.addHandler(handler, position: .first)
+                perform(machine.tlsStarted())
+            } catch {
+                perform(.close(error))
+            }
+        case .connected(let processID, let secretKey):
+            startup?.succeed(WireConnection.BackendKey(processID: processID, secretKey: secretKey))
+            startup = nil
+        case .failStartup(let error):
+            startup?.fail(error)
+            startup = nil
+            context?.close(promise: nil)
+        case .complete(let result):
+            let continuation = pending
+            pending = nil
+            continuation?.resume(with: result)
+        case .close(let error):
+            if failure == nil { failure = error }
+            startup?.fail(error)
+            startup = nil
+            let continuation = pending
+            pending = nil
+            continuation?.resume(throwing: error)
+            context?.close(promise: nil)
+        }
+    }
+}
