@@ -123,7 +123,7 @@ extension SessionPool {
             storage.withLock { storage in
                 storage.breaker.recordSuccess()
                 storage.counts.opened += 1
-                storage.live[id] = Live(connection: connection, prepared: [])
+                storage.live[id] = Live(connection: connection)
             }
             return Lease(id: id, connection: connection, matches: false)
         } catch {
@@ -135,12 +135,9 @@ extension SessionPool {
 
     /// Gives the connection back. `settings` is what its session holds now (nil if unknown);
     /// a broken connection, or one holding too many prepared statements, is closed instead.
-    func release(_ lease: Lease, settings: ConnectionSettings?, prepared: [String]) async {
-        let retire = storage.withLock { storage -> Bool in
-            storage.live[lease.id]?.prepared.formUnion(prepared)
-            let count = storage.live[lease.id]?.prepared.count ?? 0
-            return storage.isShutDown || lease.connection.isClosed || count > configuration.preparedStatementLimit
-        }
+    func release(_ lease: Lease, settings: ConnectionSettings?) async {
+        let retire = storage.withLock { $0.isShutDown } || lease.connection.isClosed
+            || lease.connection.preparedStatements > configuration.preparedStatementLimit
         if retire {
             await lease.connection.close()
             forget(id: lease.id)

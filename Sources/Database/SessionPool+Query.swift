@@ -36,10 +36,10 @@ extension SessionPool {
                 current = settings
             }
             let result = try await body(session)
-            await release(lease, settings: current, prepared: session.prepared)
+            await release(lease, settings: current)
             return result
         } catch {
-            await release(lease, settings: current, prepared: session.prepared)
+            await release(lease, settings: current)
             throw error
         }
     }
@@ -70,10 +70,10 @@ extension SessionPool {
             let result = try await cancellable(lease, cancellation) {
                 try await lease.connection.firstValue(of: statement, binds: binds)
             }
-            await release(lease, settings: current, prepared: [statement.name])
+            await release(lease, settings: current)
             return result
         } catch {
-            await release(lease, settings: current, prepared: [statement.name])
+            await release(lease, settings: current)
             throw error
         }
     }

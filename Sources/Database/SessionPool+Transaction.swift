@@ -33,7 +33,7 @@ extension SessionPool {
             }
             let result = try await body(transaction)
             try await cancellable(lease, cancellation) { try await lease.connection.simpleQuery("COMMIT") }
-            await release(lease, settings: current, prepared: transaction.prepared)
+            await release(lease, settings: current)
             return result
         } catch {
             // A closed connection has nothing to roll back: the server did.
@@ -44,7 +44,7 @@ extension SessionPool {
                     await lease.connection.close()
                 }
             }
-            await release(lease, settings: current, prepared: transaction.prepared)
+            await release(lease, settings: current)
             throw error
         }
     }
@@ -56,7 +56,6 @@ public final class SessionTransaction: Sendable {
     let pool: SessionPool
     let lease: SessionPool.Lease
     let cancellation: QueryCancellation?
-    private let names = Mutex<[String]>([])
 
     init(pool: SessionPool, lease: SessionPool.Lease, cancellation: QueryCancellation?) {
         self.pool = pool
@@ -64,16 +63,12 @@ public final class SessionTransaction: Sendable {
         self.cancellation = cancellation
     }
 
-    /// The statements prepared on the connection by this transaction.
-    var prepared: [String] { names.withLock { $0 } }
-
     /// Runs `statement` and returns the first column of its first row as PostgreSQL sent it.
     public func query(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
         try await run(statement, binds: binds)
     }
 
     func run(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
-        names.withLock { $0.append(statement.name) }
         let lease = self.lease
         return try await pool.cancellable(lease, cancellation) {
             try await lease.connection.firstValue(of: statement, binds: binds)

@@ -70,7 +70,6 @@ public final class SessionPool: Service, Sendable {
 
     struct Live: Sendable {
         var connection: WireConnection
-        var prepared: Set<String>
     }
 
     typealias Waiter = CheckedContinuation<Grant, any Error>

@@ -202,4 +202,25 @@ struct SessionPoolTests {
         #expect(pool.statistics.open == 0)
         await pool.shutdown()
     }
+
+    @Test("a connection holding more prepared statements than the limit is replaced, and its plans go with it")
+    func preparedStatementLimit() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 1,
+                                                    roles: ["member"], preparedStatementLimit: 3), logger: logger)
+        let settings = ConnectionSettings(role: "member", tenantID: "t", userID: "u", claims: "{}")
+        var backends: [String] = []
+        for number in 1...4 {
+            // The settings statement is prepared too: each of these is the session's second, third…
+            let statement = PreparedSQL("SELECT pg_backend_pid()::text || $1::text || '\(number)'")
+            let answer = try await pool.query(statement, binds: [.text(":")], settings: settings).map { String(buffer: $0) }
+            backends.append(String(answer?.split(separator: ":").first ?? ""))
+        }
+        // Statements 1 and 2 join the settings statement on the first connection; the third makes
+        // four, so the connection is closed on release and the fourth runs on a new one.
+        #expect(backends[0] == backends[1] && backends[1] == backends[2])
+        #expect(backends[3] != backends[0])
+        #expect(pool.counts.opened == 2)
+        await pool.shutdown()
+    }
 }

@@ -15,15 +15,15 @@ final class WireChannelHandler: ChannelInboundHandler {
     private var pending: UnsafeContinuation<ByteBuffer?, any Error>?
     private var failure: (any Error)?
     private let tls: (context: NIOSSLContext, serverHostname: String?)?
+    private let counts: WireConnection.Counts
 
-    init(machine: WireStateMachine, tls: (context: NIOSSLContext, serverHostname: String?)?,
+    init(machine: WireStateMachine, tls: (context: NIOSSLContext, serverHostname: String?)?, counts: WireConnection.Counts,
          startup: EventLoopPromise<WireConnection.BackendKey>) {
         self.machine = machine
         self.tls = tls
+        self.counts = counts
         self.startup = startup
     }
-
-    var prepared: Set<String> { machine.prepared }
 
     /// Sends `request`; `continuation` gets its first value, its error, or the connection's failure.
     func run(_ request: WireStateMachine.Request, _ continuation: UnsafeContinuation<ByteBuffer?, any Error>) {
@@ -60,6 +60,7 @@ final class WireChannelHandler: ChannelInboundHandler {
         do {
             while self.context != nil, let message = try reader.next() {
                 perform(machine.received(message))
+                if case .parseComplete = message { counts.preparedStatements.store(machine.prepared.count, ordering: .relaxed) }
             }
         } catch {
             perform(.close(error))

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SQL
+import Synchronization
 
 /// A connection to PostgreSQL that runs Strata's prepared statements with nothing between the
 /// request and the socket: a statement is written on the connection's event loop, its rows
@@ -15,20 +16,30 @@ public final class WireConnection: Sendable {
         var secretKey: Int32
     }
 
+    /// What the connection's handler counts, readable from any thread.
+    final class Counts: Sendable {
+        let preparedStatements = Atomic(0)
+    }
+
     let channel: any Channel
     private let handler: NIOLoopBound<WireChannelHandler>
+    private let counts: Counts
     /// The server process serving this connection, for cancel requests.
     public let processID: Int32
     let secretKey: Int32
 
-    private init(channel: any Channel, handler: NIOLoopBound<WireChannelHandler>, key: BackendKey) {
+    private init(channel: any Channel, handler: NIOLoopBound<WireChannelHandler>, counts: Counts, key: BackendKey) {
         self.channel = channel
         self.handler = handler
+        self.counts = counts
         self.processID = key.processID
         self.secretKey = key.secretKey
     }
 
     public var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// How many statements the server holds prepared for this session (each holds its plans).
+    public var preparedStatements: Int { counts.preparedStatements.load(ordering: .relaxed) }
 
     /// Whether the connection has closed (the server went away, or `close` was called).
     public var isClosed: Bool { !channel.isActive }
@@ -41,11 +52,13 @@ public final class WireConnection: Sendable {
         let machine = WireStateMachine(username: endpoint.username, password: endpoint.password, database: endpoint.database,
                                        parameters: parameters, tls: tls.mode)
         let started = eventLoop.makePromise(of: BackendKey.self)
+        let counts = Counts()
         let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = WireChannelHandler(machine: machine, tls: tls.context.map { ($0, tls.serverHostname) }, startup: started)
+                    let handler = WireChannelHandler(machine: machine, tls: tls.context.map { ($0, tls.serverHostname) }, counts: counts,
+                                                     startup: started)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -71,7 +84,7 @@ public final class WireConnection: Sendable {
             let handler = try await eventLoop.submit {
                 NIOLoopBound(try channel.pipeline.syncOperations.handler(type: WireChannelHandler.self), eventLoop: eventLoop)
             }.get()
-            return WireConnection(channel: channel, handler: handler, key: key)
+            return WireConnection(channel: channel, handler: handler, counts: counts, key: key)
         } catch {
             deadline.cancel()
             try? await channel.close()
