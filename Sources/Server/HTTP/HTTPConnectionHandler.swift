@@ -42,7 +42,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var responding = false
     /// The peer's IP address, read once per connection ("" when it has none).
     private var clientAddress: String?
-    /// A read was asked for while a request was answered; it is made once that one is.
+    /// A read was asked for while a request waited; it is made once none does.
     private var readHeld = false
     /// No request after the last one accepted is answered: it asked to close, or the server is
     /// shutting down.
@@ -90,9 +90,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    /// Holds reads while a request is answered: pipelined requests wait in the socket, not here.
+    /// Holds reads while a pipelined request waits for its turn: the ones after it wait in the
+    /// socket, not here. The request under way alone does not hold them — turning the socket's
+    /// read interest off and on again costs two system calls per request.
     func read(context: ChannelHandlerContext) {
-        if responding || !waiting.isEmpty {
+        if !waiting.isEmpty {
             readHeld = true
         } else {
             context.read()
