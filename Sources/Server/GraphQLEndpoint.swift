@@ -124,7 +124,9 @@ public struct GraphQLEndpoint: Sendable {
         defer { trace?.stage("serialize", since: serializing) }
         switch outcome {
         case .data(var data):
-            var body = ByteBuffer(string: "{\"data\":")
+            var body = ByteBuffer()
+            body.reserveCapacity(data.readableBytes + 9)
+            body.writeStaticString("{\"data\":")
             body.writeBuffer(&data)
             body.writeString("}")
             return .json(.ok, body, contentType: media.rawValue)

@@ -61,7 +61,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            body.clear()
+            body = ByteBuffer()
             if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > bodyLimit {
                 reading = .discarding
                 accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
@@ -74,8 +74,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             guard case .receiving(let head, _) = reading else { return }
             if body.readableBytes + chunk.readableBytes > bodyLimit {
                 reading = .discarding
-                body.clear()
+                body = ByteBuffer()
                 accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
+            } else if body.readableBytes == 0 {
+                // Most bodies come in one piece: kept as read, not copied.
+                body = chunk
             } else {
                 body.writeBuffer(&chunk)
             }
