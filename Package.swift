@@ -4,6 +4,9 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
+/// For the targets on a request's path: a nonisolated async function runs on its caller's
+/// executor (the event loop) instead of checking at every call whether to switch.
+let requestPath = strict + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
 let package = Package(
     name: "Strata",
@@ -66,7 +69,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict
+            swiftSettings: requestPath
         ),
         .target(
             name: "Events",
@@ -98,7 +101,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
-            swiftSettings: strict
+            swiftSettings: requestPath
         ),
         .executableTarget(
             name: "strata",
