@@ -90,7 +90,7 @@ extension SessionPool {
         let signal = CancelSignal(executor: executor)
         let endpoint = configuration.endpoint
         let logger = self.logger
-        let backendID = lease.connection.processID
+        let (processID, secretKey, loop) = (lease.connection.processID, lease.connection.secretKey, eventLoop)
         let outcome: Result<T, any Error>
         do {
             // On the connection's loop — the pool's, where a request's task is already — the check and the
@@ -99,7 +99,9 @@ extension SessionPool {
             outcome = .success(try await withTaskExecutorPreference(executor) {
                 guard !lease.connection.isClosed else { throw SessionPoolError.connectionLost }
                 return try await cancellation.whileRunning(onCancel: {
-                    signal.start { await BackendCancel.send(to: backendID, through: endpoint, logger: logger) }
+                    signal.start {
+                        await CancelRequest.send(processID: processID, secretKey: secretKey, to: endpoint, on: loop, logger: logger)
+                    }
                 }, body)
             })
         } catch {
@@ -164,20 +166,5 @@ final class CancelSignal: Sendable {
         pending.cancel()
         await pending.value
         return true
-    }
-}
-
-/// Asks the server to cancel a backend's running statement, over a connection of its own.
-enum BackendCancel {
-    static func send(to backendID: Int32, through endpoint: DatabaseEndpoint, logger: Logger) async {
-        do {
-            _ = try await endpoint.withConnection(logger: logger) { connection in
-                try await connection.query("SELECT pg_cancel_backend(\(backendID))", logger: logger)
-            }
-        } catch where !Task.isCancelled {
-            logger.warning("could not cancel a statement", metadata: ["backend": "\(backendID)", "error": "\(String(reflecting: error))"])
-        } catch {
-            // The statement ended meanwhile; nothing is left to cancel.
-        }
     }
 }

@@ -223,4 +223,26 @@ struct SessionPoolTests {
         #expect(pool.counts.opened == 2)
         await pool.shutdown()
     }
+
+    @Test("a running statement is cancelled even when its login role may open no further connection")
+    func cancelWithoutASpareConnection() async throws {
+        let database = try await TestCluster.shared.makeDatabase()
+        let login = "one_connection_\(UUID().uuidString.prefix(8).lowercased())"
+        try await database.execute(["CREATE ROLE \(login) LOGIN CONNECTION LIMIT 1", "GRANT member TO \(login)"])
+        let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: login), maximumConnections: 1,
+                                                    statementTimeoutMilliseconds: 300_000, roles: ["member"]), logger: logger)
+        let settings = ConnectionSettings(role: "member", tenantID: "t", userID: "u", claims: "{}")
+        let source = QueryCancellation()
+        let running = Task { try await pool.query(Self.slow, binds: [.text("x")], settings: settings, cancellation: source) }
+        // Until the statement runs, its backend is the role's one connection.
+        while try await database.rows("SELECT 1 FROM pg_stat_activity WHERE usename = \(login) AND wait_event = 'PgSleep'").isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        source.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await running.value }
+        // The connection is whole and serves the next request.
+        let next = try await pool.query(Self.probe, binds: [.text("after")], settings: settings).map { String(buffer: $0) }
+        #expect(next?.contains("\"request\" : \"after\"") == true)
+        await pool.shutdown()
+    }
 }
