@@ -13,17 +13,8 @@ extension PlanBuilder {
         written = statement.written
         defer { written = [:] }
         let data = try value()
-        // Run alone (no transaction around it), the statement commits as it ends: it must not
-        // leave a deferred check to that commit, which could fail after the answer was sent. So
-        // when the database has anything deferrable, it fails instead (and runs again in a
-        // transaction).
-        let trigger = nextAlias("d")
-        let deferrable = SQLExpression.exists(SQLSelect([.init(.integer(1))], from: .table(SQLQualifiedName(schema: "pg_catalog", "pg_trigger"), as: trigger),
-                                                        where: .column(table: trigger, "tgdeferrable")))
-        let alone = SQLExpression.caseWhen([SQLWhen(.and([.cast(parameter(.runsAlone), .boolean), deferrable]),
-                                                    then: .function(SQLQualifiedName(schema: "strata", "deferrable_found"), []))],
-                                           else: .boolean(true))
-        return SQLWithQuery(statement.steps, SQLSelect([.init(data, as: "data")], where: .and([alone] + permissionChecks(statement))))
+        let checks = permissionChecks(statement)
+        return SQLWithQuery(statement.steps, SQLSelect([.init(data, as: "data")], where: checks.isEmpty ? nil : .and(checks)))
     }
 
     /// `<table>_mutation_response`: `affected_rows` counts every row the field wrote, nested

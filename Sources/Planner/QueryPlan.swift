@@ -117,9 +117,6 @@ public enum PlanParameter: Sendable, Hashable {
     case session(SessionValue)
     /// What the field's previous statement returned (a chained mutation field's second statement).
     case previousResult
-    /// Whether a mutation's statement runs alone, committing as it ends (`true`), or inside a
-    /// transaction (`false`, the default): the executor binds it.
-    case runsAlone
 }
 
 extension PlanParameter: CustomStringConvertible {
@@ -135,7 +132,6 @@ extension PlanParameter: CustomStringConvertible {
         case .variableMemberList(let member, let json): "list variable \(member)" + (json ? " as JSON" : "")
         case .session(let value): value.description
         case .previousResult: "the previous statement's result"
-        case .runsAlone: "whether the statement runs alone"
         }
     }
 
@@ -159,8 +155,6 @@ extension PlanParameter: CustomStringConvertible {
         case .previousResult:
             // Supplied by the executor, which has it.
             return .null
-        case .runsAlone:
-            return .text("false")
         }
     }
 

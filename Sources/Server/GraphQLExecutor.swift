@@ -57,9 +57,6 @@ public final class GraphQLExecutor: Sendable {
     let metrics: RequestMetrics?
     /// The project's trusted documents, and whether clients may send anything else.
     let trusted: TrustedDocuments
-    /// Set once the database turned out to have a deferrable constraint or trigger: from then on
-    /// every mutation runs in a transaction (see `runMutation`).
-    let writesNeedTransactions = Atomic<Bool>(false)
     /// Each pool part's coalesced requests, by the part's identity.
     let batches: [ObjectIdentifier: RequestBatches]
 
@@ -214,28 +211,21 @@ public final class GraphQLExecutor: Sendable {
 
     /// Runs a mutation's fields in order and joins their JSON into `data`. A mutation of one
     /// statement runs alone, one round trip: PostgreSQL commits it as it ends, before it sends
-    /// the end of the answer (its output waits in the server's buffer until then), so a failure
-    /// to commit reaches the client as the statement's error. The one commit failure that would
-    /// come after the rows — a deferred constraint or trigger, which PostgresNIO does not report
-    /// once it has the rows — the statement rules out: it raises `ST409` when the database has
-    /// anything deferrable, and the mutation is then run again in a transaction, as every
-    /// mutation is from then on. Other mutations run in one transaction whose COMMIT is awaited
+    /// the end of the answer (`ReadyForQuery`), which the connection waits for, so a failure to
+    /// commit — a deferred constraint or trigger among them, whose error follows the rows —
+    /// reaches the client as the statement's error. Other mutations run in one transaction whose COMMIT is awaited
     /// before anything is acknowledged; a failing field rolls back every field's writes, and the
     /// error names the failing field.
     private func runMutation(_ fields: [MutationField], statements: [PreparedSQL], prepared: Prepared, pool: SessionPool,
                              cancellation: QueryCancellation?) async -> Outcome {
         let settings = Self.settings(prepared)
         let failingField = Mutex<String?>(nil)
-        if fields.count == 1, case .statement = fields[0].value, pool.configuration.scope == .session,
-           !writesNeedTransactions.load(ordering: .relaxed) {
+        if fields.count == 1, case .statement = fields[0].value, pool.configuration.scope == .session {
             do {
-                let data = try await join(fields, prepared: prepared, failingField: failingField, alone: true) { index, binds in
+                let data = try await join(fields, prepared: prepared, failingField: failingField) { index, binds in
                     try await pool.query(statements[index], binds: binds, settings: settings, cancellation: cancellation)
                 }
                 return .data(data)
-            } catch where DatabaseServerError.of(error)?.sqlState == StrataMigrations.deferrableState {
-                writesNeedTransactions.store(true, ordering: .relaxed)
-                logger.notice("the database has a deferrable constraint or trigger: mutations run in transactions from now on")
             } catch {
                 return failed(error, in: failingField)
             }
@@ -260,7 +250,7 @@ public final class GraphQLExecutor: Sendable {
 
     /// The `data` object of a mutation: each field's JSON, its statements run in order through
     /// `run` (given each statement's index in the plan and its binds).
-    private func join(_ fields: [MutationField], prepared: Prepared, failingField: borrowing Mutex<String?>, alone: Bool = false,
+    private func join(_ fields: [MutationField], prepared: Prepared, failingField: borrowing Mutex<String?>,
                       run: (Int, [SQLValue]) async throws -> ByteBuffer?) async throws -> ByteBuffer {
         var data = ByteBuffer(string: "{")
         var next = 0
@@ -274,7 +264,6 @@ public final class GraphQLExecutor: Sendable {
                 let binds = statement.parameters.map { parameter in
                     switch parameter {
                     case .previousResult: previous
-                    case .runsAlone: SQLValue.text(alone ? "true" : "false")
                     default: parameter.value(variables: prepared.variables, session: prepared.session)
                     }
                 }

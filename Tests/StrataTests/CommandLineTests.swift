@@ -72,11 +72,11 @@ struct CommandLineTests {
     @Test("serve refuses a database an older Strata migrated, naming what is missing and what to run")
     func refusesUnmigratedDatabase() async throws {
         let database = try await TestCluster.shared.makeDatabase()
-        try await database.execute(["DROP FUNCTION strata.deferrable_found()"])
+        try await database.execute(["DROP FUNCTION strata.permission_check(boolean, text)"])
         let result = try await StrataProcess.run(["serve", "--port", "0", "--database-url", database.url(user: "strata_authenticator")],
                                                  environment: ["STRATA_JWT_SECRET": "refuses-unmigrated-secret-of-32-bytes"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("refusing to serve: the database lacks strata.deferrable_found(), which this Strata's statements call; "
+        #expect(result.stderr.contains("refusing to serve: the database lacks strata.permission_check(boolean, text), which this Strata's statements call; "
             + "run `strata migrate` with this version first"), "\(result.stderr)")
     }
 

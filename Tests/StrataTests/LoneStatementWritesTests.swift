@@ -23,7 +23,7 @@ struct LoneStatementWritesTests {
         "mutation { insert_ledger_one(object: {note: \"\(note)\"}) { note } }"
     }
 
-    @Test("a deferred check failing at the commit is the client's error and leaves nothing written, before and after the server learns of it")
+    @Test("a deferred check failing at the commit is the client's error and leaves nothing written")
     func deferredCheckFails() async throws {
         let database = try await TestCluster.shared.makeDatabase()
         try await database.execute([

@@ -56,9 +56,7 @@ def explain(strata, data, path, variables, tenant, user):
         if match is None:
             break
         value = match.group(3) if match.group(3) is not None else match.group(2)
-        # The server runs a mutation of one statement alone, binding true here (explain shows
-        # the value for a statement inside a transaction): pgbench runs what the server sends.
-        binds.append("true" if match.group(2) == "whether the statement runs alone" else json.loads(value))
+        binds.append(json.loads(value))
     return lines[0], binds
 
 
