@@ -63,14 +63,32 @@ def busy_seconds():
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_seconds():
+    """CPU seconds of PostgreSQL's processes: the live ones', and the postmaster's reaped
+    children's (backends of connections closed meanwhile, such as pgbench's)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                text = stat.read()
+        except (OSError, ValueError):
+            continue
+        if text[text.index("(") + 1:text.rindex(")")] != "postgres":
+            continue
+        fields = text[text.rindex(")") + 2:].split()
+        total += sum(int(field) for field in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def with_cpu(pid, run):
-    """`run()`'s rate, and the CPU µs per operation of Strata's process and of the whole machine
-    (PostgreSQL, the client, Strata) during it."""
-    strata_before, busy_before = process_counters(pid)[0], busy_seconds()
+    """`run()`'s rate, and the CPU µs per operation of Strata's process, of PostgreSQL and of the
+    whole machine (PostgreSQL, the client, Strata) during it."""
+    strata_before, postgres_before, busy_before = process_counters(pid)[0], postgres_seconds(), busy_seconds()
     rate = run()
-    strata_after, busy_after = process_counters(pid)[0], busy_seconds()
+    strata_after, postgres_after, busy_after = process_counters(pid)[0], postgres_seconds(), busy_seconds()
     operations = rate * seconds
-    return rate, ((strata_after - strata_before) * 1e6 / operations, (busy_after - busy_before) * 1e6 / operations)
+    return rate, ((strata_after - strata_before) * 1e6 / operations, (busy_after - busy_before) * 1e6 / operations,
+                  (postgres_after - postgres_before) * 1e6 / operations)
 
 
 def lag_after(first_event):
@@ -137,8 +155,9 @@ try:
     print(f"{connections} connections, {seconds} s per run, loopback, one 2-core machine shared by PostgreSQL, Strata, wrk and the reader")
     print(f"insert_tasks_one from variables: pgbench on its SQL {task_limit:.0f}/s, Strata {task_served:.0f}/s, "
           f"{task_served / task_limit:.2f}x (target 0.85x)")
-    print(f"  CPU per insert, whole machine: pgbench's run {limit_cpu[1]:.0f} µs (Strata's workers {limit_cpu[0]:.0f} µs of it), "
-          f"Strata's run {served_cpu[1]:.0f} µs (Strata's process {served_cpu[0]:.0f} µs of it)")
+    print(f"  CPU per insert, whole machine: pgbench's run {limit_cpu[1]:.0f} µs (PostgreSQL {limit_cpu[2]:.0f} µs, "
+          f"Strata's workers {limit_cpu[0]:.0f} µs of it), Strata's run {served_cpu[1]:.0f} µs (PostgreSQL {served_cpu[2]:.0f} µs, "
+          f"Strata's process {served_cpu[0]:.0f} µs of it)")
     print("insert_comments_one as member; commit timestamps on")
     print(f"{'change events':<40} {'mutations/s':>12} {'of off':>7}")
     print(f"{'off (no trigger)':<40} {without_events:>12.0f} {1:>6.2f}x")
