@@ -84,6 +84,26 @@ struct WireProtocolTests {
         #expect(machine.isIdle)
     }
 
+    @Test("TLS: asked first; a server without it is used in the clear under prefer and refused under require")
+    func tlsNegotiation() {
+        func machine(_ tls: WireStateMachine.TLS) -> WireStateMachine {
+            WireStateMachine(username: "alice", password: nil, database: "strata", parameters: [], tls: tls)
+        }
+        var prefer = machine(.prefer)
+        guard case .send(.sslRequest) = prefer.start() else { Issue.record("no TLS request"); return }
+        guard case .send(.startup) = prefer.tlsAnswer(UInt8(ascii: "N")) else { Issue.record("prefer gave up"); return }
+        var require = machine(.require)
+        guard case .failStartup(let error) = require.tlsAnswer(UInt8(ascii: "N")) else { Issue.record("require went on in the clear"); return }
+        #expect("\(error)".contains("sslmode=disable"))
+        var agreed = machine(.require)
+        guard case .startTLS = agreed.tlsAnswer(UInt8(ascii: "S")) else { Issue.record("TLS not started"); return }
+        guard case .send(.startup) = agreed.tlsStarted() else { Issue.record("no startup after TLS"); return }
+        var garbled = machine(.prefer)
+        guard case .failStartup = garbled.tlsAnswer(UInt8(ascii: "E")) else { Issue.record("a garbled answer accepted"); return }
+        var plain = machine(.disable)
+        guard case .send(.startup) = plain.start() else { Issue.record("TLS asked for under disable"); return }
+    }
+
     @Test("an md5 request is answered with md5(md5(password + user) + salt)")
     func md5() {
         var machine = machine()
