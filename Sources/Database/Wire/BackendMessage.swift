@@ -98,9 +98,3 @@ extension BackendMessage.Authentication {
         }
     }
 }
-
-/// The server sent something the protocol does not allow at that point; the connection is closed.
-public struct WireProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    init(_ what: String) { description = "PostgreSQL sent \(what)" }
-}

@@ -88,10 +88,3 @@ struct ScramSHA256: Sendable {
         return result
     }
 }
-
-/// Connecting failed while proving who Strata is, or the server asked for a method Strata does
-/// not speak.
-public struct AuthenticationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    init(_ description: String) { self.description = description }
-}

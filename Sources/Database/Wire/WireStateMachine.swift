@@ -226,18 +226,3 @@ struct WireStateMachine {
         return .failStartup(error)
     }
 }
-
-/// The connection to PostgreSQL could not be made, or broke: the statement's fate is unknown
-/// only if it was sent, and the database is treated as unavailable either way.
-public struct WireConnectionFailure: Error, Sendable, CustomStringConvertible {
-    public var description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-
-    static func closed(by error: DatabaseServerError?, cause: (any Error)? = nil) -> any Error {
-        if let error { return error }
-        return WireConnectionFailure("the connection to PostgreSQL closed" + (cause.map { " (\($0))" } ?? ""))
-    }
-}
