@@ -1,7 +1,6 @@
 import Logging
 import NIOCore
 import NIOPosix
-import PostgresNIO
 import Synchronization
 
 /// Handing connections to requests and taking them back.

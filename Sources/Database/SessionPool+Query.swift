@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import PostgresNIO
 import SQL
 import Synchronization
 
@@ -93,12 +92,11 @@ extension SessionPool {
         let (processID, secretKey, loop) = (lease.connection.processID, lease.connection.secretKey, eventLoop)
         let outcome: Result<T, any Error>
         do {
-            // On the connection's loop — the pool's, where a request's task is already — the check and the
-            // statement's write happen with nothing in between: the connection cannot close
-            // between them unseen.
+            // On the connection's loop — the pool's, where a request's task is already — the
+            // statement is written in place and its answer resumes the task there. A connection
+            // that closed meanwhile fails the statement at once (`WireConnectionFailure`).
             outcome = .success(try await withTaskExecutorPreference(executor) {
-                guard !lease.connection.isClosed else { throw SessionPoolError.connectionLost }
-                return try await cancellation.whileRunning(onCancel: {
+                try await cancellation.whileRunning(onCancel: {
                     signal.start {
                         await CancelRequest.send(processID: processID, secretKey: secretKey, to: endpoint, on: loop, logger: logger)
                     }

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import PostgresNIO
 import SQL
 import Synchronization
 

@@ -1,7 +1,6 @@
 import Logging
 import NIOCore
 import NIOPosix
-import PostgresNIO
 import SQL
 import ServiceLifecycle
 import Synchronization

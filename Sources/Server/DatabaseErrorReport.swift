@@ -2,7 +2,6 @@ import Database
 import Events
 import GraphQLLanguage
 import Logging
-import PostgresNIO
 import SchemaModel
 
 /// What a client is told when the database refuses a statement: a message and a code it can act

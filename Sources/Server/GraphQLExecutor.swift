@@ -7,7 +7,6 @@ import GraphQLValidation
 import Logging
 import NIOCore
 import Planner
-import PostgresNIO
 import SchemaModel
 import SQL
 import Synchronization

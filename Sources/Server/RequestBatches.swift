@@ -1,7 +1,6 @@
 import Database
 import NIOCore
 import Planner
-import PostgresNIO
 import SQL
 import Synchronization
 
