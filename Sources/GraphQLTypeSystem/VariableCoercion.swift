@@ -18,10 +18,9 @@ public struct VariableCoercion {
         for definition in definitions {
             let name = definition.variable.value
             let type = Self.typeRef(definition.type)
-            let shown = Printer.print(definition.type)
             let location = [definition.location.sourceLocation]
             guard schema.isInputType(type) else {
-                errors.append(GraphQLError("Variable \"$\(name)\" expected value of type \"\(shown)\" which cannot be used as an input type.",
+                errors.append(GraphQLError("Variable \"$\(name)\" expected value of type \"\(Printer.print(definition.type))\" which cannot be used as an input type.",
                                            locations: location, code: ErrorCode.invalidVariables))
                 continue
             }
@@ -29,13 +28,13 @@ public struct VariableCoercion {
                 if let defaultValue = definition.defaultValue {
                     if let coerced = literals.coerce(defaultValue, to: type, variables: [:]) { values[name] = coerced }
                 } else if type.isNonNull {
-                    errors.append(GraphQLError("Variable \"$\(name)\" of required type \"\(shown)\" was not provided.", locations: location,
+                    errors.append(GraphQLError("Variable \"$\(name)\" of required type \"\(Printer.print(definition.type))\" was not provided.", locations: location,
                                                code: ErrorCode.invalidVariables))
                 }
                 continue
             }
             if case .null = provided, type.isNonNull {
-                errors.append(GraphQLError("Variable \"$\(name)\" of non-null type \"\(shown)\" must not be null.", locations: location,
+                errors.append(GraphQLError("Variable \"$\(name)\" of non-null type \"\(Printer.print(definition.type))\" must not be null.", locations: location,
                                            code: ErrorCode.invalidVariables))
                 continue
             }
@@ -66,7 +65,7 @@ public struct VariableCoercion {
             if step.hasPrefix("["), let index = Int(step.dropFirst().dropLast()), case .array(let items) = current, index < items.count {
                 current = items[index]
             } else if step.hasPrefix("."), case .object(let members) = current,
-                      let member = members.first(where: { $0.0 == String(step.dropFirst()) }) {
+                      let member = members.last(where: { $0.0 == String(step.dropFirst()) }) {
                 current = member.1
             }
         }

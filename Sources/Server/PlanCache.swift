@@ -151,7 +151,11 @@ final class PlanCache: Sendable {
             let name = definition.variable.value
             guard let value = variables[name] else { return "-" }
             if structural.values.contains(name) { return "=" + value.serialized }
-            if structural.layouts.contains(name) { return "~" + layout(value) }
+            if structural.layouts.contains(name) {
+                var text = "~"
+                layout(value, into: &text)
+                return text
+            }
             return value == .null ? "null" : "+"
         }
     }
@@ -161,14 +165,42 @@ final class PlanCache: Sendable {
     /// whatever their lengths: the planner binds each as one parameter, so neither its length
     /// nor its values shape the SQL.
     static func layout(_ value: JSONValue) -> String {
+        var text = ""
+        layout(value, into: &text)
+        return text
+    }
+
+    private static func layout(_ value: JSONValue, into text: inout String) {
         switch value {
-        case .null: "n"
-        case .string, .number, .bool: "s"
-        case .array(let items) where items.allSatisfy(\.isScalar): "[*]"
-        case .array where UniformRows.members(of: value) != nil:
-            "[*" + (UniformRows.members(of: value) ?? []).map(JSONText.quoted).joined(separator: ",") + "]"
-        case .array(let items): "[" + items.map(layout).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.map { JSONText.quoted($0.0) + ":" + layout($0.1) }.joined(separator: ",") + "}"
+        case .null: text.append("n")
+        case .string, .number, .bool: text.append("s")
+        case .array(let items):
+            if items.allSatisfy(\.isScalar) {
+                text.append("[*]")
+            } else if let members = UniformRows.members(of: value) {
+                text.append("[*")
+                for (index, member) in members.enumerated() {
+                    if index > 0 { text.append(",") }
+                    text.append(JSONText.quoted(member))
+                }
+                text.append("]")
+            } else {
+                text.append("[")
+                for (index, item) in items.enumerated() {
+                    if index > 0 { text.append(",") }
+                    layout(item, into: &text)
+                }
+                text.append("]")
+            }
+        case .object(let members):
+            text.append("{")
+            for (index, (key, member)) in members.enumerated() {
+                if index > 0 { text.append(",") }
+                text.append(JSONText.quoted(key))
+                text.append(":")
+                layout(member, into: &text)
+            }
+            text.append("}")
         }
     }
 }

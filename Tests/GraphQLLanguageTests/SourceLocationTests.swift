@@ -40,6 +40,14 @@ struct GraphQLErrorTests {
     @Test("control characters are escaped")
     func escaping() {
         #expect(JSONText.quoted("a\tb\n\u{01}\\") == #""a\tb\n\u0001\\""#)
+        #expect(JSONText.quoted("say \"ü\u{1F}\"\r\u{0C}\u{08}") == #""say \"ü\u001f\"\r\f\b""#)
+    }
+
+    @Test("text without anything to escape is kept as it is, characters beyond ASCII included")
+    func plainText() {
+        #expect(JSONText.quoted("insert_tasks_one") == #""insert_tasks_one""#)
+        #expect(JSONText.quoted("Zoë 🚀 \u{7F}") == "\"Zoë 🚀 \u{7F}\"")
+        #expect(JSONText.quoted("") == #""""#)
     }
 
     @Test("a body of errors only")

@@ -82,6 +82,24 @@ struct CoercionTests {
         }
     }
 
+    @Test("a failure deep inside a value names the whole way to it, after the path it was asked under")
+    func deepPath() {
+        let coercion = InputCoercion(schema: Self.schema)
+        let filters: JSONValue = .array([.object([("status", .string("OPEN"))]), .object([("status", .string("SHUT"))])])
+        #expect(throws: InputCoercion.Failure(path: [".filters", "[1]", ".status"], message: "Value \"SHUT\" does not exist in \"Status\" enum.")) {
+            try coercion.coerce(filters, to: .list(.nonNull(.named("Filter"))), path: [".filters"])
+        }
+        // A key given twice counts as its last value, in the value coerced and in the error.
+        #expect(throws: Never.self) {
+            try coercion.coerce(.object([("status", .string("SHUT")), ("status", .string("OPEN"))]), to: .named("Filter"))
+        }
+        let twice: JSONValue = .object([("status", .string("OPEN")), ("status", .number("1"))])
+        let result = VariableCoercion(schema: Self.schema).coerce(try! Parser.parse("query Q($f: Filter) { a }").operations[0].variableDefinitions,
+                                                                  inputs: ["f": twice])
+        guard case .failure(let errors) = result else { Issue.record("a number for an enum was accepted"); return }
+        #expect(errors.errors.map(\.message) == [#"Variable "$f" got invalid value 1 at "f.status"; Enum "Status" cannot represent non-string value: 1."#])
+    }
+
     @Test("literals coerce with variables; invalid literals give nil")
     func literals() throws {
         let literals = LiteralCoercion(schema: Self.schema)
