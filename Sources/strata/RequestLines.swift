@@ -54,26 +54,15 @@ struct RequestLines: RequestLineWriter {
     }
 
     /// The line as the text format writes every line: `time level strata.request: key=value … message`,
-    /// the fields sorted by key, rendered as bytes.
+    /// the fields sorted by key (the order `forEachField` gives them in), rendered as bytes.
     private func text(_ level: Logger.Level, _ message: String, _ report: RequestReport, duration: Duration, slow: Bool) -> [UInt8] {
-        var fields: [(key: StaticString, field: RequestLog.Field)] = []
-        fields.reserveCapacity(13)
-        RequestLog.forEachField(report, duration: duration, slow: slow) { fields.append(($0, $1)) }
-        // A dozen fields: insertion sort, comparing the keys' bytes.
-        for index in fields.indices.dropFirst() {
-            var position = index
-            while position > 0, Self.precedes(fields[position].key, fields[position - 1].key) {
-                fields.swapAt(position, position - 1)
-                position -= 1
-            }
-        }
         var line: [UInt8] = []
         line.reserveCapacity(320)
         LogOutput.timestamp(into: &line)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: level.rawValue.utf8)
         line.append(contentsOf: " strata.request:".utf8)
-        for (key, field) in fields {
+        RequestLog.forEachField(report, duration: duration, slow: slow) { key, field in
             line.append(UInt8(ascii: " "))
             key.withUTF8Buffer { line.append(contentsOf: $0) }
             line.append(UInt8(ascii: "="))
@@ -87,10 +76,6 @@ struct RequestLines: RequestLineWriter {
         line.append(contentsOf: message.utf8)
         line.append(UInt8(ascii: "\n"))
         return line
-    }
-
-    private static func precedes(_ left: StaticString, _ right: StaticString) -> Bool {
-        left.withUTF8Buffer { left in right.withUTF8Buffer { right in left.lexicographicallyPrecedes(right) } }
     }
 
     /// Milliseconds with three decimals.

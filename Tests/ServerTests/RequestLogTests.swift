@@ -57,6 +57,19 @@ struct RequestLogTests {
         #expect(logged[1].metadata["operation"] == .string("Titles") && logged[1].metadata["request_id"] == .string("r-1"))
     }
 
+    @Test("a line's fields come sorted by key, every optional one present, as the text format writes them")
+    func fieldOrder() {
+        var report = Self.report()
+        report.database = .milliseconds(1)
+        report.trace = TraceContext(traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        #expect(report.trace != nil)
+        var keys: [String] = []
+        RequestLog.forEachField(report, duration: .milliseconds(2), slow: true) { key, _ in keys.append(key.description) }
+        #expect(keys == ["bytes", "database_ms", "duration_ms", "fingerprint", "operation", "outcome", "request_id", "role", "status",
+                         "tenant", "trace_id", "transport", "type"])
+        #expect(keys == keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    }
+
     @Test("at warning level only slow operations are logged, and every request is still counted")
     func quietLogger() async {
         let lines = LogLines()

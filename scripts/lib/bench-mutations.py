@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import explain, free_port, pgbench, process_counters, sql as run_sql, start_server, wrk_post
+from bench_server import busy_seconds, explain, free_port, pgbench, process_counters, sql as run_sql, start_server, wrk_post
 
 bin_dir, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 strata = os.path.join(bin_dir, "strata")
@@ -54,13 +54,6 @@ def drained():
 def backlog_drained():
     wait_until_none("SELECT count(*) FROM strata.event_deliveries WHERE NOT dead", "the server's workers", 10)
     sql("VACUUM ANALYZE public.tasks, public.entity_history, public.notifications")
-
-
-def busy_seconds():
-    """CPU seconds the whole machine has spent busy (not idle, not waiting on I/O)."""
-    with open("/proc/stat") as stat:
-        fields = [int(field) for field in stat.readline().split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_seconds():

@@ -2,7 +2,9 @@
 data (Acme: 4,000 more tasks, 12,000 comments), then for each benchmark query measures pgbench on
 its final SQL (prepared, settings fixed per connection) and wrk against Strata's /graphql, and
 prints both with their ratio, Strata's CPU time and context switches per request (from /proc,
-around the wrk run), and the latency percentiles wrk saw. Then the memory: the idle server's
+around the wrk run), the latency percentiles wrk saw, how much of one core Strata's busiest thread
+used, and how busy the machine's cores were under pgbench and under Strata (which of the two
+bounds the rate). Then the memory: the idle server's
 RSS, and what each open idle keep-alive connection adds to it. Last, request coalescing: each
 query with four times as many clients as the pool has connections, on this server and on one
 started with --no-coalescing, with the requests each statement answered (from pg_stat_database).
@@ -16,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from bench_server import explain, free_port, pgbench, process_counters, rss_kib, sql, start_server, wrk_post
+from bench_server import busy_seconds, explain, free_port, pgbench, process_counters, rss_kib, sql, start_server, thread_seconds, wrk_post
 
 strata, data, connections, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 ACME = "00000000-0000-4000-8000-000000000001"
@@ -45,12 +47,17 @@ ANALYZE public.tasks; ANALYZE public.comments;
 
 
 def measured(pid, run):
-    """`run()`'s wrk figures, with Strata's CPU µs and context switches per request beside them."""
+    """`run()`'s wrk figures, with Strata's CPU µs and context switches per request beside them,
+    how busy its busiest thread kept one core, and how busy the whole machine was."""
     cpu_before, switches_before = process_counters(pid)
+    threads_before, busy_before, started = thread_seconds(pid), busy_seconds(), time.monotonic()
     figures = run()
     cpu_after, switches_after = process_counters(pid)
+    threads_after, busy_after, elapsed = thread_seconds(pid), busy_seconds(), time.monotonic() - started
     figures["cpu_us"] = (cpu_after - cpu_before) * 1e6 / figures["requests"]
     figures["switches"] = (switches_after - switches_before) / figures["requests"]
+    figures["busiest"] = max(seconds - threads_before.get(task, 0) for task, seconds in threads_after.items()) / elapsed
+    figures["machine"] = (busy_after - busy_before) / elapsed / os.cpu_count()
     return figures
 
 
@@ -114,14 +121,18 @@ try:
           f"Acme grown to {sql(data, f'SELECT count(*) FROM public.tasks WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} tasks, "
           f"{sql(data, f'SELECT count(*) FROM public.comments WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} comments")
     print(f"{'query':<14} {'pgbench (limit)':>16} {'strata':>10} {'ratio':>7} {'target':>7} {'CPU/req':>9} {'ctx sw/req':>10} "
-          f"{'p50':>8} {'p99':>8}")
+          f"{'p50':>8} {'p99':>8} {'busiest thread':>14} {'busy: pgbench / strata':>22}")
     for name, path, variables, target in QUERIES:
         sql_text, binds = explain(strata, data, path, variables, ACME, ALAN)
+        busy_before, started = busy_seconds(), time.monotonic()
         limit = pgbench(data, sql_text, binds, connections, seconds, ACME, ALAN)
+        limit_machine = (busy_seconds() - busy_before) / (time.monotonic() - started) / os.cpu_count()
         body = json.dumps({"query": open(path).read(), "variables": variables})
         served = measured(pid, lambda: wrk_post(data, port, token, body, connections, seconds, details=True))
+        machine = f"{100 * limit_machine:.0f}% / {100 * served['machine']:.0f}%"
         print(f"{name:<14} {limit:>14.0f}/s {served['rate']:>8.0f}/s {served['rate'] / limit:>6.2f}x {target:>6.2f}x "
-              f"{served['cpu_us']:>7.1f}µs {served['switches']:>10.2f} {served['p50']:>6.2f}ms {served['p99']:>6.2f}ms")
+              f"{served['cpu_us']:>7.1f}µs {served['switches']:>10.2f} {served['p50']:>6.2f}ms {served['p99']:>6.2f}ms "
+              f"{100 * served['busiest']:>13.0f}% {machine:>22}")
     floor = measured(pid, lambda: healthz(port))
     print(f"{'/healthz':<14} {'':>16} {floor['rate']:>8.0f}/s {'':>7} {'':>7} {floor['cpu_us']:>7.1f}µs {floor['switches']:>10.2f}")
     time.sleep(2)

@@ -55,22 +55,23 @@ public struct RequestLog: Sendable {
         case duration(Duration)
     }
 
-    /// Calls `visit` with each field of a finished request's line, in order; the plan's
-    /// fingerprint when it was slow. Builds nothing: a writer renders the values as it goes.
+    /// Calls `visit` with each field of a finished request's line, in the order of their keys'
+    /// bytes (the text format's order, so its writer sorts nothing); the plan's fingerprint when
+    /// it was slow. Builds nothing: a writer renders the values as it goes.
     public static func forEachField(_ report: RequestReport, duration: Duration, slow: Bool, _ visit: (StaticString, Field) -> Void) {
+        visit("bytes", .integer(report.bytes))
+        if let database = report.database { visit("database_ms", .duration(database)) }
+        visit("duration_ms", .duration(duration))
+        if slow, let fingerprint = report.fingerprint { visit("fingerprint", .text(fingerprint)) }
+        if let name = report.operationName { visit("operation", .text(name)) }
+        visit("outcome", .text(report.outcome.rawValue))
         visit("request_id", .text(report.requestID))
+        if let role = report.role { visit("role", .text(role)) }
+        if let status = report.status { visit("status", .integer(status)) }
+        if let tenant = report.tenant { visit("tenant", .text(tenant)) }
+        if let trace = report.trace { visit("trace_id", .text(trace.traceID)) }
         visit("transport", .text(report.transport.rawValue))
         visit("type", .text(report.operation.rawValue))
-        visit("outcome", .text(report.outcome.rawValue))
-        visit("duration_ms", .duration(duration))
-        visit("bytes", .integer(report.bytes))
-        if let name = report.operationName { visit("operation", .text(name)) }
-        if let role = report.role { visit("role", .text(role)) }
-        if let tenant = report.tenant { visit("tenant", .text(tenant)) }
-        if let status = report.status { visit("status", .integer(status)) }
-        if let trace = report.trace { visit("trace_id", .text(trace.traceID)) }
-        if let database = report.database { visit("database_ms", .duration(database)) }
-        if slow, let fingerprint = report.fingerprint { visit("fingerprint", .text(fingerprint)) }
     }
 
     /// The fields of a finished request's line, in order, as text and numbers.
