@@ -22,13 +22,14 @@ public struct IncomingRequest: Sendable {
     /// The path, without the query.
     public var path: Substring {
         let uri = head.uri[...]
-        return uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
+        // Searched as bytes: `?` is ASCII, so its index is a character boundary.
+        return uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri
     }
 
     /// The URL's query (after `?`), if any.
     public var query: Substring? {
         let uri = head.uri[...]
-        return uri.firstIndex(of: "?").map { uri[uri.index(after: $0)...] }
+        return uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[uri.utf8.index(after: $0)...] }
     }
 
     /// The first value of header `name`.
