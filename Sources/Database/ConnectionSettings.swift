@@ -3,14 +3,17 @@ import SQL
 /// The settings a request's statements run under: the PostgreSQL role to assume, what
 /// row-level security policies read — `app.tenant_id`, `app.user_id` and `request.jwt.claims` —
 /// and the `application_name` that names a traced request in `pg_stat_activity`.
-public struct ConnectionSettings: Sendable, Hashable {
-    public var role: String
-    public var tenantID: String
-    public var userID: String
+///
+/// Immutable, and a class: a request hands one reference from the executor to the pool and its
+/// connection instead of copying five strings at each step. Equal settings are equal by value.
+public final class ConnectionSettings: Sendable, Hashable {
+    public let role: String
+    public let tenantID: String
+    public let userID: String
     /// The verified token's claims as JSON text.
-    public var claims: String
+    public let claims: String
     /// What `pg_stat_activity` shows for the connection: `strata`, or the request's trace.
-    public var applicationName: String
+    public let applicationName: String
 
     public init(role: String, tenantID: String?, userID: String?, claims: String, applicationName: String = "strata") {
         self.role = role
@@ -18,6 +21,19 @@ public struct ConnectionSettings: Sendable, Hashable {
         self.userID = userID ?? ""
         self.claims = claims
         self.applicationName = applicationName
+    }
+
+    public static func == (left: ConnectionSettings, right: ConnectionSettings) -> Bool {
+        left === right || (left.role == right.role && left.tenantID == right.tenantID && left.userID == right.userID
+                           && left.claims == right.claims && left.applicationName == right.applicationName)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(role)
+        hasher.combine(tenantID)
+        hasher.combine(userID)
+        hasher.combine(claims)
+        hasher.combine(applicationName)
     }
 
     /// Transaction-local settings vanish at `COMMIT`; session-level ones stay on the connection.

@@ -11,13 +11,15 @@ import Tracing
 /// `/graphql` over HTTP, as the GraphQL-over-HTTP specification describes: POST with a JSON
 /// body, GET with URL parameters (queries only), the response type from `Accept`, and status
 /// codes that tell request errors from results.
-public struct GraphQLEndpoint: Sendable {
+///
+/// Immutable, and a class: each request's task holds one reference to it, not a copy of its parts.
+public final class GraphQLEndpoint: Sendable {
     /// The executor and authenticator of now, swapped by `reload`.
     let served: ServedAPI
     public var executor: GraphQLExecutor { served.executor }
     public var authenticator: TokenAuthenticator { served.authenticator }
     /// The largest request body read, in bytes.
-    public var maximumBodySize: Int
+    public let maximumBodySize: Int
 
     /// GraphQL over WebSocket on the same path.
     let sockets: SocketService

@@ -44,7 +44,8 @@ final class PlanCache: Sendable {
     }
 
     /// A plan with its statements ready for the pool, or its answer when it needs no database.
-    struct Entry: Sendable {
+    /// Immutable, and a class: each request of the plan holds a reference, not a copy.
+    final class Entry: Sendable {
         let plan: QueryPlan
         /// The operation's estimated cost (`OperationCost`), for rate limits.
         let cost: Int
