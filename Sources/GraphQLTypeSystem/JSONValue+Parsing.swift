@@ -169,7 +169,15 @@ private struct JSONReader {
                 return text
             }
             guard byte == UInt8(ascii: "\\") else { throw error("Control character in JSON string") }
-            var result = decoded ?? []
+            var result: [UInt8]
+            if let partial = decoded {
+                result = partial
+            } else {
+                // Room for a few more runs like the first: a text with many escapes (a query's
+                // line breaks) grows its buffer a couple of times, not at every escape.
+                result = []
+                result.reserveCapacity(2 * (end - start) + 64)
+            }
             decoded = nil
             result.append(contentsOf: bytes[start..<end])
             position += 1

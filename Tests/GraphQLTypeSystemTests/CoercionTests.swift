@@ -124,6 +124,14 @@ struct JSONParsingTests {
         ]))
     }
 
+    @Test("a string of many escaped runs decodes whole: a query's text with a line break on every line")
+    func manyEscapes() throws {
+        let lines = (0..<200).map { "  field\($0) { id name }" }
+        let text = "query Q {\n" + lines.joined(separator: "\n") + "\n}\t\"é\""
+        let json = #"{"query": "# + JSONText.quoted(text) + "}"
+        #expect(try JSONValue.parse(json) == .object([("query", .string(text))]))
+    }
+
     @Test("invalid JSON is refused with the offset", arguments: [
         "", "{", #"{"a" 1}"#, "[1,]", "01", "1.", "+1", #""\x""#, #""\ud800""#, "tru", "[1] 2", "\"a\u{01}\"", "{'a': 1}",
     ])
