@@ -153,9 +153,10 @@ final class PlanCache: Sendable {
             guard let value = variables[name] else { return "-" }
             if structural.values.contains(name) { return "=" + value.serialized }
             if structural.layouts.contains(name) {
-                var text = "~"
+                var text: [UInt8] = [UInt8(ascii: "~")]
+                text.reserveCapacity(64)
                 layout(value, into: &text)
-                return text
+                return String(decoding: text, as: UTF8.self)
             }
             return value == .null ? "null" : "+"
         }
@@ -166,42 +167,43 @@ final class PlanCache: Sendable {
     /// whatever their lengths: the planner binds each as one parameter, so neither its length
     /// nor its values shape the SQL.
     static func layout(_ value: JSONValue) -> String {
-        var text = ""
+        var text: [UInt8] = []
         layout(value, into: &text)
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static func layout(_ value: JSONValue, into text: inout String) {
+    /// Written as bytes: one string is made of them at the end, not one per piece.
+    private static func layout(_ value: JSONValue, into text: inout [UInt8]) {
         switch value {
-        case .null: text.append("n")
-        case .string, .number, .bool: text.append("s")
+        case .null: text.append(UInt8(ascii: "n"))
+        case .string, .number, .bool: text.append(UInt8(ascii: "s"))
         case .array(let items):
             if items.allSatisfy(\.isScalar) {
-                text.append("[*]")
+                text.append(contentsOf: "[*]".utf8)
             } else if let members = UniformRows.members(of: value) {
-                text.append("[*")
+                text.append(contentsOf: "[*".utf8)
                 for (index, member) in members.enumerated() {
-                    if index > 0 { text.append(",") }
-                    text.append(JSONText.quoted(member))
+                    if index > 0 { text.append(UInt8(ascii: ",")) }
+                    text.append(contentsOf: JSONText.quoted(member).utf8)
                 }
-                text.append("]")
+                text.append(UInt8(ascii: "]"))
             } else {
-                text.append("[")
+                text.append(UInt8(ascii: "["))
                 for (index, item) in items.enumerated() {
-                    if index > 0 { text.append(",") }
+                    if index > 0 { text.append(UInt8(ascii: ",")) }
                     layout(item, into: &text)
                 }
-                text.append("]")
+                text.append(UInt8(ascii: "]"))
             }
         case .object(let members):
-            text.append("{")
+            text.append(UInt8(ascii: "{"))
             for (index, (key, member)) in members.enumerated() {
-                if index > 0 { text.append(",") }
-                text.append(JSONText.quoted(key))
-                text.append(":")
+                if index > 0 { text.append(UInt8(ascii: ",")) }
+                text.append(contentsOf: JSONText.quoted(key).utf8)
+                text.append(UInt8(ascii: ":"))
                 layout(member, into: &text)
             }
-            text.append("}")
+            text.append(UInt8(ascii: "}"))
         }
     }
 }
