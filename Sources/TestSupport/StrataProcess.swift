@@ -5,6 +5,7 @@ import Synchronization
 public final class StrataProcess: Sendable {
     private let process: Process
     private let output = CapturedOutput()
+    private let standardErrorPipe: Pipe
 
     /// Starts `strata arguments…` (or another of the package's executables) in `directory` (the
     /// package root by default) with extra environment.
@@ -25,17 +26,28 @@ public final class StrataProcess: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         self.process = process
+        self.standardErrorPipe = stderr
         stdout.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
             output.bytes.withLock { data.isEmpty ? ($0.stdoutClosed = true) : $0.stdout.append(contentsOf: data) }
         }
-        stderr.fileHandleForReading.readabilityHandler = { [output] handle in
+        resumeReadingStandardError()
+        try process.run()
+    }
+
+    /// Stops reading the process's standard error: once the pipe's buffer is full, its writes
+    /// wait, as they would for a log collector that stalls.
+    public func pauseReadingStandardError() {
+        standardErrorPipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+    public func resumeReadingStandardError() {
+        standardErrorPipe.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
             output.bytes.withLock { data.isEmpty ? ($0.stderrClosed = true) : $0.stderr.append(contentsOf: data) }
         }
-        try process.run()
     }
 
     /// A test that fails before stopping its server must not leave it (and its cluster) running.

@@ -80,32 +80,46 @@ enum LogOutput {
     private static let pending = Mutex(Pending())
     /// How long a line may wait before it is written.
     static let flushInterval: Duration = .milliseconds(20)
+    /// Waiting lines past this size wake the flushing thread before its interval is up.
+    static let earlyFlushBytes = 1 << 16
+    /// Past this size (the standard error's reader has stalled) the thread that logs writes the
+    /// lines itself: a line is never dropped, and the waiting ones stay bounded.
+    static let stalledFlushBytes = 1 << 22
+    /// Signalled when the flushing thread should write before its interval is up.
+    private static let wakeFlusher = DispatchSemaphore(value: 0)
 
     /// Writes `line` (ending in a newline) to standard error. Lines at `info` and below are
     /// gathered and written together every `flushInterval` (one write for many requests'
-    /// lines); a `warning` or worse is written at once, after those waiting, so order holds.
+    /// lines) by a thread of their own, so that an event loop logging a request never waits on
+    /// the write; a `warning` or worse is written at once, after those waiting, so order holds.
     static func write(_ line: String, urgent: Bool) {
         write(Array(line.utf8), urgent: urgent)
     }
 
     static func write(_ line: [UInt8], urgent: Bool) {
-        let startFlusher = pending.withLock { pending -> Bool in
+        let (startFlusher, size) = pending.withLock { pending -> (Bool, Int) in
             pending.bytes.append(contentsOf: line)
             defer { pending.flusherStarted = true }
-            return !pending.flusherStarted
+            return (!pending.flusherStarted, pending.bytes.count)
         }
         if startFlusher {
             atexit { LogOutput.flush() }
             let thread = Thread {
+                let (seconds, attoseconds) = flushInterval.components
+                let interval = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
                 while true {
-                    Thread.sleep(forTimeInterval: Double(flushInterval.components.seconds) + Double(flushInterval.components.attoseconds) / 1e18)
+                    _ = wakeFlusher.wait(timeout: .now() + interval)
                     flush()
                 }
             }
             thread.name = "strata log writer"
             thread.start()
         }
-        if urgent || pending.withLock({ $0.bytes.count > 1 << 16 }) { flush() }
+        if urgent || size > stalledFlushBytes {
+            flush()
+        } else if size > earlyFlushBytes, size - line.count <= earlyFlushBytes {
+            wakeFlusher.signal()
+        }
     }
 
     /// Writes every waiting line now.

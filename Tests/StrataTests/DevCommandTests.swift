@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -29,6 +30,35 @@ struct DevCommandTests {
             for _ in 0..<100 where postmasterPID(dataDirectory) != nil { try await Task.sleep(for: .milliseconds(100)) }
             #expect(postmasterPID(dataDirectory) == nil, "the embedded PostgreSQL is stopped")
         }
+    }
+
+    @Test("requests are answered while nothing reads the request log, and no line of it is lost")
+    func stalledLogReader() async throws {
+        let dataDirectory = try TestScratch.directory("dev-stalled-log")
+        let server = try StrataProcess(["dev", "--port", "0", "--data-dir", dataDirectory, "--no-workers"])
+        let port = try #require(HTTPProbe.port(in: try await server.waitForOutput(containing: "Strata is serving")))
+        server.pauseReadingStandardError()
+        // About 500 KB of request lines: several times what the pipe and the early flush hold.
+        let requests = 2_000
+        let answered = Atomic(0)
+        let client = Task {
+            for _ in 0..<requests {
+                guard try await HTTPProbe.status(port: port, path: "/graphql?query=%7B__typename%7D", timeout: .seconds(10)) == 200 else { return }
+                answered.add(1, ordering: .relaxed)
+            }
+        }
+        // A server whose event loop waits on the log would answer a few hundred and then none.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while answered.load(ordering: .relaxed) < requests, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(answered.load(ordering: .relaxed) == requests, "answered while the log was not read")
+        server.resumeReadingStandardError()
+        _ = try? await client.value
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+        let lines = server.standardError.split(separator: "\n").filter { $0.contains("strata.request:") && $0.contains("type=query") }
+        #expect(lines.count == requests)
     }
 
     @Test("creates its database, serves /healthz, is reused by a second run, and stops the cluster last")

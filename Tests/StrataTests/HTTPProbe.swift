@@ -11,8 +11,8 @@ enum HTTPProbe {
         return Int(portText)
     }
 
-    static func status(port: Int, path: String) async throws -> Int {
-        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(120)), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
+    static func status(port: Int, path: String, timeout: Duration = .seconds(120)) async throws -> Int {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
         client.connect()
         do {
             let response = try await client.get(path)
