@@ -29,7 +29,7 @@ public enum JSONText {
                 case 0x08: escaped.append(UInt8(ascii: "b"))
                 case 0x0C: escaped.append(UInt8(ascii: "f"))
                 default:
-                    escaped.append(contentsOf: Array("u00".utf8))
+                    escaped.append(contentsOf: "u00".utf8)
                     escaped.append(hexDigits[Int(byte >> 4)])
                     escaped.append(hexDigits[Int(byte & 0x0F)])
                 }

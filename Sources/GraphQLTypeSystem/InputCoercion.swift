@@ -19,10 +19,7 @@ public struct InputCoercion {
     }
 
     public func coerce(_ value: JSONValue, to type: GraphQLTypeRef, path: [String] = []) throws(Failure) -> CoercedValue {
-        guard path.isEmpty else {
-            do { return try coerce(value, to: type) } catch { throw error.under(path) }
-        }
-        return try coerce(value, to: type)
+        do { return try coerce(value, to: type) } catch { throw path.isEmpty ? error : error.under(path) }
     }
 
     /// A failure's path is built on the way out, so a value that coerces builds none.

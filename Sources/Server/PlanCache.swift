@@ -152,12 +152,7 @@ final class PlanCache: Sendable {
             let name = definition.variable.value
             guard let value = variables[name] else { return "-" }
             if structural.values.contains(name) { return "=" + value.serialized }
-            if structural.layouts.contains(name) {
-                var text: [UInt8] = [UInt8(ascii: "~")]
-                text.reserveCapacity(64)
-                layout(value, into: &text)
-                return String(decoding: text, as: UTF8.self)
-            }
+            if structural.layouts.contains(name) { return layout(value, after: "~") }
             return value == .null ? "null" : "+"
         }
     }
@@ -166,8 +161,10 @@ final class PlanCache: Sendable {
     /// objects remain. A list of scalars is `[*]` and a uniform list of rows `[*` + members + `]`
     /// whatever their lengths: the planner binds each as one parameter, so neither its length
     /// nor its values shape the SQL.
-    static func layout(_ value: JSONValue) -> String {
+    static func layout(_ value: JSONValue, after prefix: StaticString = "") -> String {
         var text: [UInt8] = []
+        text.reserveCapacity(64)
+        prefix.withUTF8Buffer { text.append(contentsOf: $0) }
         layout(value, into: &text)
         return String(decoding: text, as: UTF8.self)
     }
