@@ -28,12 +28,11 @@ public final class ConnectionSettings: Sendable, Hashable {
                            && left.claims == right.claims && left.applicationName == right.applicationName)
     }
 
+    /// The tenant and the user: who the settings are for. The claims, long and nearly always the
+    /// user's, are left to `==`, which compares everything.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(role)
         hasher.combine(tenantID)
         hasher.combine(userID)
-        hasher.combine(claims)
-        hasher.combine(applicationName)
     }
 
     /// Transaction-local settings vanish at `COMMIT`; session-level ones stay on the connection.

@@ -81,22 +81,24 @@ extension SessionPool {
         let acquireTimeout = configuration.acquireTimeout
         return try await cancellation.whileRunning(onCancel: { endWait(CancellationError()) }) {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
-                switch storage.withLock({ Self.outcome(of: requestID, settings, waiter: continuation, in: &$0) }) {
-                case .grant(let grant): continuation.resume(returning: grant)
-                case .failure(let error): continuation.resume(throwing: error)
+                // Only a request that waits pays for a timer, set before it joins the queue so
+                // that whoever ends the wait cancels it.
+                let timeout = eventLoop.scheduleTask(in: TimeAmount(acquireTimeout)) {
+                    if let waiter = self.storage.withLock({ storage -> Waiter? in
+                        let waiter = storage.state.cancel(requestID: requestID)
+                        if waiter != nil { storage.counts.exhausted += 1 }
+                        return waiter
+                    }) {
+                        waiter.resume(throwing: SessionPoolError.poolExhausted)
+                    }
+                }
+                let waiter = Waiter(continuation: continuation, timeout: timeout)
+                switch storage.withLock({ Self.outcome(of: requestID, settings, waiter: waiter, in: &$0) }) {
+                case .grant(let grant): waiter.resume(returning: grant)
+                case .failure(let error): waiter.resume(throwing: error)
                 case .wait:
                     // Cancelled before the cancel handler could find this waiter in the queue.
                     if Task.isCancelled || cancellation.isCancelled { endWait(CancellationError()) }
-                    // Only a request that waits pays for a timer; granted, it finds nothing to end.
-                    _ = eventLoop.scheduleTask(in: TimeAmount(acquireTimeout)) {
-                        if let waiter = self.storage.withLock({ storage -> Waiter? in
-                            let waiter = storage.state.cancel(requestID: requestID)
-                            if waiter != nil { storage.counts.exhausted += 1 }
-                            return waiter
-                        }) {
-                            waiter.resume(throwing: SessionPoolError.poolExhausted)
-                        }
-                    }
                 }
             }
         }

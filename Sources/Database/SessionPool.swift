@@ -42,6 +42,10 @@ public final class SessionPool: Service, Sendable {
         /// Whether concurrent requests of one query with the same settings that would wait for
         /// a connection run as one statement (session scope only).
         public var coalescesRequests = true
+        /// The most coalescible reads running at once; past it reads wait and coalesce even
+        /// while connections are free (the rest stay for writes). For a database whose cores
+        /// are all busy, more reads at once only take turns on them. Nil: as many as connections.
+        public var concurrentReads: Int?
 
         public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
                     statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000,
@@ -71,7 +75,22 @@ public final class SessionPool: Service, Sendable {
         var connection: WireConnection
     }
 
-    typealias Waiter = CheckedContinuation<Grant, any Error>
+    /// A request waiting for a connection, and the timer that ends its wait: cancelled when the
+    /// wait ends otherwise, so the loop's timers hold only waits under way.
+    struct Waiter: Sendable {
+        let continuation: CheckedContinuation<Grant, any Error>
+        let timeout: Scheduled<Void>
+
+        func resume(returning grant: Grant) {
+            timeout.cancel()
+            continuation.resume(returning: grant)
+        }
+
+        func resume(throwing error: any Error) {
+            timeout.cancel()
+            continuation.resume(throwing: error)
+        }
+    }
 
     struct Storage: ~Copyable {
         var state: SessionPoolState<ConnectionSettings, Waiter>

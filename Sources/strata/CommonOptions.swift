@@ -68,6 +68,11 @@ struct ListenOptions: ParsableArguments {
         "Run every request's statement alone, never coalesced with concurrent requests of the same query waiting for a connection (env: STRATA_COALESCING=off)."))
     var noCoalescing = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Reads running at once; more wait and are coalesced while the other connections stay for writes (env: STRATA_CONCURRENT_READS; default: the cores when PostgreSQL runs on this machine, else as many as connections).",
+        valueName: "n"))
+    var concurrentReads: Int?
+
     /// Whether requests waiting for a connection may run as one statement.
     var coalescesRequests: Bool {
         !noCoalescing && ProcessInfo.processInfo.environment["STRATA_COALESCING"] != "off"
@@ -100,6 +105,22 @@ struct ListenOptions: ParsableArguments {
         // NIO's own variable, if an operator set it, stays in charge.
         guard ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil else { return }
         NIOSingletons.groupLoopCountSuggestion = try threadCount(databaseURL: databaseURL)
+    }
+
+    /// The most coalescible reads at once. A PostgreSQL on this machine has its cores and no
+    /// more: reads beyond them only take turns, while waiting ones coalesce into one statement.
+    /// Of a database elsewhere nothing is known, so reads may use every connection.
+    func concurrentReadLimit(databaseURL: String?) throws -> Int? {
+        var count = concurrentReads
+        if count == nil, let text = ProcessInfo.processInfo.environment["STRATA_CONCURRENT_READS"] {
+            guard let value = Int(text) else { throw UsageError(message: "STRATA_CONCURRENT_READS must be a number, got '\(text)'") }
+            count = value
+        }
+        if let count {
+            guard (1...1_000).contains(count) else { throw UsageError(message: "the number of concurrent reads must be between 1 and 1000, got \(count)") }
+            return count
+        }
+        return DatabaseLocation.isLocal(databaseURL) ? ProcessInfo.processInfo.activeProcessorCount : nil
     }
 
     func poolSize() throws -> Int {

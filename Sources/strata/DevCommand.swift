@@ -39,6 +39,7 @@ struct DevCommand: AsyncParsableCommand {
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                      fallbackSecret: secret, poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests,
+                                     concurrentReads: try listen.concurrentReadLimit(databaseURL: project.resolvedDatabaseURL(settings)),
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true,
                                      schemaMismatches: .warn, logger: logger).run()

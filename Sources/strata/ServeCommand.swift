@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
-                                      poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests, allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
+                                      poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests,
+                                      concurrentReads: try listen.concurrentReadLimit(databaseURL: project.resolvedDatabaseURL(settings)), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
                                       metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: false,
                                       schemaMismatches: skipCheck ? .warn : .refuse, logger: logger)
         do {

@@ -33,6 +33,8 @@ struct ServerLauncher {
     var poolSize: Int
     /// Whether requests of one query waiting for a connection run as one statement.
     var coalescesRequests = true
+    /// The most coalescible reads running at once; nil: as many as connections.
+    var concurrentReads: Int?
     var allowUnsafeRole: Bool
     var duties: Duties = .serveAndWork
     /// Serve `/metrics` (and the health checks) on this port instead of the main one.
@@ -136,6 +138,7 @@ struct ServerLauncher {
                                                   window: .milliseconds(settings.resilience.breakerWindowMilliseconds),
                                                   probeInterval: .milliseconds(settings.resilience.breakerProbeMilliseconds)))
         poolConfiguration.coalescesRequests = coalescesRequests
+        poolConfiguration.concurrentReads = concurrentReads
         let pool = SessionPools(configuration: poolConfiguration, logger: logger)
         let apis: [String: RoleSchema]
         do {

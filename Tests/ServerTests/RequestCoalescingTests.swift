@@ -23,14 +23,17 @@ struct RequestCoalescingTests {
         let executor: GraphQLExecutor
         let batches: RequestBatches
 
-        static func start(maximumWaiting: Int = 1_024) async throws -> Bench {
+        static func start(maximumWaiting: Int = 1_024, connections: Int = 1, concurrentReads: Int? = nil,
+                          acquireTimeout: Duration = .seconds(60)) async throws -> Bench {
             let database = try await TestCluster.shared.makeDatabase()
             try await database.loadDemoData()
             let project = try SchemaProject.load(directory: ProjectFiles.root + "/schema", environment: [:])
             let logger = Logger(label: "strata.test")
-            let pool = SessionPool(configuration: .init(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: 1,
-                                                        statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames),
-                                                        acquireTimeout: .seconds(60), maximumWaiting: maximumWaiting), logger: logger)
+            var configuration = SessionPool.Configuration(endpoint: database.endpoint(user: "strata_authenticator"), maximumConnections: connections,
+                                                          statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames),
+                                                          acquireTimeout: acquireTimeout, maximumWaiting: maximumWaiting)
+            configuration.concurrentReads = concurrentReads
+            let pool = SessionPool(configuration: configuration, logger: logger)
             let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: SessionPools(pool), limits: .default, logger: logger)
             return Bench(database: database, pool: pool, executor: executor, batches: try #require(executor.batches[ObjectIdentifier(pool)]))
         }
@@ -53,6 +56,30 @@ struct RequestCoalescingTests {
             }
             var iterator = gate.makeAsyncIterator()
             return (try #require(await iterator.next()), done)
+        }
+
+        /// Locks the tasks table (another session's `ACCESS EXCLUSIVE`) until the returned
+        /// continuation is resumed: a read of tasks started meanwhile runs, holding its place,
+        /// until then.
+        func lockTasks() async throws -> (release: CheckedContinuation<Void, Never>, done: Task<Void, any Error>) {
+            let (gate, opened) = AsyncStream.makeStream(of: CheckedContinuation<Void, Never>.self)
+            let done = Task { [database] in
+                try await database.withConnection { connection in
+                    let logger = Logger(label: "strata.test")
+                    try await connection.query("BEGIN", logger: logger)
+                    try await connection.query("LOCK TABLE public.tasks IN ACCESS EXCLUSIVE MODE", logger: logger)
+                    await withCheckedContinuation { release in opened.yield(release) }
+                    try await connection.query("ROLLBACK", logger: logger)
+                }
+            }
+            var iterator = gate.makeAsyncIterator()
+            return (try #require(await iterator.next()), done)
+        }
+
+        /// Waits until `count` reads hold their places.
+        func waitForReads(_ count: Int) async throws {
+            for _ in 0..<400 where batches.readsRunning != count { try await Task.sleep(for: .milliseconds(25)) }
+            #expect(batches.readsRunning == count)
         }
 
         /// Waits until `count` requests wait in batches.
@@ -195,6 +222,50 @@ struct RequestCoalescingTests {
         let served = await answers.asyncMap { await $0.value }
         #expect(served.allSatisfy { $0?.contains("\"title\"") == true })
         #expect(bench.batches.waitingMembers == 0)
+        await bench.stop()
+    }
+
+    @Test("past the places for reads, requests wait and run as one statement though connections are free")
+    func readPlaces() async throws {
+        let bench = try await Bench.start(connections: 4, concurrentReads: 1)
+        let requests = try (1...6).map { try bench.prepared(Self.titles, ["n": .number("\($0)")]) }
+        let alone = try await requests.asyncMap { Self.text(await bench.executor.run($0)) }
+        #expect(bench.pool.counts.batches == 0, "one at a time, each finds the place free")
+
+        let (release, locked) = try await bench.lockTasks()
+        let first = Task { await bench.executor.run(requests[0]) }
+        try await bench.waitForReads(1)
+        let others = requests.dropFirst().map { prepared in Task { await bench.executor.run(prepared) } }
+        try await bench.waitForMembers(requests.count - 1)
+        #expect(bench.pool.statistics.waiting == 0, "nobody waits for a connection: three are free")
+        release.resume()
+        try await locked.value
+        let outcomes = await [first].asyncMap { Self.text(await $0.value) } + others.asyncMap { Self.text(await $0.value) }
+        #expect(outcomes == alone, "each request gets what it got alone")
+        #expect(bench.pool.counts.batches == 1 && bench.pool.counts.coalescedRequests == requests.count - 1)
+        try await bench.waitForReads(0)
+        await bench.stop()
+    }
+
+    @Test("a batch that cannot get a place for its read within the acquire timeout is refused as pool-exhausted")
+    func readPlaceTimeout() async throws {
+        let bench = try await Bench.start(connections: 2, concurrentReads: 1, acquireTimeout: .milliseconds(300))
+        let requests = try (1...3).map { try bench.prepared(Self.titles, ["n": .number("\($0)")]) }
+        let (release, locked) = try await bench.lockTasks()
+        let first = Task { Self.outcomeText(await bench.executor.run(requests[0])) }
+        try await bench.waitForReads(1)
+        let started = ContinuousClock.now
+        let refused = await requests.dropFirst().map { prepared in Task { Self.outcomeText(await bench.executor.run(prepared)) } }
+            .asyncMap { await $0.value }
+        #expect(refused == ["error pool-exhausted", "error pool-exhausted"])
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        #expect(bench.pool.counts.exhausted == 1, "one batch waited, and was refused")
+        #expect(bench.batches.waitingMembers == 0)
+        release.resume()
+        try await locked.value
+        #expect(await first.value?.contains("\"title\"") == true, "the read holding the place is answered")
+        try await bench.waitForReads(0)
+        #expect(Self.text(await bench.executor.run(requests[1]))?.contains("\"title\"") == true, "the place is free again")
         await bench.stop()
     }
 

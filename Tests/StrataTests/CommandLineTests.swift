@@ -29,6 +29,16 @@ struct CommandLineTests {
         #expect(result.stderr.contains("STRATA_PORT"))
     }
 
+    @Test("a number of concurrent reads outside 1…1000, or not a number, is a usage error naming it")
+    func badConcurrentReads() async throws {
+        let zero = try await StrataProcess.run(["serve", "--concurrent-reads", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("the number of concurrent reads must be between 1 and 1000, got 0"), "\(zero.stderr)")
+        let word = try await StrataProcess.run(["serve"], environment: ["STRATA_CONCURRENT_READS": "few"])
+        #expect(word.status == 2)
+        #expect(word.stderr.contains("STRATA_CONCURRENT_READS must be a number, got 'few'"), "\(word.stderr)")
+    }
+
     @Test("a thread count outside 1…1024, or not a number, is a usage error naming it")
     func badThreadCount() async throws {
         let zero = try await StrataProcess.run(["serve", "--threads", "0"])

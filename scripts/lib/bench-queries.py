@@ -4,7 +4,7 @@ its final SQL (prepared, settings fixed per connection) and wrk against Strata's
 prints both with their ratio, Strata's CPU time and context switches per request (from /proc,
 around the wrk run), the latency percentiles wrk saw, how much of one core Strata's busiest thread
 used, and how busy the machine's cores were under pgbench and under Strata (which of the two
-bounds the rate). Then the memory: the idle server's
+bounds the rate), and pgbench's rate with one client per core, often PostgreSQL's best. Then the memory: the idle server's
 RSS, and what each open idle keep-alive connection adds to it. Last, request coalescing: each
 query with four times as many clients as the pool has connections, on this server and on one
 started with --no-coalescing, with the requests each statement answered (from pg_stat_database).
@@ -117,11 +117,13 @@ try:
     sql(data, "VACUUM ANALYZE public.tasks, public.comments, public.entity_history, public.notifications; CHECKPOINT")
     token = subprocess.run([strata, "token", "--data-dir", data, "--role", "member", "--tenant", ACME, "--user", ALAN],
                            check=True, capture_output=True, text=True).stdout.strip()
-    print(f"{connections} connections, {seconds} s per run, loopback, one machine shared by PostgreSQL, wrk and Strata; "
+    print(f"{connections} connections (wrk's and pgbench's clients, Strata's pool; Strata runs at most {os.cpu_count()} reads at once, "
+          f"its default beside a local PostgreSQL), {seconds} s per run, loopback, one machine shared by PostgreSQL, wrk and Strata; "
           f"Acme grown to {sql(data, f'SELECT count(*) FROM public.tasks WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} tasks, "
           f"{sql(data, f'SELECT count(*) FROM public.comments WHERE tenant_id = {chr(39)}{ACME}{chr(39)}')} comments")
     print(f"{'query':<14} {'pgbench (limit)':>16} {'strata':>10} {'ratio':>7} {'target':>7} {'CPU/req':>9} {'ctx sw/req':>10} "
           f"{'p50':>8} {'p99':>8} {'busiest thread':>14} {'busy: pgbench / strata':>22}")
+    served_rates = {}
     for name, path, variables, target in QUERIES:
         sql_text, binds = explain(strata, data, path, variables, ACME, ALAN)
         busy_before, started = busy_seconds(), time.monotonic()
@@ -129,10 +131,17 @@ try:
         limit_machine = (busy_seconds() - busy_before) / (time.monotonic() - started) / os.cpu_count()
         body = json.dumps({"query": open(path).read(), "variables": variables})
         served = measured(pid, lambda: wrk_post(data, port, token, body, connections, seconds, details=True))
+        served_rates[name] = served["rate"]
         machine = f"{100 * limit_machine:.0f}% / {100 * served['machine']:.0f}%"
         print(f"{name:<14} {limit:>14.0f}/s {served['rate']:>8.0f}/s {served['rate'] / limit:>6.2f}x {target:>6.2f}x "
               f"{served['cpu_us']:>7.1f}µs {served['switches']:>10.2f} {served['p50']:>6.2f}ms {served['p99']:>6.2f}ms "
               f"{100 * served['busiest']:>13.0f}% {machine:>22}")
+    # PostgreSQL's own best is often with one client per core; the ratios to that, beside the targets' basis.
+    cores = os.cpu_count()
+    per_core = {name: pgbench(data, *explain(strata, data, path, variables, ACME, ALAN), cores, seconds, ACME, ALAN)
+                for name, path, variables, _ in QUERIES}
+    print(f"pgbench with {cores} clients (one per core): " + ", ".join(
+        f"{name} {per_core[name]:.0f}/s (Strata {served_rates[name] / per_core[name]:.2f}x of it)" for name, *_ in QUERIES))
     floor = measured(pid, lambda: healthz(port))
     print(f"{'/healthz':<14} {'':>16} {floor['rate']:>8.0f}/s {'':>7} {'':>7} {floor['cpu_us']:>7.1f}µs {floor['switches']:>10.2f}")
     time.sleep(2)
