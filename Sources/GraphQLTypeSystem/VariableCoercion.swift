@@ -18,7 +18,7 @@ public struct VariableCoercion {
         for definition in definitions {
             let name = definition.variable.value
             let type = Self.typeRef(definition.type)
-            let location = [definition.location.sourceLocation]
+            var location: [SourceLocation] { [definition.location.sourceLocation] }
             guard schema.isInputType(type) else {
                 errors.append(GraphQLError("Variable \"$\(name)\" expected value of type \"\(Printer.print(definition.type))\" which cannot be used as an input type.",
                                            locations: location, code: ErrorCode.invalidVariables))

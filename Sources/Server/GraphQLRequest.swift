@@ -36,18 +36,20 @@ public struct GraphQLRequest: Sendable, Equatable {
         guard case .object(let members) = json else {
             throw RequestProblem(.badRequest, "The request body must be a JSON object with a \"query\" string.")
         }
-        let fields = Dictionary(members, uniquingKeysWith: { $1 })
-        let documentID = try documentID(fields["documentId"], extensions: fields["extensions"])
+        // A key given twice counts as its last value; a body has a handful of keys, fewer to
+        // scan than to hash into a dictionary.
+        func field(_ name: String) -> JSONValue? { members.last { $0.0 == name }?.1 }
+        let documentID = try documentID(field("documentId"), extensions: field("extensions"))
         let query: String
-        switch fields["query"] {
+        switch field("query") {
         case .string(let text)?: query = text
         case nil, .null?:
             guard documentID != nil else { throw RequestProblem(.badRequest, "The request has no \"query\" (nor a \"documentId\").") }
             query = ""
         default: throw RequestProblem(.badRequest, "\"query\" must be a string.")
         }
-        return GraphQLRequest(query: query, operationName: try operationName(fields["operationName"]),
-                              variables: try variables(fields["variables"]), documentID: documentID)
+        return GraphQLRequest(query: query, operationName: try operationName(field("operationName")),
+                              variables: try variables(field("variables")), documentID: documentID)
     }
 
     /// Reads GET parameters: `query`, `operationName`, `variables` and `extensions` (JSON text).

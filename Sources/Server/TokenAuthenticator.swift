@@ -30,7 +30,24 @@ public final class TokenAuthenticator: Sendable {
     static let rememberedTokenLength = 4_096
 
     struct VerifiedTokens {
-        var sessions: [String: (session: Session, expiry: Double?)] = [:]
+        var sessions: [Token: (session: Session, expiry: Double?)] = [:]
+    }
+
+    /// A token as the cache's key: equal by its whole text, hashed by its last bytes — part of
+    /// its signature, which differs between any two tokens an issuer signs — so a lookup hashes
+    /// 32 bytes rather than the whole token. Only verified tokens are stored, so nobody without
+    /// the issuer's key can fill the cache with colliding ones.
+    struct Token: Hashable {
+        let text: String
+
+        static func == (left: Token, right: Token) -> Bool { left.text == right.text }
+
+        func hash(into hasher: inout Hasher) {
+            let hashed = text.utf8.withContiguousStorageIfAvailable { bytes in
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(32))))
+            }
+            if hashed == nil { hasher.combine(text) }
+        }
     }
 
     init(settings: AuthSettings, roles: Set<String>, keys: [String: JWTKeyCollection],
@@ -121,9 +138,9 @@ public final class TokenAuthenticator: Sendable {
             throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: ErrorCode.invalidJWT)
         }
         let time = now.timeIntervalSince1970
-        if let known = verified.withLock({ $0.sessions[token] }) {
+        if let known = verified.withLock({ $0.sessions[Token(text: token)] }) {
             guard let expiry = known.expiry, expiry + leeway <= time else { return (known.session, known.expiry) }
-            verified.withLock { _ = $0.sessions.removeValue(forKey: token) }
+            verified.withLock { _ = $0.sessions.removeValue(forKey: Token(text: token)) }
             throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
         let algorithm = Self.headerAlgorithm(token)
@@ -142,7 +159,7 @@ public final class TokenAuthenticator: Sendable {
         guard token.utf8.count <= Self.rememberedTokenLength else { return (session, expiry) }
         verified.withLock { cache in
             if cache.sessions.count >= Self.verifiedCapacity { cache.sessions.removeAll(keepingCapacity: true) }
-            cache.sessions[token] = (session, expiry)
+            cache.sessions[Token(text: token)] = (session, expiry)
         }
         return (session, expiry)
     }

@@ -29,6 +29,21 @@ struct TokenAuthenticatorTests {
         }
     }
 
+    @Test("a remembered token's signature on another payload is refused, though the two end alike")
+    func rememberedSignatureElsewhere() async throws {
+        let authenticator = try await authenticator()
+        let token = try await GraphQLTestServer.token([("role", .string("member")), ("tenant_id", .string("t")), ("sub", .string("u")),
+                                                       ("exp", Self.inAMinute)])
+        #expect(try await authenticator.session(authorization: "Bearer \(token)").tenantID == "t")
+        let parts = token.split(separator: ".")
+        let payload = Data(#"{"role":"member","tenant_id":"other","sub":"u"}"#.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let forged = "\(parts[0]).\(payload).\(parts[2])"
+        await #expect(throws: RequestProblem.self, "the remembered token's last bytes, another tenant's claims") {
+            _ = try await authenticator.session(authorization: "Bearer \(forged)")
+        }
+    }
+
     @Test("claims are found inside a namespace object whose key has dots of its own")
     func namespacedClaims() async throws {
         var settings = AuthSettings()

@@ -21,6 +21,8 @@ struct TrustedDocumentTests {
         #expect(byID.documentID == id && byID.query.isEmpty)
         let apollo = try GraphQLRequest.parse(body: Array(#"{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"\#(id)"}}}"#.utf8))
         #expect(apollo.documentID == id)
+        let twice = try GraphQLRequest.parse(body: Array(#"{"query":"{ a }","operationName":"A","query":"{ b }","operationName":null}"#.utf8))
+        #expect(twice.query == "{ b }" && twice.operationName == nil, "a key given twice counts as its last value")
         let get = try GraphQLRequest.parse(parameters: ["documentId": "sha256:\(id)"])
         #expect(get.documentID == id)
         for body in [#"{"documentId":"md5:abc"}"#, #"{"documentId":"sha256:abc"}"#, #"{"documentId":5}"#,
