@@ -297,9 +297,9 @@ final class RequestBatches: Sendable {
         } catch {
             return finish(batch, answers: [:], failure: error)
         }
-        defer { givePlaceBack() }
         guard state.withLock({ _ in batch.present > 0 }) else {
             // Every member left while the batch waited for its place.
+            givePlaceBack()
             return finish(batch, answers: [:], failure: CancellationError())
         }
         let answers: [Int: Answer]
@@ -337,6 +337,9 @@ final class RequestBatches: Sendable {
             answers = [:]
             failure = error
         }
+        // The place first: the next batch's statement is on its way to PostgreSQL while this
+        // batch's members write their responses.
+        givePlaceBack()
         finish(batch, answers: answers, failure: failure)
     }
 
