@@ -67,6 +67,16 @@ public final class SessionTransaction: Sendable {
         try await run(statement, binds: binds)
     }
 
+    /// Runs `statements` in one round trip as one implicit transaction: all commit after the
+    /// last, or none (`WireConnection.firstValues`). Each statement's first value, in order.
+    /// Outside a transaction only: on `SessionPool.withConnection`'s connection.
+    public func pipeline(_ statements: [(statement: PreparedSQL, binds: [SQLValue])]) async throws -> [ByteBuffer?] {
+        let lease = self.lease
+        return try await pool.cancellable(lease, cancellation) {
+            try await lease.connection.firstValues(of: statements)
+        }
+    }
+
     func run(_ statement: PreparedSQL, binds: [SQLValue]) async throws -> ByteBuffer? {
         let lease = self.lease
         return try await pool.cancellable(lease, cancellation) {

@@ -46,6 +46,10 @@ public final class SessionPool: Service, Sendable {
         /// while connections are free (the rest stay for writes). For a database whose cores
         /// are all busy, more reads at once only take turns on them. Nil: as many as connections.
         public var concurrentReads: Int?
+        /// The most single-statement writes running at once; past it writes of the same
+        /// settings wait and run together, one round trip and one commit for many. Nil: as
+        /// many as connections.
+        public var concurrentWrites: Int?
 
         public init(endpoint: DatabaseEndpoint, maximumConnections: Int = 8, scope: ConnectionSettings.Scope = .session,
                     statementTimeoutMilliseconds: Int = 5_000, roles: Set<String>, preparedStatementLimit: Int = 1_000,

@@ -21,6 +21,7 @@ public final class SessionPools: Service, Sendable {
             share.maximumConnections = Self.share(of: configuration.maximumConnections, part: index, parts: count)
             share.maximumWaiting = max(1, Self.share(of: configuration.maximumWaiting, part: index, parts: count))
             share.concurrentReads = configuration.concurrentReads.map { max(1, Self.share(of: $0, part: index, parts: count)) }
+            share.concurrentWrites = configuration.concurrentWrites.map { max(1, Self.share(of: $0, part: index, parts: count)) }
             return SessionPool(configuration: share, eventLoop: loops[index], logger: logger)
         }
         var partitionOfLoop: [ObjectIdentifier: Int] = [:]

@@ -56,8 +56,10 @@ public final class GraphQLExecutor: Sendable {
     let metrics: RequestMetrics?
     /// The project's trusted documents, and whether clients may send anything else.
     let trusted: TrustedDocuments
-    /// Each pool part's coalesced requests, by the part's identity.
+    /// Each pool part's coalesced queries, by the part's identity.
     let batches: [ObjectIdentifier: RequestBatches]
+    /// Each pool part's coalesced single-statement mutations, by the part's identity.
+    let writeBatches: [ObjectIdentifier: RequestBatches]
 
     /// - Parameter pools: where statements run, each on the pool of the calling event loop; nil
     ///   serves introspection only (for tests).
@@ -67,10 +69,13 @@ public final class GraphQLExecutor: Sendable {
         self.apis = apis
         self.pools = pools
         var batches: [ObjectIdentifier: RequestBatches] = [:]
+        var writeBatches: [ObjectIdentifier: RequestBatches] = [:]
         for pool in pools?.partitions ?? [] where pool.configuration.scope == .session && pool.configuration.coalescesRequests {
-            batches[ObjectIdentifier(pool)] = RequestBatches(pool: pool)
+            batches[ObjectIdentifier(pool)] = RequestBatches(pool: pool, kind: .reads)
+            writeBatches[ObjectIdentifier(pool)] = RequestBatches(pool: pool, kind: .writes)
         }
         self.batches = batches
+        self.writeBatches = writeBatches
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
@@ -209,7 +214,8 @@ public final class GraphQLExecutor: Sendable {
     }
 
     /// Runs a mutation's fields in order and joins their JSON into `data`. A mutation of one
-    /// statement runs alone, one round trip: PostgreSQL commits it as it ends, before it sends
+    /// statement runs without a transaction of its own, one round trip — alone, or with other
+    /// such writes waiting for a connection (`RequestBatches`): PostgreSQL commits it as it ends, before it sends
     /// the end of the answer (`ReadyForQuery`), which the connection waits for, so a failure to
     /// commit — a deferred constraint or trigger among them, whose error follows the rows —
     /// reaches the client as the statement's error. Other mutations run in one transaction whose COMMIT is awaited
@@ -221,8 +227,12 @@ public final class GraphQLExecutor: Sendable {
         let failingField = Mutex<String?>(nil)
         if fields.count == 1, case .statement = fields[0].value, pool.configuration.scope == .session {
             do {
+                let writes = writeBatches[ObjectIdentifier(pool)]
                 let data = try await join(fields, prepared: prepared, failingField: failingField) { index, binds in
-                    try await pool.query(statements[index], binds: binds, settings: settings, cancellation: cancellation)
+                    if let writes {
+                        return try await writes.write(statements[index], binds: binds, settings: settings, cancellation: cancellation)
+                    }
+                    return try await pool.query(statements[index], binds: binds, settings: settings, cancellation: cancellation)
                 }
                 return .data(data)
             } catch {

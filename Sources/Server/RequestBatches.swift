@@ -4,27 +4,42 @@ import Planner
 import SQL
 import Synchronization
 
-/// Concurrent requests of one query plan with the same settings, coalesced while they wait for
-/// a connection of one pool: the first to find every connection busy opens a batch and waits
-/// for a connection on its behalf; others of its plan and settings join it meanwhile. Given a
-/// connection, the batch closes and runs as one statement — the plan run once per member,
-/// `LATERAL` over every member's parameter values (`CohortPlan`) — and each member gets its
-/// own element of the result. A batch that kept one member runs that member's own statement.
+/// Concurrent requests with the same settings, coalesced while they wait for a connection of one
+/// pool: the first to find every connection busy (or every place taken, below) opens a batch and
+/// waits for a connection on its behalf; others join it meanwhile. Given a connection, the
+/// batch closes and runs for all its members in one round trip, and each gets its own answer.
+/// A batch that kept one member runs that member's own statement. Two kinds:
 ///
-/// A request never waits for a batch when a connection is free and fewer reads than the pool's
-/// `concurrentReads` run, so coalescing only replaces waiting — in the pool's queue, or for one
-/// of those places — one wait for many. The places bound the reads a database busy on all its
-/// cores is given at once: past them, more statements only take turns on the same cores, while
-/// a batch answers its members with one statement. Each member's answer is what it would get
-/// alone: when the batch's statement fails on the server (one member's variable cannot be
-/// cast), each member's own statement runs on the batch's connection, one after another, and
-/// each gets its own data or error. A batch that times out answers every member with the
-/// timeout rather than running each (another timeout each, one after another). A member whose
-/// client hangs up leaves the batch; when every member has left a running batch, its statement
-/// is cancelled.
+/// - Reads coalesce by plan: one statement runs the plan once per member, `LATERAL` over every
+///   member's parameter values (`CohortPlan`), and each member gets its element of the result.
+/// - Writes — mutations of one statement, any plan — run as a pipeline: each member's own
+///   statement, one after another in one implicit transaction, one commit (one WAL flush) for
+///   all. A member sees the writes of those before it, as if they had run just before it.
+///
+/// A request never waits for a batch when a connection is free and fewer statements of its kind
+/// than the pool's `concurrentReads` or `concurrentWrites` run, so coalescing only replaces
+/// waiting — in the pool's queue, or for one of those places — one wait for many. The places
+/// bound the statements a database busy on all its cores is given at once: past them, more
+/// statements only take turns on the same cores, while a batch answers its members with one
+/// round trip. Each member's answer is what it would get alone: when the batch fails on the
+/// server (one member's variable cannot be cast, one write breaks a constraint — and a failed
+/// pipeline commits nothing), each member's own statement runs on the batch's connection, one
+/// after another, and each gets its own data or error. A batch that times out answers every
+/// member with the timeout rather than running each (another timeout each, one after another).
+/// A member whose client hangs up leaves the batch; when every member has left a running batch,
+/// its statement is cancelled (a write batch's members still there keep theirs: a client that
+/// hangs up on a mutation under way cannot know whether it was applied, alone or not).
 final class RequestBatches: Sendable {
+    /// What a pool's batches coalesce.
+    enum Kind: Sendable {
+        /// Queries of one plan, run as one statement (`CohortPlan`).
+        case reads
+        /// Mutations of one statement, run as one pipeline and one transaction.
+        case writes
+    }
+
     struct Key: Hashable, Sendable {
-        /// The name of the plan's own statement.
+        /// The name of the plan's own statement; empty for writes, whose batches take any statement.
         let statement: String
         let settings: ConnectionSettings
     }
@@ -34,10 +49,11 @@ final class RequestBatches: Sendable {
 
     /// One request waiting in a batch.
     private struct Member {
-        /// Its parameter values as `CohortPlan.member` writes them.
-        let values: String
-        /// Its own statement's binds, should it be left alone in the batch.
+        /// Its own statement, with `binds`: what it runs in a pipeline, or alone.
+        let statement: PreparedSQL
         let binds: [SQLValue]
+        /// Its parameter values as `CohortPlan.member` writes them (reads).
+        let values: String
         var reply: CheckedContinuation<ByteBuffer?, any Error>?
         /// Its answer, when it came before the member began to wait for it.
         var answer: Answer?
@@ -70,9 +86,9 @@ final class RequestBatches: Sendable {
         /// count toward the pool's `maximumWaiting` beside its own waiters (a batch waiting for a
         /// connection is one of those).
         var waiting = 0
-        /// Reads holding one of the `concurrentReads` places: statements run alone, and batches
-        /// from when they got a place until their statement ended.
-        var reading = 0
+        /// Statements holding one of the places: run alone, and batches from when they got a
+        /// place until their statement ended.
+        var running = 0
         /// Batches waiting for a place, first come first served.
         var placeQueue: [PlaceWait] = []
     }
@@ -97,10 +113,12 @@ final class RequestBatches: Sendable {
     }
 
     let pool: SessionPool
-    /// The most requests one statement runs for; a full batch closes to newcomers.
+    let kind: Kind
+    /// The most requests one batch runs for; a full batch closes to newcomers.
     let maximumMembers: Int
-    /// The most reads running at once (the pool's `concurrentReads`, else its connections).
-    let concurrentReads: Int
+    /// The most statements of this kind running at once (the pool's `concurrentReads` or
+    /// `concurrentWrites`, else its connections).
+    let places: Int
     /// About how long a batch's statement may take: a heavy query's batches stay small, so its
     /// members do not wait long for one another; a batch of a query not measured yet takes
     /// `firstMembers`.
@@ -108,29 +126,61 @@ final class RequestBatches: Sendable {
     static let firstMembers = 8
     private let state = Mutex(State())
 
-    init(pool: SessionPool, maximumMembers: Int = 32) {
+    init(pool: SessionPool, kind: Kind, maximumMembers: Int = 32) {
         self.pool = pool
+        self.kind = kind
         self.maximumMembers = maximumMembers
-        self.concurrentReads = pool.configuration.concurrentReads ?? pool.configuration.maximumConnections
+        let configured = kind == .reads ? pool.configuration.concurrentReads : pool.configuration.concurrentWrites
+        self.places = configured ?? pool.configuration.maximumConnections
     }
 
-    /// The data of one request: run alone if a connection and a place for a read are free,
-    /// else in a batch.
+    /// The data of one query: run alone if a connection and a place are free, else in a batch.
     /// - Parameters:
     ///   - single: the plan's own statement, with `binds`.
     ///   - batch: the plan's statement for many members (`CohortPlan.prepared`), whose binds
     ///     `plan` makes; `values` the request's parameter values as one member.
     func query(_ single: PreparedSQL, binds: [SQLValue], batch: PreparedSQL, plan: CohortPlan, values: () -> String,
                settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> ByteBuffer? {
-        let key = Key(statement: single.name, settings: settings)
+        precondition(kind == .reads, "a query joins the batches of reads")
+        return try await coalesce(single, binds: binds, key: Key(statement: single.name, settings: settings), values: values,
+                                  cancellation: cancellation) { members, connection in
+            let bytes = try await connection.query(batch, binds: plan.bindValues(members: members.map(\.values)))
+            guard let bytes, let elements = JSONArrayElements.slices(of: bytes), elements.count == members.count else { return nil }
+            return elements.map { Optional($0) }
+        }
+    }
+
+    /// The answer of a mutation of one statement: run alone if a connection and a place are
+    /// free, else in a batch with other writes of the same settings.
+    func write(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
+               cancellation: QueryCancellation?) async throws -> ByteBuffer? {
+        precondition(kind == .writes, "a write joins the batches of writes")
+        return try await coalesce(statement, binds: binds, key: Key(statement: "", settings: settings), values: { "" },
+                                  cancellation: cancellation) { members, connection in
+            // One answer per statement, or a throw: committed writes are never run again.
+            try await connection.pipeline(members.map { ($0.statement, $0.binds) })
+        }
+    }
+
+    /// A member of a started batch: its number, and what it runs.
+    private typealias Started = (number: Int, statement: PreparedSQL, values: String, binds: [SQLValue])
+
+    /// Runs the members of a batch together on a connection: each member's answer, in order,
+    /// or nil when they must run one by one instead. Throws what the server said.
+    private typealias Together = @Sendable ([Started], SessionTransaction) async throws -> [ByteBuffer?]?
+
+    /// Runs `single` alone if a connection and a place are free, else in the open batch of `key`
+    /// (opening one if none is), which `together` runs.
+    private func coalesce(_ single: PreparedSQL, binds: [SQLValue], key: Key, values: () -> String,
+                          cancellation: QueryCancellation?, together: @escaping Together) async throws -> ByteBuffer? {
         let entry = state.withLock { state -> Entry in
             var leads = false
             let joined: Batch
             if let open = state.open[key] {
                 joined = open
             } else {
-                if state.reading < concurrentReads, pool.hasFreeConnection {
-                    state.reading += 1
+                if state.running < places, pool.hasFreeConnection {
+                    state.running += 1
                     return .alone
                 }
                 joined = Batch(key: key)
@@ -142,7 +192,7 @@ final class RequestBatches: Sendable {
                 return .refused
             }
             state.waiting += 1
-            joined.members.append(Member(values: values(), binds: binds))
+            joined.members.append(Member(statement: single, binds: binds, values: values()))
             joined.present += 1
             if joined.members.count >= Self.capacity(memberCost: state.memberCosts[key.statement], maximum: maximumMembers) {
                 state.open[key] = nil
@@ -153,14 +203,14 @@ final class RequestBatches: Sendable {
         switch entry {
         case .alone:
             defer { givePlaceBack() }
-            return try await pool.query(single, binds: binds, settings: settings, cancellation: cancellation)
+            return try await pool.query(single, binds: binds, settings: key.settings, cancellation: cancellation)
         case .refused:
             throw pool.refuseExhausted()
         case .joined(let opened, let number, let leads):
             (joined, member) = (opened, number)
             if leads {
                 Task(executorPreference: pool.executor) {
-                    await self.run(opened, single: single, batch: batch, plan: plan)
+                    await self.run(opened, together: together)
                 }
             }
         }
@@ -181,17 +231,17 @@ final class RequestBatches: Sendable {
         state.withLock { $0.waiting }
     }
 
-    /// Reads running now, alone or as batches.
-    var readsRunning: Int {
-        state.withLock { $0.reading }
+    /// Statements of this kind running now, alone or as batches.
+    var statementsRunning: Int {
+        state.withLock { $0.running }
     }
 
-    /// One of the places for reads, for `batch`: at once if one is free, else after the batches
+    /// One of the places, for `batch`: at once if one is free, else after the batches
     /// queued before it — at most the pool's acquire timeout, then `pool-exhausted`.
     private func takePlace(for batch: Batch) async throws {
         let granted = state.withLock { state in
-            guard state.reading < concurrentReads else { return false }
-            state.reading += 1
+            guard state.running < places else { return false }
+            state.running += 1
             return true
         }
         if granted { return }
@@ -206,22 +256,22 @@ final class RequestBatches: Sendable {
             }
             let wait = PlaceWait(batch: batch, turn: turn, timeout: timeout)
             let granted = state.withLock { state in
-                guard state.reading < concurrentReads else {
+                guard state.running < places else {
                     state.placeQueue.append(wait)
                     return false
                 }
-                state.reading += 1
+                state.running += 1
                 return true
             }
             if granted { wait.resume() }
         }
     }
 
-    /// A read ended: its place goes to the first batch waiting for one, if any.
+    /// A statement ended: its place goes to the first batch waiting for one, if any.
     private func givePlaceBack() {
         let next = state.withLock { state -> PlaceWait? in
             guard state.placeQueue.isEmpty else { return state.placeQueue.removeFirst() }
-            state.reading -= 1
+            state.running -= 1
             return nil
         }
         next?.resume()
@@ -275,15 +325,15 @@ final class RequestBatches: Sendable {
     }
 
     /// The batch's members once it has a connection, by number: the batch closes and runs for them.
-    private func start(_ batch: Batch) throws -> [(number: Int, values: String, binds: [SQLValue])] {
+    private func start(_ batch: Batch) throws -> [Started] {
         try state.withLock { state in
             if state.open[batch.key] === batch { state.open[batch.key] = nil }
             if !batch.started { state.waiting -= batch.present }
             batch.started = true
-            var members: [(number: Int, values: String, binds: [SQLValue])] = []
+            var members: [Started] = []
             members.reserveCapacity(batch.present)
             for (number, member) in batch.members.enumerated() {
-                if let member { members.append((number, member.values, member.binds)) }
+                if let member { members.append((number, member.statement, member.values, member.binds)) }
             }
             guard !members.isEmpty else { throw CancellationError() }
             return members
@@ -291,7 +341,7 @@ final class RequestBatches: Sendable {
     }
 
     /// Runs the batch once it gets a place and a connection, and answers its members.
-    private func run(_ batch: Batch, single: PreparedSQL, batch statement: PreparedSQL, plan: CohortPlan) async {
+    private func run(_ batch: Batch, together: Together) async {
         do {
             try await takePlace(for: batch)
         } catch {
@@ -308,12 +358,11 @@ final class RequestBatches: Sendable {
             answers = try await pool.withConnection(settings: batch.key.settings, cancellation: batch.cancellation) { connection in
                 let members = try start(batch)
                 if members.count == 1 {
-                    return [members[0].number: await Self.answer { try await connection.query(single, binds: members[0].binds) }]
+                    return [members[0].number: await Self.answer { try await connection.query(members[0].statement, binds: members[0].binds) }]
                 }
                 let started = ContinuousClock.now
                 do {
-                    let bytes = try await connection.query(statement, binds: plan.bindValues(members: members.map(\.values)))
-                    if let bytes, let elements = JSONArrayElements.slices(of: bytes), elements.count == members.count {
+                    if let elements = try await together(members, connection) {
                         record(batch.key.statement, elapsed: .now - started, members: members.count)
                         pool.countBatch(of: members.count)
                         var answers: [Int: Answer] = [:]
@@ -326,7 +375,7 @@ final class RequestBatches: Sendable {
                 }
                 var answers: [Int: Answer] = [:]
                 for member in members where isWaiting(member.number, in: batch) {
-                    let answer = await Self.answer { try await connection.query(single, binds: member.binds) }
+                    let answer = await Self.answer { try await connection.query(member.statement, binds: member.binds) }
                     // A broken connection or a cancel ends the batch for everyone left.
                     if case .failure(let error) = answer, DatabaseServerError.of(error) == nil { throw error }
                     answers[member.number] = answer

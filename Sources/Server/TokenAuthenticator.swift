@@ -43,7 +43,7 @@ public final class TokenAuthenticator: Sendable {
         static func == (left: Token, right: Token) -> Bool { left.text == right.text }
 
         func hash(into hasher: inout Hasher) {
-            let hashed = text.utf8.withContiguousStorageIfAvailable { bytes in
+            let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
                 hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(32))))
             }
             if hashed == nil { hasher.combine(text) }

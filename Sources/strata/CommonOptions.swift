@@ -65,13 +65,18 @@ struct ListenOptions: ParsableArguments {
     var connections: Int?
 
     @Flag(name: .long, help: ArgumentHelp(
-        "Run every request's statement alone, never coalesced with concurrent requests of the same query waiting for a connection (env: STRATA_COALESCING=off)."))
+        "Run every request's statement alone, never coalesced with concurrent requests waiting for a connection — queries of the same document, mutations of one statement (env: STRATA_COALESCING=off)."))
     var noCoalescing = false
 
     @Option(name: .long, help: ArgumentHelp(
         "Reads running at once; more wait and are coalesced while the other connections stay for writes (env: STRATA_CONCURRENT_READS; default: the cores when PostgreSQL runs on this machine, else as many as connections).",
         valueName: "n"))
     var concurrentReads: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Mutations of one statement running at once; more wait and run together, one round trip and one commit for several (env: STRATA_CONCURRENT_WRITES; default: the cores when PostgreSQL runs on this machine, else as many as connections).",
+        valueName: "n"))
+    var concurrentWrites: Int?
 
     /// Whether requests waiting for a connection may run as one statement.
     var coalescesRequests: Bool {
@@ -111,13 +116,24 @@ struct ListenOptions: ParsableArguments {
     /// more: reads beyond them only take turns, while waiting ones coalesce into one statement.
     /// Of a database elsewhere nothing is known, so reads may use every connection.
     func concurrentReadLimit(databaseURL: String?) throws -> Int? {
-        var count = concurrentReads
-        if count == nil, let text = ProcessInfo.processInfo.environment["STRATA_CONCURRENT_READS"] {
-            guard let value = Int(text) else { throw UsageError(message: "STRATA_CONCURRENT_READS must be a number, got '\(text)'") }
+        try Self.concurrencyLimit(concurrentReads, variable: "STRATA_CONCURRENT_READS", of: "reads", databaseURL: databaseURL)
+    }
+
+    /// The most single-statement mutations at once, by the same reasoning as reads: beside a
+    /// local PostgreSQL, writes past its cores wait and commit together.
+    func concurrentWriteLimit(databaseURL: String?) throws -> Int? {
+        try Self.concurrencyLimit(concurrentWrites, variable: "STRATA_CONCURRENT_WRITES", of: "writes", databaseURL: databaseURL)
+    }
+
+    /// `option`, else the environment's `variable`, else the cores beside a local database.
+    private static func concurrencyLimit(_ option: Int?, variable: String, of what: String, databaseURL: String?) throws -> Int? {
+        var count = option
+        if count == nil, let text = ProcessInfo.processInfo.environment[variable] {
+            guard let value = Int(text) else { throw UsageError(message: "\(variable) must be a number, got '\(text)'") }
             count = value
         }
         if let count {
-            guard (1...1_000).contains(count) else { throw UsageError(message: "the number of concurrent reads must be between 1 and 1000, got \(count)") }
+            guard (1...1_000).contains(count) else { throw UsageError(message: "the number of concurrent \(what) must be between 1 and 1000, got \(count)") }
             return count
         }
         return DatabaseLocation.isLocal(databaseURL) ? ProcessInfo.processInfo.activeProcessorCount : nil

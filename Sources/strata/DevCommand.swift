@@ -26,6 +26,10 @@ struct DevCommand: AsyncParsableCommand {
         let settings = try project.settings()
         try listen.applyThreadCount(databaseURL: project.resolvedDatabaseURL(settings))
         let configuration = try listen.configuration(settings)
+        // Usage errors before the database starts.
+        let (poolSize, databaseURL) = (try listen.poolSize(), project.resolvedDatabaseURL(settings))
+        let (concurrentReads, concurrentWrites) = (try listen.concurrentReadLimit(databaseURL: databaseURL),
+                                                   try listen.concurrentWriteLimit(databaseURL: databaseURL))
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         do {
@@ -38,8 +42,8 @@ struct DevCommand: AsyncParsableCommand {
             Console.announce("Database: \(connections.server.displayName)")
             let secret = try DevelopmentSecret.loadOrCreate(in: project.resolvedDataDirectory)
             try await ServerLauncher(connections: connections, configuration: configuration, project: schema,
-                                     fallbackSecret: secret, poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests,
-                                     concurrentReads: try listen.concurrentReadLimit(databaseURL: project.resolvedDatabaseURL(settings)),
+                                     fallbackSecret: secret, poolSize: poolSize, coalescesRequests: listen.coalescesRequests,
+                                     concurrentReads: concurrentReads, concurrentWrites: concurrentWrites,
                                      allowUnsafeRole: false, duties: noWorkers ? .serve : .serveAndWork,
                                      metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: !noWatch, consoleByDefault: true,
                                      schemaMismatches: .warn, logger: logger).run()

@@ -31,12 +31,16 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try project.settings()
         try listen.applyThreadCount(databaseURL: project.resolvedDatabaseURL(settings))
         let configuration = try listen.configuration(settings)
+        // Usage errors before the database starts.
+        let (poolSize, databaseURL) = (try listen.poolSize(), project.resolvedDatabaseURL(settings))
+        let (concurrentReads, concurrentWrites) = (try listen.concurrentReadLimit(databaseURL: databaseURL),
+                                                   try listen.concurrentWriteLimit(databaseURL: databaseURL))
         let schema = try SchemaFiles.load(project.schema)
         let connections = try await project.openDatabase(loopbackPort: listen.postgresPort, logger: logger)
         let launcher = ServerLauncher(connections: connections, configuration: configuration, project: schema,
                                       fallbackSecret: DevelopmentSecret.existing(in: project.resolvedDataDirectory),
-                                      poolSize: try listen.poolSize(), coalescesRequests: listen.coalescesRequests,
-                                      concurrentReads: try listen.concurrentReadLimit(databaseURL: project.resolvedDatabaseURL(settings)), allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
+                                      poolSize: poolSize, coalescesRequests: listen.coalescesRequests,
+                                      concurrentReads: concurrentReads, concurrentWrites: concurrentWrites, allowUnsafeRole: allowUnsafeRole, duties: noWorkers ? .serve : .serveAndWork,
                                       metricsPort: try observability.resolvedMetricsPort(), countsMetrics: !observability.noMetrics, queriesDirectory: project.queries, schemaDirectory: project.schema, watchesFiles: false,
                                       schemaMismatches: skipCheck ? .warn : .refuse, logger: logger)
         do {

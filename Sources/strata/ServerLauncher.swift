@@ -35,6 +35,8 @@ struct ServerLauncher {
     var coalescesRequests = true
     /// The most coalescible reads running at once; nil: as many as connections.
     var concurrentReads: Int?
+    /// The most single-statement mutations running at once; nil: as many as connections.
+    var concurrentWrites: Int?
     var allowUnsafeRole: Bool
     var duties: Duties = .serveAndWork
     /// Serve `/metrics` (and the health checks) on this port instead of the main one.
@@ -139,6 +141,7 @@ struct ServerLauncher {
                                                   probeInterval: .milliseconds(settings.resilience.breakerProbeMilliseconds)))
         poolConfiguration.coalescesRequests = coalescesRequests
         poolConfiguration.concurrentReads = concurrentReads
+        poolConfiguration.concurrentWrites = concurrentWrites
         let pool = SessionPools(configuration: poolConfiguration, logger: logger)
         let apis: [String: RoleSchema]
         do {

@@ -49,7 +49,7 @@ struct WireProtocolTests {
                 reader.append(&buffer)
                 while let message = try reader.next() { messages.append(message) }
             }
-            #expect(messages == [.parseComplete, .ignored, .dataRow(firstColumn: ByteBuffer(string: "{\"id\": 1}")), .ignored,
+            #expect(messages == [.parseComplete, .ignored, .dataRow(firstColumn: ByteBuffer(string: "{\"id\": 1}")), .commandComplete,
                                  .readyForQuery(transactionStatus: UInt8(ascii: "I"))], "split at \(split)")
         }
     }
@@ -180,6 +180,56 @@ struct WireProtocolTests {
         #expect((error as? DatabaseServerError)?[.message] == "syntax error")
         guard case .send(.execute(_, _, parse: true)) = machine.run(.execute(Self.statement, binds: [.text("b")])) else {
             Issue.record("taken as prepared"); return
+        }
+    }
+
+    @Test("a pipeline prepares each new statement once, and its caller gets each statement's first value in order")
+    func pipeline() {
+        var machine = connected()
+        let other = PreparedSQL("SELECT $1::int")
+        _ = machine.run(.execute(Self.statement, binds: [.text("a")]))
+        _ = machine.received(.parseComplete)
+        _ = machine.received(.readyForQuery(transactionStatus: UInt8(ascii: "I")))
+        let action = machine.run(.pipeline([(Self.statement, [.text("a")]), (other, [.text("1")]), (other, [.text("2")])]))
+        guard case .send(.pipeline(let messages)) = action else { Issue.record("not sent as a pipeline"); return }
+        #expect(messages.map(\.parse) == [false, true, false], "prepared already, new, prepared by the one before")
+        var buffer = ByteBuffer()
+        FrontendMessage.pipeline(messages).write(into: &buffer)
+        var types: [UInt8] = []
+        while let type = buffer.readInteger(as: UInt8.self), let length = buffer.readInteger(as: Int32.self) {
+            types.append(type)
+            buffer.moveReaderIndex(forwardBy: Int(length) - 4)
+        }
+        #expect(String(decoding: types, as: UTF8.self) == "BEPBEBES", "one Sync after every statement")
+        for message: BackendMessage in [.dataRow(firstColumn: ByteBuffer(string: "a")), .commandComplete, .parseComplete,
+                                        .dataRow(firstColumn: ByteBuffer(string: "1")), .dataRow(firstColumn: ByteBuffer(string: "x")), .commandComplete,
+                                        .commandComplete] {
+            #expect(machine.received(message).isNone)
+        }
+        guard case .completePipeline(let values) = machine.received(.readyForQuery(transactionStatus: UInt8(ascii: "I"))) else {
+            Issue.record("not completed"); return
+        }
+        #expect(values == [ByteBuffer(string: "a"), ByteBuffer(string: "1"), nil], "a statement without rows answers nil")
+        guard case .send(.execute(_, _, parse: false)) = machine.run(.execute(other, binds: [.text("3")])) else {
+            Issue.record("the pipeline's statement was not kept as prepared"); return
+        }
+    }
+
+    @Test("a pipeline that fails reports the server's error; one answered short closes the connection")
+    func pipelineFailure() {
+        var machine = connected()
+        _ = machine.run(.pipeline([(Self.statement, [.text("a")]), (Self.statement, [.text("b")])]))
+        _ = machine.received(.parseComplete)
+        _ = machine.received(.commandComplete)
+        _ = machine.received(.error(DatabaseServerError(fields: [UInt8(ascii: "C"): "23503"])))
+        guard case .complete(.failure(let error)) = machine.received(.readyForQuery(transactionStatus: UInt8(ascii: "I"))) else {
+            Issue.record("not failed"); return
+        }
+        #expect((error as? DatabaseServerError)?.sqlState == "23503")
+        _ = machine.run(.pipeline([(Self.statement, [.text("a")]), (Self.statement, [.text("b")])]))
+        _ = machine.received(.commandComplete)
+        guard case .close = machine.received(.readyForQuery(transactionStatus: UInt8(ascii: "I"))) else {
+            Issue.record("one answer for two statements was accepted"); return
         }
     }
 

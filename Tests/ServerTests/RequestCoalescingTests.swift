@@ -22,8 +22,9 @@ struct RequestCoalescingTests {
         let pool: SessionPool
         let executor: GraphQLExecutor
         let batches: RequestBatches
+        let writes: RequestBatches
 
-        static func start(maximumWaiting: Int = 1_024, connections: Int = 1, concurrentReads: Int? = nil,
+        static func start(maximumWaiting: Int = 1_024, connections: Int = 1, concurrentReads: Int? = nil, concurrentWrites: Int? = nil,
                           acquireTimeout: Duration = .seconds(60)) async throws -> Bench {
             let database = try await TestCluster.shared.makeDatabase()
             try await database.loadDemoData()
@@ -33,9 +34,11 @@ struct RequestCoalescingTests {
                                                           statementTimeoutMilliseconds: 60_000, roles: Set(project.roleNames),
                                                           acquireTimeout: acquireTimeout, maximumWaiting: maximumWaiting)
             configuration.concurrentReads = concurrentReads
+            configuration.concurrentWrites = concurrentWrites
             let pool = SessionPool(configuration: configuration, logger: logger)
             let executor = GraphQLExecutor(apis: try RoleSchema.buildAll(project), pools: SessionPools(pool), limits: .default, logger: logger)
-            return Bench(database: database, pool: pool, executor: executor, batches: try #require(executor.batches[ObjectIdentifier(pool)]))
+            return Bench(database: database, pool: pool, executor: executor, batches: try #require(executor.batches[ObjectIdentifier(pool)]),
+                         writes: try #require(executor.writeBatches[ObjectIdentifier(pool)]))
         }
 
         func prepared(_ query: String, _ variables: [String: JSONValue]) throws -> GraphQLExecutor.Prepared {
@@ -76,23 +79,25 @@ struct RequestCoalescingTests {
             return (try #require(await iterator.next()), done)
         }
 
-        /// Waits until `count` reads hold their places.
-        func waitForReads(_ count: Int) async throws {
-            for _ in 0..<400 where batches.readsRunning != count { try await Task.sleep(for: .milliseconds(25)) }
-            #expect(batches.readsRunning == count)
+        /// Waits until `count` reads (or writes, given the write batches) hold their places.
+        func waitForReads(_ count: Int, of kind: RequestBatches? = nil) async throws {
+            let batches = kind ?? self.batches
+            for _ in 0..<400 where batches.statementsRunning != count { try await Task.sleep(for: .milliseconds(25)) }
+            #expect(batches.statementsRunning == count)
         }
 
-        /// Waits until `count` requests wait in batches.
-        func waitForMembers(_ count: Int) async throws {
+        /// Waits until `count` requests wait in batches of reads (or of writes, given them).
+        func waitForMembers(_ count: Int, of kind: RequestBatches? = nil) async throws {
+            let batches = kind ?? self.batches
             for _ in 0..<400 where batches.waitingMembers < count { try await Task.sleep(for: .milliseconds(25)) }
             #expect(batches.waitingMembers == count)
         }
 
         /// Each request's outcome when all of them had to wait for the connection together.
-        func runWaiting(_ requests: [GraphQLExecutor.Prepared]) async throws -> [GraphQLExecutor.Outcome] {
+        func runWaiting(_ requests: [GraphQLExecutor.Prepared], of kind: RequestBatches? = nil) async throws -> [GraphQLExecutor.Outcome] {
             let (release, held) = try await hold()
             let answers = requests.map { prepared in Task { await executor.run(prepared) } }
-            try await waitForMembers(requests.count)
+            try await waitForMembers(requests.count, of: kind)
             release.resume()
             try await held.value
             return await answers.asyncMap { await $0.value }

@@ -29,14 +29,16 @@ struct CommandLineTests {
         #expect(result.stderr.contains("STRATA_PORT"))
     }
 
-    @Test("a number of concurrent reads outside 1…1000, or not a number, is a usage error naming it")
-    func badConcurrentReads() async throws {
-        let zero = try await StrataProcess.run(["serve", "--concurrent-reads", "0"])
-        #expect(zero.status == 2)
-        #expect(zero.stderr.contains("the number of concurrent reads must be between 1 and 1000, got 0"), "\(zero.stderr)")
-        let word = try await StrataProcess.run(["serve"], environment: ["STRATA_CONCURRENT_READS": "few"])
+    @Test("a number of concurrent reads or writes outside 1…1000, or not a number, is a usage error naming it",
+          arguments: [("reads", "0"), ("writes", "1001")])
+    func badConcurrency(kind: String, outside: String) async throws {
+        let option = try await StrataProcess.run(["serve", "--concurrent-\(kind)", outside])
+        #expect(option.status == 2)
+        #expect(option.stderr.contains("the number of concurrent \(kind) must be between 1 and 1000, got \(outside)"), "\(option.stderr)")
+        let variable = "STRATA_CONCURRENT_\(kind.uppercased())"
+        let word = try await StrataProcess.run(["serve"], environment: [variable: "few"])
         #expect(word.status == 2)
-        #expect(word.stderr.contains("STRATA_CONCURRENT_READS must be a number, got 'few'"), "\(word.stderr)")
+        #expect(word.stderr.contains("\(variable) must be a number, got 'few'"), "\(word.stderr)")
     }
 
     @Test("a thread count outside 1…1024, or not a number, is a usage error naming it")

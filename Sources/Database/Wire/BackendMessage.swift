@@ -11,8 +11,10 @@ enum BackendMessage: Sendable, Equatable {
     case parseComplete
     /// The first column of a row (nil for SQL NULL or a row without columns).
     case dataRow(firstColumn: ByteBuffer?)
+    /// A statement's end (`CommandComplete`): what separates the answers of a pipeline.
+    case commandComplete
     case error(DatabaseServerError)
-    /// Messages that need no answer here: bind and command completion, row descriptions,
+    /// Messages that need no answer here: bind completion, row descriptions,
     /// notices, notifications, parameter status.
     case ignored
 
@@ -51,7 +53,8 @@ enum BackendMessage: Sendable, Equatable {
         case UInt8(ascii: "1"): return .parseComplete
         case UInt8(ascii: "D"): return .dataRow(firstColumn: try firstColumn(of: &body))
         case UInt8(ascii: "E"): return .error(DatabaseServerError(fields: fields(of: &body)))
-        case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "C"), UInt8(ascii: "I"), UInt8(ascii: "n"),
+        case UInt8(ascii: "C"): return .commandComplete
+        case UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "I"), UInt8(ascii: "n"),
              UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "N"), UInt8(ascii: "A"):
             return .ignored
         default:

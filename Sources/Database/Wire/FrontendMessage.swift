@@ -13,6 +13,10 @@ enum FrontendMessage: Sendable {
     /// A prepared statement run by name, prepared first when `parse` is set, with every value
     /// in binary form and every result column in text form.
     case execute(PreparedSQL, binds: [SQLValue], parse: Bool)
+    /// Several prepared statements, each prepared first when its `parse` is set, then one
+    /// `Sync`: the server runs them in one implicit transaction, committed at the `Sync` if none
+    /// fails, and skips the rest after a failure.
+    case pipeline([(statement: PreparedSQL, binds: [SQLValue], parse: Bool)])
     /// A statement with no values, through the simple protocol (`BEGIN`, `COMMIT`, `ROLLBACK`).
     case simpleQuery(String)
     case terminate
@@ -49,17 +53,27 @@ enum FrontendMessage: Sendable {
         case .saslResponse(let data):
             buffer.framed(type: UInt8(ascii: "p")) { $0.writeBytes(data) }
         case .execute(let statement, let binds, let parse):
-            if parse { Self.writeParse(statement, into: &buffer) }
-            Self.writeBind(statement.name, binds, into: &buffer)
-            buffer.framed(type: UInt8(ascii: "E")) { body in
-                body.writeInteger(UInt8(0)) // the unnamed portal
-                body.writeInteger(Int32(0)) // every row
+            Self.writeExecution(statement, binds, parse: parse, into: &buffer)
+            buffer.framed(type: UInt8(ascii: "S")) { _ in }
+        case .pipeline(let statements):
+            for (statement, binds, parse) in statements {
+                Self.writeExecution(statement, binds, parse: parse, into: &buffer)
             }
             buffer.framed(type: UInt8(ascii: "S")) { _ in }
         case .simpleQuery(let text):
             buffer.framed(type: UInt8(ascii: "Q")) { $0.writeNullTerminated(text) }
         case .terminate:
             buffer.framed(type: UInt8(ascii: "X")) { _ in }
+        }
+    }
+
+    /// Parse (when asked), Bind and Execute of one statement into the unnamed portal.
+    private static func writeExecution(_ statement: PreparedSQL, _ binds: [SQLValue], parse: Bool, into buffer: inout ByteBuffer) {
+        if parse { writeParse(statement, into: &buffer) }
+        writeBind(statement.name, binds, into: &buffer)
+        buffer.framed(type: UInt8(ascii: "E")) { body in
+            body.writeInteger(UInt8(0)) // the unnamed portal
+            body.writeInteger(Int32(0)) // every row
         }
     }
 

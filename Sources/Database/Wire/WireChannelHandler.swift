@@ -12,7 +12,7 @@ final class WireChannelHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var reader = BackendMessageReader()
     private var startup: EventLoopPromise<WireConnection.BackendKey>?
-    private var pending: UnsafeContinuation<ByteBuffer?, any Error>?
+    private var pending: Pending?
     private var failure: (any Error)?
     private let tls: (context: NIOSSLContext, serverHostname: String?)?
     private let counts: WireConnection.Counts
@@ -25,13 +25,26 @@ final class WireChannelHandler: ChannelInboundHandler {
         self.startup = startup
     }
 
-    /// Sends `request`; `continuation` gets its first value, its error, or the connection's failure.
-    func run(_ request: WireStateMachine.Request, _ continuation: UnsafeContinuation<ByteBuffer?, any Error>) {
+    /// Who waits for the running request: a statement's caller, or a pipeline's.
+    enum Pending {
+        case one(UnsafeContinuation<ByteBuffer?, any Error>)
+        case pipeline(UnsafeContinuation<[ByteBuffer?], any Error>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .one(let continuation): continuation.resume(throwing: error)
+            case .pipeline(let continuation): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Sends `request`; `waiting` gets its value(s), its error, or the connection's failure.
+    func run(_ request: WireStateMachine.Request, _ waiting: Pending) {
         guard pending == nil else {
-            continuation.resume(throwing: WireConnectionFailure("a statement was sent to a connection still busy with another"))
+            waiting.fail(WireConnectionFailure("a statement was sent to a connection still busy with another"))
             return
         }
-        pending = continuation
+        pending = waiting
         perform(context == nil ? .complete(.failure(WireConnectionFailure.closed(by: nil))) : machine.run(request))
     }
 
@@ -104,16 +117,30 @@ final class WireChannelHandler: ChannelInboundHandler {
             startup = nil
             context?.close(promise: nil)
         case .complete(let result):
-            let continuation = pending
+            let waiting = pending
             pending = nil
-            continuation?.resume(with: result)
+            switch (waiting, result) {
+            case (.one(let continuation), _): continuation.resume(with: result)
+            case (.pipeline(let continuation), .failure(let error)): continuation.resume(throwing: error)
+            case (.pipeline(let continuation), .success):
+                continuation.resume(throwing: WireProtocolError("one answer where a pipeline's were due"))
+            case (nil, _): break
+            }
+        case .completePipeline(let answers):
+            let waiting = pending
+            pending = nil
+            switch waiting {
+            case .pipeline(let continuation): continuation.resume(returning: answers)
+            case .one(let continuation): continuation.resume(throwing: WireProtocolError("a pipeline's answers where one was due"))
+            case nil: break
+            }
         case .close(let error):
             if failure == nil { failure = error }
             startup?.fail(error)
             startup = nil
-            let continuation = pending
+            let waiting = pending
             pending = nil
-            continuation?.resume(throwing: error)
+            waiting?.fail(error)
             context?.close(promise: nil)
         }
     }

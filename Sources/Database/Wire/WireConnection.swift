@@ -101,6 +101,26 @@ public final class WireConnection: Sendable {
         return try await run(.execute(statement, binds: binds))
     }
 
+    /// Runs `statements` in one round trip and one implicit transaction: each sees the writes of
+    /// the ones before, and all commit together after the last, or none does — the first error
+    /// (the server skips the rest) is thrown as `DatabaseServerError`. Each statement's first
+    /// value, in order.
+    public func firstValues(of statements: [(statement: PreparedSQL, binds: [SQLValue])]) async throws -> [ByteBuffer?] {
+        for (statement, binds) in statements {
+            guard binds.count <= PreparedSQL.maxParameters, statement.parameterTypes.count <= PreparedSQL.maxParameters else {
+                throw SessionPoolError.tooManyParameters(max(binds.count, statement.parameterTypes.count))
+            }
+        }
+        let (handler, loop) = (self.handler, channel.eventLoop)
+        return try await withUnsafeThrowingContinuation { continuation in
+            if loop.inEventLoop {
+                handler.value.run(.pipeline(statements), .pipeline(continuation))
+            } else {
+                loop.execute { handler.value.run(.pipeline(statements), .pipeline(continuation)) }
+            }
+        }
+    }
+
     /// Runs a statement without values through the simple protocol (`BEGIN`, `COMMIT`).
     public func simpleQuery(_ text: String) async throws {
         _ = try await run(.simple(text))
@@ -111,9 +131,9 @@ public final class WireConnection: Sendable {
         let loop = channel.eventLoop
         return try await withUnsafeThrowingContinuation { continuation in
             if loop.inEventLoop {
-                handler.value.run(request, continuation)
+                handler.value.run(request, .one(continuation))
             } else {
-                loop.execute { handler.value.run(request, continuation) }
+                loop.execute { handler.value.run(request, .one(continuation)) }
             }
         }
     }

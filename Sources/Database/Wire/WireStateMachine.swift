@@ -11,6 +11,8 @@ struct WireStateMachine {
     /// A statement for the connection.
     enum Request: Sendable {
         case execute(PreparedSQL, binds: [SQLValue])
+        /// Statements in one implicit transaction: all commit, or none.
+        case pipeline([(statement: PreparedSQL, binds: [SQLValue])])
         case simple(String)
     }
 
@@ -23,6 +25,8 @@ struct WireStateMachine {
         case connected(processID: Int32, secretKey: Int32)
         case failStartup(any Error)
         case complete(Result<ByteBuffer?, any Error>)
+        /// A pipeline ended without an error: each statement's first value, in order.
+        case completePipeline([ByteBuffer?])
         /// The server broke the protocol: fail what is pending and close.
         case close(any Error)
     }
@@ -32,6 +36,13 @@ struct WireStateMachine {
         var error: DatabaseServerError?
         /// The statement this request prepares, recorded once the server confirms it.
         var preparing: String?
+        /// A pipeline's answers so far, one per statement ended; nil for one statement.
+        var answers: [ByteBuffer?]?
+        /// The statements a pipeline prepares, in the order the server confirms them.
+        var pipelinePreparing: [String] = []
+        var confirmed = 0
+        /// How many statements a pipeline sent.
+        var statements = 0
     }
 
     private enum State {
@@ -108,6 +119,18 @@ struct WireStateMachine {
                 let parse = !prepared.contains(statement.name)
                 state = .running(Running(preparing: parse ? statement.name : nil))
                 return .send(.execute(statement, binds: binds, parse: parse))
+            case .pipeline(let statements):
+                var preparing: [String] = []
+                let messages = statements.map { statement, binds in
+                    // A statement twice in one pipeline is prepared by its first occurrence.
+                    let parse = !prepared.contains(statement.name) && !preparing.contains(statement.name)
+                    if parse { preparing.append(statement.name) }
+                    return (statement: statement, binds: binds, parse: parse)
+                }
+                var answers: [ByteBuffer?] = []
+                answers.reserveCapacity(statements.count)
+                state = .running(Running(answers: answers, pipelinePreparing: preparing, statements: statements.count))
+                return .send(.pipeline(messages))
             case .simple(let text):
                 state = .running(Running())
                 return .send(.simpleQuery(text))
@@ -135,9 +158,27 @@ struct WireStateMachine {
             state = .idle
             return .connected(processID: backendKey?.processID ?? 0, secretKey: backendKey?.secretKey ?? 0)
         case (.running(var running), .parseComplete):
-            if let name = running.preparing { prepared.insert(name) }
+            if running.answers != nil {
+                guard running.confirmed < running.pipelinePreparing.count else {
+                    state = .closed
+                    return .close(WireProtocolError("more ParseComplete messages than statements prepared"))
+                }
+                prepared.insert(running.pipelinePreparing[running.confirmed])
+                running.confirmed += 1
+            } else if let name = running.preparing {
+                prepared.insert(name)
+            }
             running.preparing = nil
             state = .running(running)
+            return .none
+        case (.running(var running), .commandComplete):
+            guard running.answers != nil else { return .none }
+            state = .idle // the state lets go of the answers, so that they grow in place
+            running.answers?.append(running.firstValue ?? nil)
+            running.firstValue = nil
+            state = .running(running)
+            return .none
+        case (_, .commandComplete):
             return .none
         case (.running(var running), .dataRow(let value)):
             if running.firstValue == nil { running.firstValue = .some(value) }
@@ -150,6 +191,13 @@ struct WireStateMachine {
         case (.running(let running), .readyForQuery):
             state = .idle
             if let error = running.error { return .complete(.failure(error)) }
+            if let answers = running.answers {
+                guard answers.count == running.statements else {
+                    state = .closed
+                    return .close(WireProtocolError("\(answers.count) answers to a pipeline of \(running.statements) statements"))
+                }
+                return .completePipeline(answers)
+            }
             return .complete(.success(running.firstValue ?? nil))
         case (.idle, .error(let error)), (.closed, .error(let error)):
             // A server shutting down says why before it closes the connection.
