@@ -8,7 +8,8 @@ import Synchronization
 
 /// What both log handlers share: a UTC timestamp made without Foundation's formatters (the
 /// date part is made once a second), and lines written to standard error whole, never
-/// interleaved, routine ones gathered into one `write` every few milliseconds.
+/// interleaved, gathered into one `write` every few milliseconds by a thread of their own
+/// (`LogSink`).
 enum LogOutput {
     private struct Second {
         var epoch = -1
@@ -17,7 +18,6 @@ enum LogOutput {
     }
 
     private static let second = Mutex(Second())
-    private static let writing = Mutex(())
 
     /// `2026-11-30T14:05:09.123Z`.
     static func timestamp() -> String {
@@ -71,41 +71,64 @@ enum LogOutput {
         }
     }
 
+    /// Standard error's lines.
+    static let standardError = LogSink(descriptor: 2)
+
+    /// Writes `line` (ending in a newline) to standard error (`LogSink.write`).
+    static func write(_ line: String, urgent: Bool) {
+        standardError.write(Array(line.utf8), urgent: urgent)
+    }
+
+    static func write(_ line: [UInt8], urgent: Bool) {
+        standardError.write(line, urgent: urgent)
+    }
+
+    /// Writes every waiting line of standard error now.
+    static func flush() {
+        standardError.flush()
+    }
+}
+
+/// Lines bound for one file descriptor, written by a thread of their own so that the thread
+/// that logs — an event loop — never waits on the write. Routine lines are gathered and written
+/// together every `flushInterval` (one write for many requests' lines); an urgent one (a
+/// `warning` or worse) wakes the writer at once, after those waiting, so order holds. A reader
+/// that stalls (a full pipe to a collector) blocks only the writer: lines wait, and only past
+/// `stalledFlushBytes` does the thread that logs write them itself — a line is never dropped,
+/// and the waiting ones stay bounded.
+final class LogSink: Sendable {
     /// Lines waiting to be written, and whether the flushing thread runs.
     private struct Pending {
         var bytes: [UInt8] = []
         var flusherStarted = false
     }
 
-    private static let pending = Mutex(Pending())
+    let descriptor: Int32
+    private let pending = Mutex(Pending())
+    private let writing = Mutex(())
     /// How long a line may wait before it is written.
     static let flushInterval: Duration = .milliseconds(20)
     /// Waiting lines past this size wake the flushing thread before its interval is up.
     static let earlyFlushBytes = 1 << 16
-    /// Past this size (the standard error's reader has stalled) the thread that logs writes the
-    /// lines itself: a line is never dropped, and the waiting ones stay bounded.
+    /// Past this size (the reader has stalled) the thread that logs writes the lines itself.
     static let stalledFlushBytes = 1 << 22
     /// Signalled when the flushing thread should write before its interval is up.
-    private static let wakeFlusher = DispatchSemaphore(value: 0)
+    private let wakeFlusher = DispatchSemaphore(value: 0)
 
-    /// Writes `line` (ending in a newline) to standard error. Lines at `info` and below are
-    /// gathered and written together every `flushInterval` (one write for many requests'
-    /// lines) by a thread of their own, so that an event loop logging a request never waits on
-    /// the write; a `warning` or worse is written at once, after those waiting, so order holds.
-    static func write(_ line: String, urgent: Bool) {
-        write(Array(line.utf8), urgent: urgent)
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
     }
 
-    static func write(_ line: [UInt8], urgent: Bool) {
+    func write(_ line: [UInt8], urgent: Bool) {
         let (startFlusher, size) = pending.withLock { pending -> (Bool, Int) in
             pending.bytes.append(contentsOf: line)
             defer { pending.flusherStarted = true }
             return (!pending.flusherStarted, pending.bytes.count)
         }
         if startFlusher {
-            atexit { LogOutput.flush() }
-            let thread = Thread {
-                let (seconds, attoseconds) = flushInterval.components
+            if descriptor == 2 { atexit { LogOutput.flush() } }
+            let thread = Thread { [self] in
+                let (seconds, attoseconds) = Self.flushInterval.components
                 let interval = DispatchTimeInterval.nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
                 while true {
                     _ = wakeFlusher.wait(timeout: .now() + interval)
@@ -115,15 +138,15 @@ enum LogOutput {
             thread.name = "strata log writer"
             thread.start()
         }
-        if urgent || size > stalledFlushBytes {
+        if size > Self.stalledFlushBytes {
             flush()
-        } else if size > earlyFlushBytes, size - line.count <= earlyFlushBytes {
+        } else if urgent || (size > Self.earlyFlushBytes && size - line.count <= Self.earlyFlushBytes) {
             wakeFlusher.signal()
         }
     }
 
     /// Writes every waiting line now.
-    static func flush() {
+    func flush() {
         writing.withLock { _ in
             let bytes = pending.withLock { pending -> [UInt8] in
                 defer { pending.bytes.removeAll(keepingCapacity: true) }
@@ -132,7 +155,7 @@ enum LogOutput {
             bytes.withUnsafeBufferPointer { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)  // non-empty: it has an address
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)  // non-empty: it has an address
                     if written > 0 {
                         offset += written
                     } else if written < 0 && errno == EINTR {
