@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Synchronization
 import Testing
 import TestSupport
@@ -41,24 +42,33 @@ struct DevCommandTests {
         // About 500 KB of request lines: several times what the pipe and the early flush hold.
         let requests = 2_000
         let answered = Atomic(0)
+        // The client's own loop: the suite's other tests keep the shared ones busy, and a client
+        // stalled there would look like a server that stopped answering.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let client = Task {
-            for _ in 0..<requests {
-                guard try await HTTPProbe.status(port: port, path: "/graphql?query=%7B__typename%7D", timeout: .seconds(10)) == 200 else { return }
-                answered.add(1, ordering: .relaxed)
+            while answered.load(ordering: .relaxed) < requests, !Task.isCancelled {
+                // A request the busy machine lets time out is asked again: a server whose loop
+                // waits on the log answers none of them.
+                if (try? await HTTPProbe.status(port: port, path: "/graphql?query=%7B__typename%7D", timeout: .seconds(10), on: group)) == 200 {
+                    answered.add(1, ordering: .relaxed)
+                }
             }
         }
         // A server whose event loop waits on the log would answer a few hundred and then none.
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while answered.load(ordering: .relaxed) < requests, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(answered.load(ordering: .relaxed) == requests, "answered while the log was not read")
+        client.cancel()
         server.resumeReadingStandardError()
-        _ = try? await client.value
+        _ = await client.result
+        try await group.shutdownGracefully()
         server.signal(SIGTERM)
         #expect(try await server.exitStatus() == 0)
         let lines = server.standardError.split(separator: "\n").filter { $0.contains("strata.request:") && $0.contains("type=query") }
-        #expect(lines.count == requests)
+        // One line per request the server answered: the answered ones, and any whose answer came after the client gave up on it.
+        #expect(lines.count >= requests)
     }
 
     @Test("creates its database, serves /healthz, is reused by a second run, and stops the cluster last")

@@ -11,8 +11,9 @@ enum HTTPProbe {
         return Int(portText)
     }
 
-    static func status(port: Int, path: String, timeout: Duration = .seconds(120)) async throws -> Int {
-        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout), eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton))
+    static func status(port: Int, path: String, timeout: Duration = .seconds(120),
+                       on group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Int {
+        let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout), eventLoopGroupProvider: .shared(group))
         client.connect()
         do {
             let response = try await client.get(path)
