@@ -141,7 +141,6 @@ final class RequestBatches: Sendable {
     ///     `plan` makes; `values` the request's parameter values as one member.
     func query(_ single: PreparedSQL, binds: [SQLValue], batch: PreparedSQL, plan: CohortPlan, values: () -> String,
                settings: ConnectionSettings, cancellation: QueryCancellation?) async throws -> ByteBuffer? {
-        precondition(kind == .reads, "a query joins the batches of reads")
         return try await coalesce(single, binds: binds, key: Key(statement: single.name, settings: settings), values: values,
                                   cancellation: cancellation) { members, connection in
             let bytes = try await connection.query(batch, binds: plan.bindValues(members: members.map(\.values)))
@@ -154,7 +153,6 @@ final class RequestBatches: Sendable {
     /// free, else in a batch with other writes of the same settings.
     func write(_ statement: PreparedSQL, binds: [SQLValue], settings: ConnectionSettings,
                cancellation: QueryCancellation?) async throws -> ByteBuffer? {
-        precondition(kind == .writes, "a write joins the batches of writes")
         return try await coalesce(statement, binds: binds, key: Key(statement: "", settings: settings), values: { "" },
                                   cancellation: cancellation) { members, connection in
             // One answer per statement, or a throw: committed writes are never run again.

@@ -111,14 +111,7 @@ public final class WireConnection: Sendable {
                 throw SessionPoolError.tooManyParameters(max(binds.count, statement.parameterTypes.count))
             }
         }
-        let (handler, loop) = (self.handler, channel.eventLoop)
-        return try await withUnsafeThrowingContinuation { continuation in
-            if loop.inEventLoop {
-                handler.value.run(.pipeline(statements), .pipeline(continuation))
-            } else {
-                loop.execute { handler.value.run(.pipeline(statements), .pipeline(continuation)) }
-            }
-        }
+        return try await run(.pipeline(statements), WireChannelHandler.Pending.pipeline)
     }
 
     /// Runs a statement without values through the simple protocol (`BEGIN`, `COMMIT`).
@@ -127,13 +120,20 @@ public final class WireConnection: Sendable {
     }
 
     private func run(_ request: WireStateMachine.Request) async throws -> ByteBuffer? {
+        try await run(request, WireChannelHandler.Pending.one)
+    }
+
+    /// Hands `request` to the handler on the connection's loop (in place when already there);
+    /// `waiting` wraps the continuation that gets its outcome.
+    private func run<Value: Sendable>(_ request: WireStateMachine.Request,
+                                      _ waiting: @escaping @Sendable (UnsafeContinuation<Value, any Error>) -> WireChannelHandler.Pending) async throws -> Value {
         let handler = self.handler
         let loop = channel.eventLoop
         return try await withUnsafeThrowingContinuation { continuation in
             if loop.inEventLoop {
-                handler.value.run(request, .one(continuation))
+                handler.value.run(request, waiting(continuation))
             } else {
-                loop.execute { handler.value.run(request, .one(continuation)) }
+                loop.execute { handler.value.run(request, waiting(continuation)) }
             }
         }
     }

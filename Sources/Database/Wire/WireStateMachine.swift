@@ -34,13 +34,12 @@ struct WireStateMachine {
     private struct Running {
         var firstValue: ByteBuffer??
         var error: DatabaseServerError?
-        /// The statement this request prepares, recorded once the server confirms it.
-        var preparing: String?
+        /// The statements this request prepares, in the order the server confirms them; each is
+        /// recorded as prepared once it does.
+        var preparing: [String] = []
+        var confirmed = 0
         /// A pipeline's answers so far, one per statement ended; nil for one statement.
         var answers: [ByteBuffer?]?
-        /// The statements a pipeline prepares, in the order the server confirms them.
-        var pipelinePreparing: [String] = []
-        var confirmed = 0
         /// How many statements a pipeline sent.
         var statements = 0
     }
@@ -117,7 +116,7 @@ struct WireStateMachine {
             switch request {
             case .execute(let statement, let binds):
                 let parse = !prepared.contains(statement.name)
-                state = .running(Running(preparing: parse ? statement.name : nil))
+                state = .running(Running(preparing: parse ? [statement.name] : []))
                 return .send(.execute(statement, binds: binds, parse: parse))
             case .pipeline(let statements):
                 var preparing: [String] = []
@@ -129,7 +128,7 @@ struct WireStateMachine {
                 }
                 var answers: [ByteBuffer?] = []
                 answers.reserveCapacity(statements.count)
-                state = .running(Running(answers: answers, pipelinePreparing: preparing, statements: statements.count))
+                state = .running(Running(preparing: preparing, answers: answers, statements: statements.count))
                 return .send(.pipeline(messages))
             case .simple(let text):
                 state = .running(Running())
@@ -158,17 +157,10 @@ struct WireStateMachine {
             state = .idle
             return .connected(processID: backendKey?.processID ?? 0, secretKey: backendKey?.secretKey ?? 0)
         case (.running(var running), .parseComplete):
-            if running.answers != nil {
-                guard running.confirmed < running.pipelinePreparing.count else {
-                    state = .closed
-                    return .close(WireProtocolError("more ParseComplete messages than statements prepared"))
-                }
-                prepared.insert(running.pipelinePreparing[running.confirmed])
+            if running.confirmed < running.preparing.count {
+                prepared.insert(running.preparing[running.confirmed])
                 running.confirmed += 1
-            } else if let name = running.preparing {
-                prepared.insert(name)
             }
-            running.preparing = nil
             state = .running(running)
             return .none
         case (.running(var running), .commandComplete):
