@@ -29,6 +29,13 @@ public final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
+    /// Whether the running task prefers this executor already — a request's task on its
+    /// connection's loop does — so that asking for it again (a status record pushed and popped
+    /// under the task's lock) can be skipped.
+    public var isPreferred: Bool {
+        withUnsafeCurrentTask { $0?.unownedTaskExecutor == asUnownedTaskExecutor() }
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }

@@ -95,13 +95,18 @@ extension SessionPool {
             // On the connection's loop — the pool's, where a request's task is already — the
             // statement is written in place and its answer resumes the task there. A connection
             // that closed meanwhile fails the statement at once (`WireConnectionFailure`).
-            outcome = .success(try await withTaskExecutorPreference(executor) {
+            func running() async throws -> T {
                 try await cancellation.whileRunning(onCancel: {
                     signal.start {
                         await CancelRequest.send(processID: processID, secretKey: secretKey, to: endpoint, on: loop, logger: logger)
                     }
                 }, body)
-            })
+            }
+            if executor.isPreferred {
+                outcome = .success(try await running())
+            } else {
+                outcome = .success(try await withTaskExecutorPreference(executor, operation: running))
+            }
         } catch {
             outcome = .failure(error)
         }

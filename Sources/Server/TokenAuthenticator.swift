@@ -20,23 +20,23 @@ public final class TokenAuthenticator: Sendable {
     let keys: [String: JWTKeyCollection]
     /// Tolerated clock difference for `exp` and `nbf`.
     let leeway: TimeInterval = 30
-    /// Sessions of tokens already verified, by the token's whole text (signature included), with
-    /// their expiry: a client sends the same token with every request, and checking a
-    /// signature costs more than the rest of a small query.
+    /// Sessions of tokens already verified, by the whole `Authorization` header that carried
+    /// them (the token's signature included), with their expiry: a client sends the same header
+    /// with every request, and checking a signature costs more than the rest of a small query.
     private let verified = Mutex(VerifiedTokens())
     static let verifiedCapacity = 10_000
-    /// Tokens longer than this are verified every time rather than remembered, so the cache
-    /// holds at most `verifiedCapacity` × this many bytes of tokens.
+    /// Headers longer than this are verified every time rather than remembered, so the cache
+    /// holds at most `verifiedCapacity` × this many bytes of them.
     static let rememberedTokenLength = 4_096
 
     struct VerifiedTokens {
         var sessions: [Token: (session: Session, expiry: Double?)] = [:]
     }
 
-    /// A token as the cache's key: equal by its whole text, hashed by its last bytes — part of
-    /// its signature, which differs between any two tokens an issuer signs — so a lookup hashes
-    /// 32 bytes rather than the whole token. Only verified tokens are stored, so nobody without
-    /// the issuer's key can fill the cache with colliding ones.
+    /// An `Authorization` header as the cache's key: equal by its whole text, hashed by its last
+    /// bytes — the end of its token's signature, which differs between any two tokens an issuer
+    /// signs — so a lookup hashes 32 bytes rather than the whole header. Only headers of verified
+    /// tokens are stored, so nobody without the issuer's key can fill the cache with colliding ones.
     struct Token: Hashable {
         let text: String
 
@@ -134,14 +134,15 @@ public final class TokenAuthenticator: Sendable {
             }
             return (Session(role: anonymous), nil)
         }
+        let time = now.timeIntervalSince1970
+        // Looked up by the header as sent: a known one needs neither reading nor a copy of its token.
+        if let known = verified.withLock({ $0.sessions[Token(text: authorization)] }) {
+            guard let expiry = known.expiry, expiry + leeway <= time else { return (known.session, known.expiry) }
+            verified.withLock { _ = $0.sessions.removeValue(forKey: Token(text: authorization)) }
+            throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
+        }
         guard let token = Self.bearerToken(authorization) else {
             throw RequestProblem(.unauthorized, "The Authorization header must be 'Bearer <token>'.", code: ErrorCode.invalidJWT)
-        }
-        let time = now.timeIntervalSince1970
-        if let known = verified.withLock({ $0.sessions[Token(text: token)] }) {
-            guard let expiry = known.expiry, expiry + leeway <= time else { return (known.session, known.expiry) }
-            verified.withLock { _ = $0.sessions.removeValue(forKey: Token(text: token)) }
-            throw RequestProblem(.unauthorized, "The token has expired.", code: ErrorCode.invalidJWT)
         }
         let algorithm = Self.headerAlgorithm(token)
         guard let algorithm, let collection = keys[algorithm] else {
@@ -156,10 +157,10 @@ public final class TokenAuthenticator: Sendable {
         }
         let expiry = try check(claims, now: now)
         let session = try session(from: claims)
-        guard token.utf8.count <= Self.rememberedTokenLength else { return (session, expiry) }
+        guard authorization.utf8.count <= Self.rememberedTokenLength else { return (session, expiry) }
         verified.withLock { cache in
             if cache.sessions.count >= Self.verifiedCapacity { cache.sessions.removeAll(keepingCapacity: true) }
-            cache.sessions[Token(text: token)] = (session, expiry)
+            cache.sessions[Token(text: authorization)] = (session, expiry)
         }
         return (session, expiry)
     }

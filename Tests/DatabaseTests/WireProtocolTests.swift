@@ -255,6 +255,16 @@ struct WireProtocolTests {
         guard case .close = machine.received(.dataRow(firstColumn: nil)) else { Issue.record("accepted"); return }
     }
 
+    @Test("a message measured wrong is not written at all, neither cut short nor past its space")
+    func measuredWrong() {
+        var buffer = ByteBuffer()
+        #expect(!buffer.write(count: 3) { $0.put(Int32(1)) }, "more than measured")
+        #expect(!buffer.write(count: 5) { $0.put(Int32(1)) }, "less than measured")
+        #expect(buffer.readableBytes == 0)
+        #expect(buffer.write(count: 6) { $0.put("ab"); $0.putDecimal(10); $0.put(Int16(-1)) })
+        #expect(Array(buffer.readableBytesView) == Array("ab10".utf8) + [0xFF, 0xFF])
+    }
+
     @Test("values travel in binary: text as its bytes, lists as one-dimensional text arrays, null as length -1")
     func binds() {
         var buffer = ByteBuffer()
@@ -270,6 +280,8 @@ struct WireProtocolTests {
             + Self.int32(1) + Array("a".utf8) + Self.int32(0)
             + Self.int16(1) + Self.int16(0)
         #expect(bind == Self.message("B", expected))
+        let rest = Array(buffer.readableBytesView.dropFirst(1 + length))
+        #expect(rest == Self.message("E", [0] + Self.int32(0)) + Self.message("S", []), "Execute of every row, then Sync")
     }
 }
 

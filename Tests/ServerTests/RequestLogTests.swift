@@ -90,6 +90,9 @@ struct RequestLogTests {
             let id = RequestID.of(given)
             #expect(id.count == 32 && id.allSatisfy { $0.isHexDigit }, "\(String(describing: given)) → \(id)")
         }
-        #expect(RequestID.make() != RequestID.make())
+        let (first, second) = (RequestID.make(), RequestID.make())
+        #expect(first != second)
+        #expect(first.prefix(16) == second.prefix(16), "the process's part is the same")
+        #expect(first == first.lowercased() && first.allSatisfy { $0.isHexDigit })
     }
 }

@@ -29,6 +29,18 @@ struct TokenAuthenticatorTests {
         }
     }
 
+    @Test("a remembered header does not vouch for another scheme with the same token; other spellings of Bearer are read")
+    func rememberedHeaderOnly() async throws {
+        let authenticator = try await authenticator()
+        let token = try await GraphQLTestServer.token([("role", .string("member")), ("tenant_id", .string("t")), ("sub", .string("u")),
+                                                       ("exp", Self.inAMinute)])
+        #expect(try await authenticator.session(authorization: "Bearer \(token)").tenantID == "t")
+        await #expect(throws: RequestProblem.self) { _ = try await authenticator.session(authorization: "Basic \(token)") }
+        await #expect(throws: RequestProblem.self) { _ = try await authenticator.session(authorization: "Bearer \(token) extra") }
+        #expect(try await authenticator.session(authorization: "bearer \t\(token) ").tenantID == "t")
+        #expect(try await authenticator.session(authorization: "bearer \t\(token) ").tenantID == "t", "remembered too")
+    }
+
     @Test("a remembered token's signature on another payload is refused, though the two end alike")
     func rememberedSignatureElsewhere() async throws {
         let authenticator = try await authenticator()

@@ -153,11 +153,14 @@ def wrk_post(data, port, token, body, connections, seconds, details=False):
             "p50": milliseconds(50), "p99": milliseconds(99)}
 
 
-def callgrind_requests(strata, data, label, extra, mint, body, count, between=None, warm_up=300):
+def callgrind_requests(strata, data, label, extra, mint, body, count, between=None, warm_up=300, idle=False):
     """Runs `strata dev` under valgrind's callgrind, POSTs `body` with the token `mint()` makes
     once the server runs (and so the development secret exists) `warm_up` times,
     then `count` times counted (calling `between(index, port)` after each, if given), and
-    returns the path of the dump holding the counted requests' instructions."""
+    returns the path of the dump holding the counted requests' instructions. With `idle`, returns
+    also a dump of the server left idle as long as the requests took: what its timers (the change
+    feed's looks every 25 ms, the log's flushes) cost meanwhile, which under valgrind's slowdown
+    is a large share of the first dump and has nothing to do with the requests."""
     out = os.path.join(data, f"callgrind.{label}")
     for old in glob.glob(out + "*"):
         os.remove(old)
@@ -185,10 +188,19 @@ def callgrind_requests(strata, data, label, extra, mint, body, count, between=No
         requests(warm_up, False)
         time.sleep(1)
         subprocess.run(["callgrind_control", "--zero", str(server.pid)], check=True, capture_output=True)
+        started = time.monotonic()
         requests(count, True)
         time.sleep(0.5)  # the log writer's next batch
+        elapsed = time.monotonic() - started
         subprocess.run(["callgrind_control", "--dump", str(server.pid)], check=True, capture_output=True)
-        return sorted(glob.glob(f"{out}.{server.pid}.*"), key=os.path.getmtime)[-1]
+        counted = sorted(glob.glob(f"{out}.{server.pid}.*"), key=os.path.getmtime)[-1]
+        if not idle:
+            return counted
+        time.sleep(0.5)
+        subprocess.run(["callgrind_control", "--zero", str(server.pid)], check=True, capture_output=True)
+        time.sleep(elapsed)
+        subprocess.run(["callgrind_control", "--dump", str(server.pid)], check=True, capture_output=True)
+        return counted, sorted(glob.glob(f"{out}.{server.pid}.*"), key=os.path.getmtime)[-1]
     finally:
         server.terminate()
         server.wait(timeout=120)

@@ -56,7 +56,7 @@ def profile():
     # Without the background workers a mutation's count is the request's alone, not also its
     # change events' handling.
     extra = [] if os.environ.get("PROFILE_WORKERS", "1") == "1" else ["--no-workers"]
-    return callgrind_requests(strata, data, "profile", extra, mint, BODY, count)
+    return callgrind_requests(strata, data, "profile", extra, mint, BODY, count, idle=True)
 
 
 def exclusive_costs(path):
@@ -87,13 +87,26 @@ def exclusive_costs(path):
     return total, costs
 
 
-dump = os.environ.get("PROFILE_FROM") or profile()
+if os.environ.get("PROFILE_FROM"):
+    dump, idle_dump = os.environ["PROFILE_FROM"], os.environ.get("PROFILE_FROM_IDLE")
+else:
+    dump, idle_dump = profile()
 if os.environ.get("PROFILE_DUMP"):
     import shutil
     shutil.copy(dump, os.environ["PROFILE_DUMP"])
+    if idle_dump:
+        shutil.copy(idle_dump, os.environ["PROFILE_DUMP"] + ".idle")
 total, costs = exclusive_costs(dump)
 if not total:
     sys.exit("callgrind wrote no totals")
+# What the idle server spent in as long as the requests took — its timers' work, which valgrind's
+# slowdown makes a large and varying share — is taken off, function by function.
+idle_total = 0
+if idle_dump:
+    idle_total, idle_costs = exclusive_costs(idle_dump)
+    for name, instructions in idle_costs.items():
+        costs[name] = max(0, costs[name] - instructions)
+    total = sum(costs.values())
 functions = costs.most_common()
 names = [name for name, _ in functions]
 demangled = subprocess.run(["swift-demangle"], input="\n".join(names), check=True, capture_output=True, text=True).stdout.splitlines()
@@ -101,7 +114,8 @@ by_library = collections.Counter()
 for (_, instructions), name in zip(functions, demangled):
     by_library[library(name)] += instructions
 print(f"{os.path.basename(query_file)}: {total / count:,.0f} instructions per request in Strata's process "
-      f"(callgrind, {count} requests on one keep-alive connection, after 300 to warm up)")
+      f"(callgrind, {count} requests on one keep-alive connection, after 300 to warm up; less "
+      f"{idle_total / count:,.0f} per request that the idle server spent in as long)")
 print("\nby library (exclusive):")
 for label, instructions in by_library.most_common():
     if os.environ.get("PROFILE_OTHER") and label == "other":

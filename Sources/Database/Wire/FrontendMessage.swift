@@ -54,12 +54,12 @@ enum FrontendMessage: Sendable {
             buffer.framed(type: UInt8(ascii: "p")) { $0.writeBytes(data) }
         case .execute(let statement, let binds, let parse):
             Self.writeExecution(statement, binds, parse: parse, into: &buffer)
-            buffer.framed(type: UInt8(ascii: "S")) { _ in }
+            Self.writeSync(into: &buffer)
         case .pipeline(let statements):
             for (statement, binds, parse) in statements {
                 Self.writeExecution(statement, binds, parse: parse, into: &buffer)
             }
-            buffer.framed(type: UInt8(ascii: "S")) { _ in }
+            Self.writeSync(into: &buffer)
         case .simpleQuery(let text):
             buffer.framed(type: UInt8(ascii: "Q")) { $0.writeNullTerminated(text) }
         case .terminate:
@@ -70,10 +70,78 @@ enum FrontendMessage: Sendable {
     /// Parse (when asked), Bind and Execute of one statement into the unnamed portal.
     private static func writeExecution(_ statement: PreparedSQL, _ binds: [SQLValue], parse: Bool, into buffer: inout ByteBuffer) {
         if parse { writeParse(statement, into: &buffer) }
-        writeBind(statement.name, binds, into: &buffer)
-        buffer.framed(type: UInt8(ascii: "E")) { body in
-            body.writeInteger(UInt8(0)) // the unnamed portal
-            body.writeInteger(Int32(0)) // every row
+        // Written wrong, nothing is written: the server then answers the Sync alone, which the
+        // protocol client takes for a message out of place and closes the connection.
+        let written = writeBindAndExecute(statement.name, binds, into: &buffer)
+        assert(written, "Bind's size computed wrong")
+    }
+
+    /// Bind and Execute in one write into the buffer (each of `ByteBuffer`'s own writes checks
+    /// the storage again). False, with nothing written, if a size was computed wrong.
+    static func writeBindAndExecute(_ name: String, _ binds: [SQLValue], into buffer: inout ByteBuffer) -> Bool {
+        var bindLength = 4 + 1 + name.utf8.count + 1 + 2 + 2 + 2 + 2 + 2
+        for value in binds {
+            bindLength += 4
+            switch value {
+            case .null: break
+            case .text(let text): bindLength += text.utf8.count
+            case .textArray(let items): bindLength += textArraySize(items)
+            }
+        }
+        return buffer.write(count: 1 + bindLength + 1 + 4 + 1 + 4) { out in
+            out.put(UInt8(ascii: "B"))
+            out.put(Int32(truncatingIfNeeded: bindLength))
+            out.put(UInt8(0)) // the unnamed portal
+            out.put(name)
+            out.put(UInt8(0))
+            out.put(Int16(1)) // one format for every value:
+            out.put(Int16(1)) // binary
+            out.put(Int16(truncatingIfNeeded: binds.count))
+            for value in binds {
+                switch value {
+                case .null:
+                    out.put(Int32(-1))
+                case .text(let text):
+                    out.put(Int32(truncatingIfNeeded: text.utf8.count))
+                    out.put(text)
+                case .textArray(let items):
+                    out.put(Int32(truncatingIfNeeded: textArraySize(items)))
+                    putTextArray(items, into: &out)
+                }
+            }
+            out.put(Int16(1)) // one format for every result column:
+            out.put(Int16(0)) // text
+            out.put(UInt8(ascii: "E"))
+            out.put(Int32(9))
+            out.put(UInt8(0)) // the unnamed portal
+            out.put(Int32(0)) // every row
+        }
+    }
+
+    private static func writeSync(into buffer: inout ByteBuffer) {
+        buffer.write(count: 5) { out in
+            out.put(UInt8(ascii: "S"))
+            out.put(Int32(4))
+        }
+    }
+
+    /// The bytes `putTextArray` writes for `items`.
+    private static func textArraySize(_ items: [String]) -> Int {
+        items.reduce(items.isEmpty ? 12 : 20) { $0 + 4 + $1.utf8.count }
+    }
+
+    /// A `text[]` in PostgreSQL's binary array form: one dimension (none when empty), no nulls.
+    private static func putTextArray(_ items: [String], into out: inout ByteCursor) {
+        out.put(Int32(items.isEmpty ? 0 : 1))
+        out.put(Int32(0))
+        out.put(textOID)
+        if !items.isEmpty {
+            out.put(Int32(truncatingIfNeeded: items.count))
+            out.put(Int32(1))
+        }
+        for item in items {
+            out.put(Int32(truncatingIfNeeded: item.utf8.count))
+            out.put(item)
         }
     }
 
@@ -85,42 +153,6 @@ enum FrontendMessage: Sendable {
             for type in statement.parameterTypes {
                 body.writeInteger(type == .textArray ? textArrayOID : textOID)
             }
-        }
-    }
-
-    private static func writeBind(_ name: String, _ binds: [SQLValue], into buffer: inout ByteBuffer) {
-        buffer.framed(type: UInt8(ascii: "B")) { body in
-            body.writeInteger(UInt8(0)) // the unnamed portal
-            body.writeNullTerminated(name)
-            body.writeInteger(Int16(1)) // one format for every value:
-            body.writeInteger(Int16(1)) // binary
-            body.writeInteger(Int16(truncatingIfNeeded: binds.count))
-            for value in binds {
-                switch value {
-                case .null:
-                    body.writeInteger(Int32(-1))
-                case .text(let text):
-                    body.lengthPrefixed { $0.writeString(text) }
-                case .textArray(let items):
-                    body.lengthPrefixed { Self.writeTextArray(items, into: &$0) }
-                }
-            }
-            body.writeInteger(Int16(1)) // one format for every result column:
-            body.writeInteger(Int16(0)) // text
-        }
-    }
-
-    /// A `text[]` in PostgreSQL's binary array form: one dimension (none when empty), no nulls.
-    private static func writeTextArray(_ items: [String], into buffer: inout ByteBuffer) {
-        buffer.writeInteger(Int32(items.isEmpty ? 0 : 1))
-        buffer.writeInteger(Int32(0))
-        buffer.writeInteger(textOID)
-        if !items.isEmpty {
-            buffer.writeInteger(Int32(truncatingIfNeeded: items.count))
-            buffer.writeInteger(Int32(1))
-        }
-        for item in items {
-            buffer.lengthPrefixed { $0.writeString(item) }
         }
     }
 }

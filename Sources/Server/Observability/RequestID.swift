@@ -26,15 +26,19 @@ enum RequestID {
         counter = (counter ^ (counter >> 30)) &* 0xBF58_476D_1CE4_E5B9
         counter = (counter ^ (counter >> 27)) &* 0x94D0_49BB_1331_11EB
         counter ^= counter >> 31
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for (half, part) in [processPart, counter].enumerated() {
-            var value = part
+        let process = processPart
+        return String(unsafeUninitializedCapacity: 32) { bytes in
             for index in 0..<16 {
-                bytes[half * 16 + 15 - index] = digits[Int(value & 0xF)]
-                value >>= 4
+                bytes[15 - index] = hexDigit(process >> (4 * UInt64(index)))
+                bytes[31 - index] = hexDigit(counter >> (4 * UInt64(index)))
             }
+            return 32
         }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The lowest four bits of `value` as a lowercase hex digit.
+    private static func hexDigit(_ value: UInt64) -> UInt8 {
+        let nibble = UInt8(truncatingIfNeeded: value & 0xF)
+        return nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

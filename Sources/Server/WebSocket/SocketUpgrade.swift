@@ -18,7 +18,8 @@ public struct SocketUpgrade: Sendable {
 enum SocketHandshake {
     /// Whether the request asks for a WebSocket (`Upgrade: websocket`).
     static func isRequested(_ request: IncomingRequest) -> Bool {
-        request.head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+        // Most requests have no Upgrade field: one look for it, then its values split only if it is there.
+        request.header("upgrade") != nil && request.head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
     /// The `101 Switching Protocols` answer, or the status that refuses the handshake: 400 for a
