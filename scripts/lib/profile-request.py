@@ -1,7 +1,8 @@
 """Drives scripts/profile-request: `strata dev` under callgrind, one GraphQL request repeated on
 one keep-alive connection after a warm-up, and where its instructions go — per request, by
 library and by function (exclusive counts). Instructions, not seconds: the same figures on a
-busy machine as on an idle one, so a change's effect shows without a quiet machine.
+busy machine as on an idle one, so a change's effect shows without a quiet machine. What the
+server spends idle in as long as the requests took is counted too and taken off.
 
     profile-request.py STRATA DATA_DIR QUERY_FILE VARIABLES_JSON REQUESTS TOP"""
 import collections
