@@ -55,7 +55,7 @@ struct RequestLines: RequestLineWriter {
 
     /// The line as the text format writes every line: `time level strata.request: key=value … message`,
     /// the fields sorted by key (the order `forEachField` gives them in), rendered as bytes.
-    private func text(_ level: Logger.Level, _ message: String, _ report: RequestReport, duration: Duration, slow: Bool) -> [UInt8] {
+    func text(_ level: Logger.Level, _ message: String, _ report: RequestReport, duration: Duration, slow: Bool) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(320)
         LogOutput.timestamp(into: &line)
@@ -67,7 +67,7 @@ struct RequestLines: RequestLineWriter {
             key.withUTF8Buffer { line.append(contentsOf: $0) }
             line.append(UInt8(ascii: "="))
             switch field {
-            case .text(let text): line.append(contentsOf: text.utf8)
+            case .text(let text): StrataLogHandler.appendTextValue(text, into: &line)
             case .integer(let number): Self.append(Int64(number), into: &line)
             case .duration(let duration): Self.appendMilliseconds(duration, into: &line)
             }

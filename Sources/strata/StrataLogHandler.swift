@@ -1,7 +1,9 @@
 import Logging
 
 /// Log lines on standard error, in the format `--log-format` chose.
-/// - text: `2026-11-22T09:30:00.125Z warning strata: key=value message`, fields sorted by key.
+/// - text: `2026-11-22T09:30:00.125Z warning strata: key=value message`, fields sorted by key; a
+///   value holding a control character (a line break) is written as a JSON string, so that every
+///   line is one record.
 /// - json: one object per line: `time`, `level`, `logger`, `message`, then the metadata's fields
 ///   in no set order (strings, numbers, or nested for lists and dictionaries), built as bytes,
 ///   escaping as it goes, so a request's line costs a few microseconds.
@@ -35,8 +37,8 @@ struct StrataLogHandler: LogHandler {
         }
     }
 
-    private func textLine(_ event: LogEvent, _ fields: Logger.Metadata) -> String {
-        let rendered = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    func textLine(_ event: LogEvent, _ fields: Logger.Metadata) -> String {
+        let rendered = fields.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.textValue("\($0.value)"))" }
         return ([LogOutput.timestamp(), event.level.rawValue, label + ":"] + rendered + [event.message.description]).joined(separator: " ") + "\n"
     }
 
@@ -85,6 +87,30 @@ struct StrataLogHandler: LogHandler {
             }
             line.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A field's value in the text format: as it is, unless it holds a control character — a
+    /// line break in an error's description or in a token's claim would otherwise end the line
+    /// there and start what reads as another — then as a JSON string, escaped.
+    static func textValue(_ text: String) -> String {
+        guard hasControlCharacter(text) else { return text }
+        var line: [UInt8] = []
+        quote(text, into: &line)
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Appends `text` as `textValue` renders it.
+    static func appendTextValue(_ text: String, into line: inout [UInt8]) {
+        if hasControlCharacter(text) {
+            quote(text, into: &line)
+        } else {
+            line.append(contentsOf: text.utf8)
+        }
+    }
+
+    private static func hasControlCharacter(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F } }
     }
 
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything
