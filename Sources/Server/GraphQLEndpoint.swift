@@ -73,8 +73,8 @@ public final class GraphQLEndpoint: Sendable {
         if SocketHandshake.isRequested(request) { return await upgrade(request) }
         if console, !isPost, ConsolePage.isWanted(request) { return ConsolePage.response() }
         let started = ContinuousClock.now
-        var report = RequestReport(requestID: RequestID.of(request.header(RequestID.header)), transport: .http)
-        let traceparent = request.header("traceparent")
+        var report = RequestReport(requestID: RequestID.of(request.fields.requestID), transport: .http)
+        let traceparent = request.fields.traceparent
         let method = isPost ? "POST" : "GET"
         let trace = tracing?.begin(method + " /graphql", traceparent: traceparent,
                                    attributes: ["http.request.method": .string(method), "http.route": "/graphql"])
@@ -167,7 +167,7 @@ public final class GraphQLEndpoint: Sendable {
     /// A WebSocket upgrade: refused with 429 when its token's tenant already holds as many
     /// connections as it may (a token sent later, in `connection_init`, is checked then).
     private func upgrade(_ request: IncomingRequest) async -> OutgoingResponse {
-        if let authorization = request.header("authorization"),
+        if let authorization = request.fields.authorization,
            let (session, _) = try? await authenticator.verify(authorization: authorization),
            let tenant = session.tenantID, sockets.tenants.isFull(tenant) {
             sockets.counters.refused.add(1, ordering: .relaxed)
@@ -188,7 +188,7 @@ public final class GraphQLEndpoint: Sendable {
     /// Everything before the statement: the response type, the request's fields, the session
     /// from the token, the plan.
     private func admit(_ request: IncomingRequest, isPost: Bool, trace: RequestTrace?) async -> Admission {
-        guard let media = ResponseMediaType.negotiate(accept: request.header("accept")) else {
+        guard let media = ResponseMediaType.negotiate(accept: request.fields.accept) else {
             return .answered(problem(RequestProblem(.notAcceptable, "Accept application/graphql-response+json or application/json."), media: .json), nil, .json)
         }
         let graphQLRequest: GraphQLRequest
@@ -199,7 +199,7 @@ public final class GraphQLEndpoint: Sendable {
         }
         let session: Session
         do {
-            session = try await authenticator.session(authorization: request.header("authorization"))
+            session = try await authenticator.session(authorization: request.fields.authorization)
         } catch {
             return .answered(problem(error, media: media), nil, media)
         }
@@ -232,7 +232,7 @@ public final class GraphQLEndpoint: Sendable {
 
     private func read(_ request: IncomingRequest, isPost: Bool) throws(RequestProblem) -> GraphQLRequest {
         if isPost {
-            let contentType = request.header("content-type").map(HeaderValue.mediaType)
+            let contentType = request.fields.contentType.map(HeaderValue.mediaType)
             guard contentType == "application/json" else {
                 throw RequestProblem(.unsupportedMediaType,
                                      "POST bodies must be application/json; got \(contentType.map { "'\($0)'" } ?? "no Content-Type").")

@@ -31,7 +31,7 @@ struct RequestLines: RequestLineWriter {
             line.append(UInt8(ascii: "\""))
             line.append(UInt8(ascii: ":"))
             switch field {
-            case .text(let text): StrataLogHandler.quote(text, into: &line)
+            case .text(let text), .claim(let text): StrataLogHandler.quote(text, into: &line)
             case .integer(let number): Self.append(Int64(number), into: &line)
             case .duration(let duration): Self.appendMilliseconds(duration, into: &line)
             }
@@ -67,7 +67,8 @@ struct RequestLines: RequestLineWriter {
             key.withUTF8Buffer { line.append(contentsOf: $0) }
             line.append(UInt8(ascii: "="))
             switch field {
-            case .text(let text): StrataLogHandler.appendTextValue(text, into: &line)
+            case .text(let text): line.append(contentsOf: text.utf8)
+            case .claim(let text): StrataLogHandler.appendTextValue(text, into: &line)
             case .integer(let number): Self.append(Int64(number), into: &line)
             case .duration(let duration): Self.appendMilliseconds(duration, into: &line)
             }

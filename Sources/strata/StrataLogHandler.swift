@@ -109,8 +109,11 @@ struct StrataLogHandler: LogHandler {
     }
 
     private static func hasControlCharacter(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F } }
+        let found = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x7F { return true }
+            return false
+        }
+        return found ?? text.utf8.contains { $0 < 0x20 || $0 == 0x7F }
     }
 
     /// `text` as a JSON string: quotes, backslashes and control characters escaped, everything

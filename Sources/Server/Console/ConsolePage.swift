@@ -10,7 +10,7 @@ import NIOHTTP1
 enum ConsolePage {
     /// Whether `request` is a browser asking for a page: a GET naming no operation, accepting HTML.
     static func isWanted(_ request: IncomingRequest) -> Bool {
-        guard let accept = request.header("accept")?.lowercased(), accept.contains("text/html") else { return false }
+        guard let accept = request.fields.accept?.lowercased(), accept.contains("text/html") else { return false }
         let parameters = FormParameters.parse(request.query ?? "") ?? [:]
         return parameters["query"] == nil && parameters["documentId"] == nil && parameters["extensions"] == nil
     }

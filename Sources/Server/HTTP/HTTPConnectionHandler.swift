@@ -19,7 +19,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle
         /// Reading the body of this request; `continueOwed` while its `100 Continue` waits for
         /// the responses before it.
-        case receiving(HTTPRequestHead, continueOwed: Bool)
+        case receiving(HTTPRequestHead, RequestFields, continueOwed: Bool)
         /// The request's body passed the limit: the rest is dropped, and the connection closes
         /// after its response.
         case discarding
@@ -62,20 +62,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch unwrapInboundIn(data) {
         case .head(let head):
             body = ByteBuffer()
-            if let declared = head.headers.first(name: "Content-Length").flatMap(Int.init), declared > bodyLimit {
+            let fields = RequestFields(head.headers)
+            if let declared = fields.contentLength.flatMap(Int.init), declared > bodyLimit {
                 reading = .discarding
-                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
+                accept(Ready(request: IncomingRequest(head: head, fields: fields, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
                 return
             }
-            let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
-            reading = .receiving(head, continueOwed: expectsContinue)
+            let expectsContinue = fields.expect?.lowercased() == "100-continue"
+            reading = .receiving(head, fields, continueOwed: expectsContinue)
             if expectsContinue { sendOwedContinue(context) }
         case .body(var chunk):
-            guard case .receiving(let head, _) = reading else { return }
+            guard case .receiving(let head, let fields, _) = reading else { return }
             if body.readableBytes + chunk.readableBytes > bodyLimit {
                 reading = .discarding
                 body = ByteBuffer()
-                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
+                accept(Ready(request: IncomingRequest(head: head, fields: fields, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
             } else if body.readableBytes == 0 {
                 // Most bodies come in one piece: kept as read, not copied.
                 body = chunk
@@ -85,9 +86,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .end:
             // A request past the body limit (`.discarding`) was accepted already; the
             // connection closes once its response is out.
-            guard case .receiving(let head, _) = reading else { return }
+            guard case .receiving(let head, let fields, _) = reading else { return }
             reading = .idle
-            let request = IncomingRequest(head: head, body: .complete(body))
+            let request = IncomingRequest(head: head, fields: fields, body: .complete(body))
             body = ByteBuffer()
             accept(Ready(request: request, keepAlive: head.isKeepAlive), context)
         }
@@ -143,8 +144,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The interim `100 Continue`, once no earlier response is still to be written.
     private func sendOwedContinue(_ context: ChannelHandlerContext) {
-        guard case .receiving(let head, continueOwed: true) = reading, !responding, waiting.isEmpty else { return }
-        reading = .receiving(head, continueOwed: false)
+        guard case .receiving(let head, let fields, continueOwed: true) = reading, !responding, waiting.isEmpty else { return }
+        reading = .receiving(head, fields, continueOwed: false)
         context.writeAndFlush(wrapOutboundOut(ResponseBytes.continueInterim(allocator: context.channel.allocator)), promise: nil)
     }
 

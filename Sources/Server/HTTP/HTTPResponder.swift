@@ -13,9 +13,16 @@ public struct IncomingRequest: Sendable {
 
     public var head: HTTPRequestHead
     public var body: Body
+    /// The header fields every request's handling reads, found in one pass over the head.
+    public let fields: RequestFields
 
     public init(head: HTTPRequestHead, body: Body = .complete(ByteBuffer())) {
+        self.init(head: head, fields: RequestFields(head.headers), body: body)
+    }
+
+    init(head: HTTPRequestHead, fields: RequestFields, body: Body) {
         self.head = head
+        self.fields = fields
         self.body = body
     }
 

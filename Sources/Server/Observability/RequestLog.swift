@@ -49,7 +49,10 @@ public struct RequestLog: Sendable {
 
     /// A field's value as `forEachField` gives it, nothing made of it yet.
     public enum Field {
+        /// Text Strata made or checked (an id, a name, a role it serves).
         case text(String)
+        /// Text from outside, as a token's claim carried it: it may hold anything, a line break too.
+        case claim(String)
         case integer(Int)
         /// Written as milliseconds with three decimals.
         case duration(Duration)
@@ -68,7 +71,7 @@ public struct RequestLog: Sendable {
         visit("request_id", .text(report.requestID))
         if let role = report.role { visit("role", .text(role)) }
         if let status = report.status { visit("status", .integer(status)) }
-        if let tenant = report.tenant { visit("tenant", .text(tenant)) }
+        if let tenant = report.tenant { visit("tenant", .claim(tenant)) }
         if let trace = report.trace { visit("trace_id", .text(trace.traceID)) }
         visit("transport", .text(report.transport.rawValue))
         visit("type", .text(report.operation.rawValue))
@@ -80,7 +83,7 @@ public struct RequestLog: Sendable {
         fields.reserveCapacity(13)
         forEachField(report, duration: duration, slow: slow) { key, field in
             switch field {
-            case .text(let text): fields.append((key.description, .text(text)))
+            case .text(let text), .claim(let text): fields.append((key.description, .text(text)))
             case .integer(let number): fields.append((key.description, .number(String(number))))
             case .duration(let duration): fields.append((key.description, .number(milliseconds(duration))))
             }

@@ -18,8 +18,8 @@ public struct SocketUpgrade: Sendable {
 enum SocketHandshake {
     /// Whether the request asks for a WebSocket (`Upgrade: websocket`).
     static func isRequested(_ request: IncomingRequest) -> Bool {
-        // Most requests have no Upgrade field: one look for it, then its values split only if it is there.
-        request.header("upgrade") != nil && request.head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+        // Most requests have no Upgrade field: its values are split only if it is there.
+        request.fields.upgrade != nil && request.head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
     /// The `101 Switching Protocols` answer, or the status that refuses the handshake: 400 for a
@@ -44,8 +44,8 @@ enum SocketHandshake {
         ])
         let dialect = SocketDialect.choose(from: headers[canonicalForm: "sec-websocket-protocol"].joined(separator: ","))
         if let dialect { response.headers.add(name: "Sec-WebSocket-Protocol", value: dialect.rawValue) }
-        response.upgrade = SocketUpgrade(service: service, dialect: dialect, authorization: request.header("authorization"),
-                                         trace: TraceContext(traceparent: request.header("traceparent")))
+        response.upgrade = SocketUpgrade(service: service, dialect: dialect, authorization: request.fields.authorization,
+                                         trace: TraceContext(traceparent: request.fields.traceparent))
         return response
     }
 
