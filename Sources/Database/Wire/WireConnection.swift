@@ -74,15 +74,21 @@ public final class WireConnection: Sendable {
             throw failure
         }
         // A server that accepts the connection but never finishes the startup is given up on too.
+        // The timer is stopped on the loop the moment the session has started, not after this
+        // task resumes: a startup that finished just in time must not lose its connection to it.
         let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             started.fail(WireConnectionFailure("PostgreSQL at \(endpoint.displayName) did not finish starting the session within \(timeout)"))
             channel.close(promise: nil)
         }
+        started.futureResult.whenComplete { _ in deadline.cancel() }
         do {
             let key = try await started.futureResult.get()
-            deadline.cancel()
             let handler = try await eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: WireChannelHandler.self), eventLoop: eventLoop)
+                // Closed meanwhile (the server went away), the channel has no handler left.
+                guard let handler = try? channel.pipeline.syncOperations.handler(type: WireChannelHandler.self) else {
+                    throw WireConnectionFailure("PostgreSQL at \(endpoint.displayName) closed the connection as its session started")
+                }
+                return NIOLoopBound(handler, eventLoop: eventLoop)
             }.get()
             return WireConnection(channel: channel, handler: handler, counts: counts, key: key)
         } catch {
