@@ -11,7 +11,8 @@ public struct IncomingRequest: Sendable {
         case tooLarge(limit: Int)
     }
 
-    public var head: HTTPRequestHead
+    /// As read: `fields` were found in it.
+    public let head: HTTPRequestHead
     public var body: Body
     /// The header fields every request's handling reads, found in one pass over the head.
     public let fields: RequestFields
@@ -37,11 +38,6 @@ public struct IncomingRequest: Sendable {
     public var query: Substring? {
         let uri = head.uri[...]
         return uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[uri.utf8.index(after: $0)...] }
-    }
-
-    /// The first value of header `name`.
-    public func header(_ name: String) -> String? {
-        head.headers.first(name: name)
     }
 }
 
