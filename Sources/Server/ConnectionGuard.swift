@@ -2,8 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Limits what one HTTP connection may hold on to, before any request handling:
-/// - a request head larger than the decoder's limits is answered `431 Request Header Fields Too
-///   Large`, any other malformed request `400 Bad Request`, and the connection closed;
+/// - a request the decoder cannot take is answered with the status its `RequestSyntaxError`
+///   gives (`400`, `414`, `431`, `501`, `505`) and what was wrong, and the connection closed;
 /// - once the first bytes of a request arrive, its head must be complete within `headTimeout`,
 ///   however slowly the bytes keep coming (slowloris);
 /// - a connection with no request under way — just opened, or after a response — is closed
@@ -19,8 +19,8 @@ enum ResponseEvent {
 }
 
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
+    typealias InboundIn = RequestPart
+    typealias InboundOut = RequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -93,19 +93,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
+        guard let syntaxError = error as? RequestSyntaxError else {
             context.fireErrorCaught(error)
             return
         }
         guard !answered else { return }
         answered = true
         enter(.busy, context)
-        let (status, message, code): (HTTPResponseStatus, String, String) = switch parserError {
-        case .headerOverflow: (.requestHeaderFieldsTooLarge, "The request's header fields are too large.", "headers-too-large")
-        default: (.badRequest, "The request is not valid HTTP/1.1.", "bad-request")
-        }
-        let body = #"{"errors":[{"message":"\#(message)","extensions":{"code":"\#(code)"}}]}"#
-        let bytes = ResponseBytes.encode(.json(status, body), version: .http1_1, includeBody: true, keepAlive: false,
+        // The message is the server's own words, never the client's bytes: no escaping needed.
+        let body = #"{"errors":[{"message":"\#(syntaxError.message)","extensions":{"code":"\#(syntaxError.code)"}}]}"#
+        let bytes = ResponseBytes.encode(.json(HTTPResponseStatus(statusCode: syntaxError.status), body), version: .http1_1,
+                                         includeBody: true, keepAlive: false,
                                          allocator: context.channel.allocator)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in channel.close(promise: nil) }

@@ -25,7 +25,7 @@ public struct StrataHTTPServer: HTTPResponder {
     }
 
     public func respond(to request: IncomingRequest, context: RequestContext) async -> OutgoingResponse {
-        let method = request.head.method
+        let method = request.method
         switch request.path {
         case "/graphql":
             guard let graphQL else { return Self.notFound }

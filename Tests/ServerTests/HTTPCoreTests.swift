@@ -92,4 +92,50 @@ struct HTTPCoreTests {
         }
         await test.pool.shutdown()
     }
+
+    @Test("a chunked body is read; framing two readers could take differently is refused with what was wrong, and the connection closed")
+    func framing() async throws {
+        let test = try await GraphQLTestServer.start()
+        let token = try await GraphQLTestServer.memberToken()
+        try await test.server.test { client in
+            let port = try #require(client.port)
+            let chunked = try RawConnection(port: port)
+            chunked.send("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer \(token)\r\n"
+                         + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                         + "c;note=x\r\n{\"query\":\"{ \r\n13\r\nprojects { name } }\r\n2\r\n\"}\r\n0\r\nX-Trailer: y\r\n\r\n")
+            let answer = await chunked.readToEnd()
+            #expect(Self.statuses(answer) == ["HTTP/1.1 200"], "\(answer)")
+            #expect(answer.contains(#"{"data":{"projects""#))
+            let refusals: [(String, String, String)] = [
+                ("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                 "HTTP/1.1 400", "both Content-Length and Transfer-Encoding"),
+                ("POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding : chunked\r\n\r\n", "HTTP/1.1 400",
+                 "Line 3 of the request head has whitespace between a field's name and its colon"),
+                ("POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "HTTP/1.1 501", "no transfer coding but chunked"),
+                ("GET /healthz HTTP/2.0\r\n\r\n", "HTTP/1.1 505", "HTTP/1.1 and HTTP/1.0"),
+            ]
+            for (request, status, problem) in refusals {
+                let connection = try RawConnection(port: port)
+                connection.send(request + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                let refused = await connection.readToEnd()
+                #expect(Self.statuses(refused) == [status], "the request after it is not read: \(refused)")
+                #expect(refused.contains(problem), "\(refused)")
+            }
+        }
+        await test.pool.shutdown()
+    }
+
+    @Test("after a request to upgrade that is refused, the connection closes: what the client sent after it is not read as HTTP")
+    func refusedUpgrade() async throws {
+        let test = try await GraphQLTestServer.start()
+        try await test.server.test { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n"
+                            + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = await connection.readToEnd()
+            #expect(Self.statuses(answer) == ["HTTP/1.1 200"], "\(answer)")
+            #expect(answer.contains("Connection: close"))
+        }
+        await test.pool.shutdown()
+    }
 }

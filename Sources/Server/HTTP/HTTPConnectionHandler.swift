@@ -11,7 +11,7 @@ import NIOWebSocket
 /// connection, not one per request: when it fires it checks how long the request under way has
 /// run, and sets itself again for the rest.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = RequestPart
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -19,7 +19,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle
         /// Reading the body of this request; `continueOwed` while its `100 Continue` waits for
         /// the responses before it.
-        case receiving(HTTPRequestHead, RequestFields, continueOwed: Bool)
+        case receiving(RequestHead, continueOwed: Bool)
         /// The request's body passed the limit: the rest is dropped, and the connection closes
         /// after its response.
         case discarding
@@ -62,21 +62,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch unwrapInboundIn(data) {
         case .head(let head):
             body = ByteBuffer()
-            let fields = RequestFields(head.headers)
-            if let declared = fields.contentLength.flatMap(Int.init), declared > bodyLimit {
+            // The decoder took only digits: a length that is no `Int` is past any limit.
+            if let declared = head.fields.contentLength.map({ Int($0) ?? .max }), declared > bodyLimit {
                 reading = .discarding
-                accept(Ready(request: IncomingRequest(head: head, fields: fields, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
+                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
                 return
             }
-            let expectsContinue = fields.expect?.lowercased() == "100-continue"
-            reading = .receiving(head, fields, continueOwed: expectsContinue)
+            let expectsContinue = head.fields.expect?.lowercased() == "100-continue"
+            reading = .receiving(head, continueOwed: expectsContinue)
             if expectsContinue { sendOwedContinue(context) }
         case .body(var chunk):
-            guard case .receiving(let head, let fields, _) = reading else { return }
+            guard case .receiving(let head, _) = reading else { return }
             if body.readableBytes + chunk.readableBytes > bodyLimit {
                 reading = .discarding
                 body = ByteBuffer()
-                accept(Ready(request: IncomingRequest(head: head, fields: fields, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
+                accept(Ready(request: IncomingRequest(head: head, body: .tooLarge(limit: bodyLimit)), keepAlive: false), context)
             } else if body.readableBytes == 0 {
                 // Most bodies come in one piece: kept as read, not copied.
                 body = chunk
@@ -86,11 +86,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .end:
             // A request past the body limit (`.discarding`) was accepted already; the
             // connection closes once its response is out.
-            guard case .receiving(let head, let fields, _) = reading else { return }
+            guard case .receiving(let head, _) = reading else { return }
             reading = .idle
-            let request = IncomingRequest(head: head, fields: fields, body: .complete(body))
+            let request = IncomingRequest(head: head, body: .complete(body))
             body = ByteBuffer()
-            accept(Ready(request: request, keepAlive: head.isKeepAlive), context)
+            accept(Ready(request: request, keepAlive: head.keepAlive), context)
         }
     }
 
@@ -144,8 +144,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The interim `100 Continue`, once no earlier response is still to be written.
     private func sendOwedContinue(_ context: ChannelHandlerContext) {
-        guard case .receiving(let head, let fields, continueOwed: true) = reading, !responding, waiting.isEmpty else { return }
-        reading = .receiving(head, fields, continueOwed: false)
+        guard case .receiving(let head, continueOwed: true) = reading, !responding, waiting.isEmpty else { return }
+        reading = .receiving(head, continueOwed: false)
         context.writeAndFlush(wrapOutboundOut(ResponseBytes.continueInterim(allocator: context.channel.allocator)), promise: nil)
     }
 
@@ -168,11 +168,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             // The task prefers the loop's executor, so this runs on the loop already.
             if loop.inEventLoop {
                 let (handler, context) = bound.value
-                handler.answer(request.head, with: response, keepAlive: ready.keepAlive, context: context)
+                handler.answer(request, with: response, keepAlive: ready.keepAlive, context: context)
             } else {
                 loop.execute {
                     let (handler, context) = bound.value
-                    handler.answer(request.head, with: response, keepAlive: ready.keepAlive, context: context)
+                    handler.answer(request, with: response, keepAlive: ready.keepAlive, context: context)
                 }
             }
         }
@@ -200,15 +200,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Writes the response, then lets the next request in: one waiting, else more bytes.
-    private func answer(_ request: HTTPRequestHead, with response: OutgoingResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func answer(_ request: IncomingRequest, with response: OutgoingResponse, keepAlive: Bool, context: ChannelHandlerContext) {
         inFlight = nil
         responding = false
         guard context.channel.isActive else { return }
-        let keepAlive = keepAlive && !(closing && waiting.isEmpty)
+        let upgrades = response.upgrade != nil && response.status == .switchingProtocols
+        // What follows a request to upgrade is not read as HTTP (`RequestDecoder`): unless the
+        // upgrade happens, the connection ends with the response.
+        let keepAlive = keepAlive && !(closing && waiting.isEmpty) && (request.fields.upgrade == nil || upgrades)
         let bytes = ResponseBytes.encode(response, version: request.version, includeBody: request.method != .HEAD,
                                          keepAlive: keepAlive, allocator: context.channel.allocator)
         context.triggerUserOutboundEvent(ResponseEvent.ended, promise: nil)
-        if let upgrade = response.upgrade, response.status == .switchingProtocols {
+        if upgrades, let upgrade = response.upgrade {
             context.write(wrapOutboundOut(bytes), promise: nil)
             hand(to: upgrade, context)
             return

@@ -11,32 +11,46 @@ public struct IncomingRequest: Sendable {
         case tooLarge(limit: Int)
     }
 
-    /// As read: `fields` were found in it.
-    public let head: HTTPRequestHead
-    public var body: Body
-    /// The header fields every request's handling reads, found in one pass over the head.
+    public let method: HTTPMethod
+    /// The request target as sent: the path and the query.
+    public let uri: String
+    public let version: HTTPVersion
+    /// The header fields every request's handling reads, found as the head was read.
     public let fields: RequestFields
+    public var body: Body
+    /// The head's bytes as read, which `headers` reads again.
+    private let headBytes: ByteBuffer
 
-    public init(head: HTTPRequestHead, body: Body = .complete(ByteBuffer())) {
-        self.init(head: head, fields: RequestFields(head.headers), body: body)
+    init(head: RequestHead, body: Body) {
+        method = head.method
+        uri = head.uri
+        version = head.version
+        fields = head.fields
+        headBytes = head.bytes
+        self.body = body
     }
 
-    init(head: HTTPRequestHead, fields: RequestFields, body: Body) {
-        self.head = head
-        self.fields = fields
-        self.body = body
+    /// Every header field as sent, in order, read again from the head's bytes when asked: a
+    /// request's handling reads `fields`, and only a WebSocket handshake asks for more, so the
+    /// others are not made into strings for every request.
+    public var headers: HTTPHeaders {
+        let fields = headBytes.withUnsafeReadableBytes { bytes in
+            // The head was read once already: it cannot fail now.
+            (try? ParsedRequestHead.parse(bytes, keepingFields: true))?.fields ?? []
+        }
+        return HTTPHeaders(fields)
     }
 
     /// The path, without the query.
     public var path: Substring {
-        let uri = head.uri[...]
+        let uri = uri[...]
         // Searched as bytes: `?` is ASCII, so its index is a character boundary.
         return uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri
     }
 
     /// The URL's query (after `?`), if any.
     public var query: Substring? {
-        let uri = head.uri[...]
+        let uri = uri[...]
         return uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[uri.utf8.index(after: $0)...] }
     }
 }

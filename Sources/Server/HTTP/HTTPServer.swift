@@ -6,7 +6,7 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// Strata's HTTP/1.1 server on NIO: one pipeline per connection (NIO's request decoder, the
+/// Strata's HTTP/1.1 server on NIO: one pipeline per connection (the request decoder, the
 /// connection guard, the connection handler, which writes whole responses), each connection owned by
 /// one event loop that also runs its requests' tasks. Runs as a `Service`: on graceful shutdown
 /// it stops accepting, lets every connection finish the request under way and closes it; when
@@ -39,10 +39,6 @@ public final class HTTPServer: Service, Sendable {
         let configuration = self.configuration
         let responder = self.responder
         let bodyLimit = self.bodyLimit
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderFieldSize = configuration.maximumHeaderBytes
-        limits.maxHeaderListSize = configuration.maximumHeaderBytes
-        let decoderLimits = limits
         let serverChannel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -51,11 +47,10 @@ public final class HTTPServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let executor = EventLoopExecutor.of(channel.eventLoop)
                     let pipeline = channel.pipeline.syncOperations
-                    // Responses are written as finished bytes (`ResponseBytes`) and pipelining is
-                    // the connection handler's: NIO's decoder is the only HTTP handler borrowed.
-                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes,
-                                                                                    informationalResponseStrategy: .drop,
-                                                                                    limitConfiguration: decoderLimits)),
+                    // Requests are read by Strata's own strict decoder, responses written as
+                    // finished bytes (`ResponseBytes`), and pipelining is the connection handler's.
+                    try pipeline.addHandler(RequestDecoder(lineLimit: configuration.maximumHeaderBytes,
+                                                           fieldLimit: configuration.maximumHeaderBytes),
                                             name: HTTPServer.decoderName)
                     try pipeline.addHandler(ConnectionGuard(headTimeout: TimeAmount(configuration.requestHeadTimeout),
                                                             idleTimeout: TimeAmount(configuration.idleTimeout)),

@@ -19,7 +19,7 @@ enum SocketHandshake {
     /// Whether the request asks for a WebSocket (`Upgrade: websocket`).
     static func isRequested(_ request: IncomingRequest) -> Bool {
         // Most requests have no Upgrade field: its values are split only if it is there.
-        request.fields.upgrade != nil && request.head.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
+        request.fields.upgrade != nil && request.headers[canonicalForm: "upgrade"].contains { $0.lowercased() == "websocket" }
     }
 
     /// The `101 Switching Protocols` answer, or the status that refuses the handshake: 400 for a
@@ -27,8 +27,8 @@ enum SocketHandshake {
     /// chosen from the client's offer; offering none Strata speaks still upgrades, and the
     /// connection is then closed with 4406, as graphql-ws servers do.
     static func answer(_ request: IncomingRequest, service: SocketService) -> OutgoingResponse {
-        let headers = request.head.headers
-        guard request.head.method == .GET,
+        let headers = request.headers
+        guard request.method == .GET,
               headers[canonicalForm: "connection"].contains(where: { $0.lowercased() == "upgrade" }),
               let key = headers.first(name: "sec-websocket-key"),
               let decoded = Data(base64Encoded: key), decoded.count == 16 else {
