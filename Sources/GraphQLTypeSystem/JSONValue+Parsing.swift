@@ -215,10 +215,25 @@ private struct JSONReader {
     }
 
     /// Where the run of bytes from `start` that a string holds as they are ends (at a quote, a
-    /// backslash, a control character or the end), and whether they were all ASCII.
+    /// backslash, a control character or the end), and whether they were all ASCII. Eight bytes
+    /// at a time while none of them ends the run; the word that holds the end is read byte by byte.
     func plainRun(from start: Int) -> (end: Int, ascii: Bool) {
-        bytes.withUnsafeBufferPointer { bytes in
+        bytes.withUnsafeBytes { bytes in
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
             var index = start
+            var highWords: UInt64 = 0
+            while bytes.count - index >= 8 {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+                let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+                // Some byte below 0x20, some quote, some backslash (each test exact as a whole).
+                let control = (word &- ones &* 0x20) & ~word & highs
+                let ends = control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)
+                guard ends == 0 else { break }
+                highWords |= word
+                index += 8
+            }
             var high: UInt8 = 0
             while index < bytes.count {
                 let byte = bytes[index]
@@ -226,7 +241,7 @@ private struct JSONReader {
                 high |= byte
                 index += 1
             }
-            return (index, high < 0x80)
+            return (index, high < 0x80 && highWords & highs == 0)
         }
     }
 

@@ -20,7 +20,9 @@ public final class LatencyHistogram: Sendable {
     }
 
     public func record(_ duration: Duration) {
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        // `components` is computed in 128 bits: once, not once per part.
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         var index = 0
         while index < bounds.count, nanoseconds > bounds[index] { index += 1 }
         counts[index].value.add(1, ordering: .relaxed)

@@ -44,4 +44,16 @@ struct JSONStringTests {
         #expect(failure(Array(#""a\n"#.utf8)).map { [$0.offset: $0.message] } == [4: "Unterminated JSON string"])
         #expect(failure(Array(#""\ud834 alone""#.utf8))?.message == "Unpaired surrogate in JSON string")
     }
+
+    @Test("runs are read eight bytes at a time: an end, an escape, a control character or a byte past ASCII found at every offset")
+    func wordBoundaries() throws {
+        for offset in 0..<26 {
+            let before = String(repeating: "a", count: offset), after = String(repeating: "b", count: 25 - offset)
+            #expect(try string("\"\(before)\"") == before)
+            #expect(try string("\"\(before)\\n\(after)\"") == before + "\n" + after)
+            #expect(try string("\"\(before)\u{e9}\(after)\"") == before + "\u{e9}" + after)
+            #expect(failure(Array("\"\(before)\u{1}\(after)\"".utf8))?.offset == offset + 1)
+            #expect(failure(Array("\"\(before)".utf8) + [0xFF] + Array("\(after)\"".utf8))?.message == "Invalid UTF-8 in JSON string")
+        }
+    }
 }

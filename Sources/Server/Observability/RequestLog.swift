@@ -93,7 +93,9 @@ public struct RequestLog: Sendable {
 
     /// Whole microseconds of `duration`.
     public static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        // `components` is computed in 128 bits: once, not once per part.
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// Milliseconds with three decimals.
